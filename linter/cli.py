@@ -1,0 +1,165 @@
+"""The `mlcheck` command."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from mlcheck import __version__
+from mlcheck.severity import SEVERITIES
+
+FORMATS = ("concise", "full", "json", "sarif", "github", "junit")
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _split_codes(values) -> list:
+    return [c.strip() for v in values or () for c in v.split(",") if c.strip()]
+
+
+def _parse_parameters(pairs, parameters_file) -> dict:
+    params: dict = {}
+    if parameters_file:
+        try:
+            with open(parameters_file, encoding="utf-8") as handle:
+                data = json.load(handle)
+        except (OSError, ValueError) as exc:
+            raise click.BadParameter(f"cannot read {parameters_file}: {exc}", param_hint="--parameters-file")
+        if isinstance(data, dict) and isinstance(data.get("Parameters"), dict):
+            params.update({str(k): v for k, v in data["Parameters"].items()})  # CodePipeline template config
+        elif isinstance(data, list) and all(isinstance(p, dict) and "ParameterKey" in p for p in data):
+            params.update({p["ParameterKey"]: p.get("ParameterValue", "") for p in data})
+        else:
+            raise click.BadParameter(
+                f"{parameters_file}: expected CloudFormation's format, a list of "
+                '{"ParameterKey": ..., "ParameterValue": ...}', param_hint="--parameters-file")
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"expected KEY=VALUE, got '{pair}'", param_hint="--parameter")
+        params[key.strip()] = value
+    return params
+
+
+def _parse_output_files(pairs) -> list:
+    out = []
+    for pair in pairs:
+        fmt, sep, path = pair.partition("=")
+        if not sep or fmt not in FORMATS or not path:
+            raise click.BadParameter(f"expected FORMAT=PATH with FORMAT one of {', '.join(FORMATS)}, got '{pair}'",
+                                     param_hint="--output-file")
+        out.append((fmt, path))
+    return out
+
+
+def _use_color(choice: str) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--output-format", "-f", type=click.Choice(FORMATS), envvar="MLCHECK_OUTPUT_FORMAT",
+              default="concise", show_default=True, help="How findings are printed on stdout.")
+@click.option("--output-file", "output_files", multiple=True, metavar="FORMAT=PATH",
+              help="Also write FORMAT to PATH (repeatable), e.g. sarif=results.sarif.")
+@click.option("--select", "select", multiple=True, metavar="CODES",
+              help="Run only these rules: IDs, prefixes (MLC2), names or ALL (comma-separated, repeatable).")
+@click.option("--extend-select", multiple=True, metavar="CODES", help="Add rules to the default selection.")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules (IDs, prefixes or names).")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default="low", show_default=True,
+              help="Exit 1 when an unsuppressed finding is at least this severe.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings or unreadable files.")
+@click.option("--parameter", "-p", "parameter_pairs", multiple=True, metavar="KEY=VALUE",
+              help="Template parameter value used to resolve Ref (repeatable).")
+@click.option("--parameters-file", type=click.Path(dir_okay=False),
+              help="CloudFormation parameters JSON ([{ParameterKey, ParameterValue}, ...]).")
+@click.option("--stdin-filename", metavar="PATH", help="Name to report for input read from '-'.")
+@click.option("--color", type=click.Choice(("auto", "always", "never")), default="auto", show_default=True)
+@click.option("--show-unknown", is_flag=True, help="List values that could not be resolved, so were not verified.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (0 = one per CPU).")
+@click.option("--verbose", "-v", is_flag=True, help="Say which files were skipped and why.")
+@click.option("--list-rules", is_flag=True, help="List every rule and exit.")
+@click.option("--explain", metavar="RULE", help="Print a rule's documentation (ID or name) and exit.")
+@click.version_option(__version__, "--version", prog_name="mlcheck", message="%(prog)s %(version)s")
+def cli(paths, output_format, output_files, select, extend_select, ignore, fail_on, exit_zero, parameter_pairs,
+        parameters_file, stdin_filename, color, show_unknown, jobs, verbose, list_rules, explain):
+    """Lint CloudFormation templates and SageMaker configuration against ML-architecture best practices.
+
+    PATH may be files, directories, quoted globs ('infra/**/*.yaml') or - for stdin; none means the
+    current directory.
+    """
+    from mlcheck.registry import SelectionError
+
+    if list_rules:
+        from mlcheck.explain import list_rules_text
+
+        click.echo(list_rules_text(as_json=output_format == "json"), nl=False)
+        sys.exit(EXIT_OK)
+    if explain:
+        from mlcheck.explain import explain_text
+
+        text = explain_text(explain)
+        if text is None:
+            raise click.BadParameter(f"no rule '{explain}' (see mlcheck --list-rules)", param_hint="--explain")
+        click.echo(text, nl=False)
+        sys.exit(EXIT_OK)
+
+    from mlcheck.discovery import DiscoveryError, discover, find_repo_root
+    from mlcheck.registry import select_rules
+    from mlcheck.runner import Settings, run
+
+    try:
+        rules = select_rules(_split_codes(select), _split_codes(extend_select), _split_codes(ignore))
+    except SelectionError as exc:
+        raise click.BadParameter(str(exc), param_hint="--select/--ignore")
+    parameters = _parse_parameters(parameter_pairs, parameters_file)
+    extra_outputs = _parse_output_files(output_files)
+    try:
+        candidates = discover(list(paths))
+    except DiscoveryError as exc:
+        raise click.UsageError(str(exc))
+
+    settings = Settings(
+        rule_ids=tuple(r.id for r in rules), parameters=parameters, stdin_filename=stdin_filename,
+        root=find_repo_root(os.getcwd()) or os.getcwd(), jobs=jobs,
+    )
+    result = run(candidates, settings)
+
+    for display, reason, explicit in result.files_skipped:
+        if verbose:
+            click.echo(f"skipped {display}: {reason}", err=True)
+        elif explicit:
+            click.echo(f"{display}: info: skipped, {reason}", err=True)
+    if show_unknown:
+        for unknown in result.unknowns:
+            click.echo(f"{unknown.file}:{unknown.line}: {unknown.rule_id} could not verify "
+                       f"({unknown.resource}): {unknown.reason}", err=True)
+
+    from mlcheck.reporters import ReportOptions, get_reporter
+
+    options = ReportOptions(color=_use_color(color), version=__version__, root=settings.root)
+    click.echo(get_reporter(output_format).render(result, options), nl=False)
+    for fmt, path in extra_outputs:
+        file_options = ReportOptions(color=False, version=__version__, root=settings.root)
+        try:
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(get_reporter(fmt).render(result, file_options))
+        except OSError as exc:
+            click.echo(f"mlcheck: cannot write {path}: {exc}", err=True)
+            sys.exit(EXIT_ERROR)
+
+    if exit_zero:
+        sys.exit(EXIT_OK)
+    if result.errors:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if result.failing(fail_on) else EXIT_OK)
+
+
+def main():
+    cli()  # click handles usage errors (exit 2) and --help/--version itself

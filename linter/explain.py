@@ -1,0 +1,56 @@
+"""`--list-rules` and `--explain`: rendered from the same rule metadata and docs as SARIF help."""
+
+from __future__ import annotations
+
+import json
+
+from mlcheck.registry import all_rules, find_rule
+
+PEER_LABELS = {"checkov": "checkov", "cfn_nag": "cfn_nag", "guard": "Guard registry", "aws": "AWS Security Hub / Config"}
+
+
+def list_rules_text(as_json: bool = False) -> str:
+    rules = all_rules()
+    if as_json:
+        return json.dumps([
+            {"id": r.id, "name": r.name, "severity": r.severity, "area": r.area,
+             "enabled_by_default": r.enabled_by_default, "summary": r.short_description,
+             "resource_types": list(r.resource_types), "peers": r.peers}
+            for r in rules
+        ], indent=2) + "\n"
+    lines = [f"{'ID':<8}{'NAME':<38}{'SEVERITY':<10}{'AREA':<14}DEFAULT"]
+    for r in rules:
+        lines.append(f"{r.id:<8}{r.name:<38}{r.severity:<10}{r.area:<14}{'on' if r.enabled_by_default else 'off'}")
+    return "\n".join(lines) + "\n"
+
+
+def peers_markdown(rule) -> str:
+    if not rule.peers:
+        return "None: no peer tool checks this at template time."
+    return "\n".join(f"- {PEER_LABELS.get(tool, tool)}: {', '.join(ids)}" for tool, ids in rule.peers.items())
+
+
+def rule_markdown(rule) -> str:
+    """The complete documentation of a rule, as Markdown."""
+    default = "on" if rule.enabled_by_default else "off (select it with --select " + rule.id + ")"
+    parts = [
+        f"# {rule.id} {rule.name}",
+        "",
+        f"Severity: {rule.severity} · Area: {rule.area} · Default: {default}",
+        "",
+        rule.docs.split("\n", 1)[0].strip(),
+        "",
+        rule.docs.split("\n", 1)[1].strip() if "\n" in rule.docs else "",
+        "",
+    ]
+    if rule.fix:
+        parts += ["## Fix", "", rule.fix, ""]
+    if rule.practice:
+        parts += ["## Practice", "", f"> {rule.practice}", "", "(reference/aws-ml-practices.md)", ""]
+    parts += ["## Peer equivalents", "", peers_markdown(rule), ""]
+    return "\n".join(parts)
+
+
+def explain_text(code: str) -> str | None:
+    rule = find_rule(code)
+    return rule_markdown(rule) if rule else None

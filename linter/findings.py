@@ -1,0 +1,127 @@
+"""What a run produces: findings, errors and the unknowns, in the one shape every reporter reads."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from mlcheck.loader.document import pointer
+from mlcheck.severity import RANK, SEVERITIES, at_least
+
+
+@dataclass(slots=True)
+class Finding:
+    rule_id: str
+    rule_name: str
+    severity: str
+    message: str
+    file: str  # display path: relative to the working directory when inside it
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    resource: str | None = None
+    resource_type: str | None = None
+    path: tuple = ()
+    fix: str = ""
+    suppressed: bool = False
+    suppression_reason: str | None = None
+    uri: str = ""  # repository-relative POSIX path (SARIF, fingerprints)
+
+    @property
+    def pointer(self) -> str:
+        return pointer(self.path)
+
+    @property
+    def fingerprint(self) -> str:
+        """Line-independent identity: file, resource, rule and property path. Survives edits elsewhere."""
+        key = "|".join((self.uri or self.file, self.resource or "", self.rule_id, self.pointer))
+        return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+    def sort_key(self):
+        return (self.file, self.line, self.column, self.rule_id, self.message)
+
+
+@dataclass(slots=True)
+class Error:
+    """A file that could not be read or parsed (exit 2), or an internal failure while checking it."""
+
+    file: str
+    line: int
+    message: str
+    column: int = 1
+    uri: str = ""
+
+
+@dataclass(slots=True)
+class UnknownValue:
+    """A value a rule could not verify (shown with --show-unknown): no finding, no pass."""
+
+    rule_id: str
+    file: str
+    line: int
+    resource: str | None
+    path: tuple
+    reason: str
+
+
+@dataclass(slots=True)
+class RunResult:
+    findings: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    unknowns: list = field(default_factory=list)
+    files_checked: int = 0  # files recognised as templates/configurations and linted
+    files_skipped: list = field(default_factory=list)  # (file, reason)
+    rules: dict = field(default_factory=dict)  # rule id -> Rule, for reporters that describe rules
+
+    @property
+    def active(self) -> list:
+        return [f for f in self.findings if not f.suppressed]
+
+    @property
+    def suppressed(self) -> list:
+        return [f for f in self.findings if f.suppressed]
+
+    def counts_by_severity(self) -> dict:
+        counts = {s: 0 for s in SEVERITIES}
+        for finding in self.active:
+            counts[finding.severity] += 1
+        return counts
+
+    def files_with_findings(self) -> int:
+        return len({f.file for f in self.active})
+
+    def failing(self, fail_on: str) -> bool:
+        return any(at_least(f.severity, fail_on) for f in self.active)
+
+    def summary_line(self) -> str:
+        counts = self.counts_by_severity()
+        active = len(self.active)
+        parts = [f"{counts[s]} {s}" for s in reversed(SEVERITIES) if counts[s]]
+        noun = "finding" if active == 1 else "findings"
+        files = self.files_with_findings()
+        text = f"{active} {noun}"
+        if parts:
+            text += f" ({', '.join(parts)})"
+        if active:
+            text += f" in {files} file{'s' if files != 1 else ''}"
+        else:
+            checked = self.files_checked
+            text += f" in {checked} file{'s' if checked != 1 else ''} checked"
+        extras = []
+        if self.suppressed:
+            extras.append(f"{len(self.suppressed)} suppressed")
+        if self.errors:
+            extras.append(f"{len(self.errors)} error{'s' if len(self.errors) != 1 else ''}")
+        if extras:
+            text += "; " + ", ".join(extras)
+        return text
+
+    def sorted(self) -> "RunResult":
+        self.findings.sort(key=Finding.sort_key)
+        self.errors.sort(key=lambda e: (e.file, e.line))
+        return self
+
+
+def severity_rank(severity: str) -> int:
+    return RANK[severity]

@@ -1,0 +1,59 @@
+"""Bytes -> Document: decoding, binary detection, size limit, and the choice of YAML or JSON parser."""
+
+from __future__ import annotations
+
+import codecs
+
+from mlcheck.loader.document import Document, ParseError
+
+MAX_BYTES = 20 * 1024 * 1024  # CloudFormation accepts 1 MB; CDK output can be larger, but not this large
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode(raw: bytes) -> str:
+    if len(raw) > MAX_BYTES:
+        raise ParseError(f"file is {len(raw) / 1048576:.1f} MB, larger than the {MAX_BYTES // 1048576} MB limit")
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise ParseError(f"not valid {encoding}: {exc.reason}") from None
+    if b"\x00" in raw[:8192]:
+        raise ParseError("binary file, not a YAML or JSON template")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ParseError(f"not UTF-8 (invalid byte 0x{raw[exc.start]:02x})", line) from None
+
+
+def looks_like_json(text: str) -> bool:
+    stripped = text.lstrip()
+    return stripped.startswith("{") or stripped.startswith("[")
+
+
+def load_document(raw: bytes, name: str = "") -> Document:
+    """Parse bytes as JSON (when they look like JSON) or YAML. Raises ParseError with a 1-based line."""
+    text = decode(raw)
+    if not text.strip():
+        raise ParseError("empty file")
+    if looks_like_json(text):
+        from mlcheck.loader.json_loader import load_json
+
+        try:
+            return load_json(text)
+        except ParseError:
+            if name.endswith(".json"):
+                raise
+            # YAML flow style (`{a: b}`) also starts with a brace: let the YAML parser judge it.
+    from mlcheck.loader.yaml_loader import load_yaml
+
+    return load_yaml(text)

@@ -1,0 +1,151 @@
+"""The rule format.
+
+A rule is one small module in `rules/`: its docstring is its documentation (first line = short description,
+then the sections *What it does*, *Why is this bad?*, *Example*, *Use instead*, *References*), and a module-level
+`RULE = Rule(...)` holds its metadata and its check. The same text feeds `--explain`, SARIF help and the docs.
+
+A check is either declarative — `PropertyCheck`, one property and the values that pass, like a checkov check
+but with the AWS default and unknown handling done by the engine — or a plain Python function over the resource
+view and the template's graph. Both yield `Hit`s; the engine turns them into located findings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, NamedTuple
+
+from mlcheck.values import Unknown, describe
+
+DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
+
+AREAS = {
+    "0": "meta",
+    "1": "iam",
+    "2": "encryption",
+    "3": "s3",
+    "4": "network",
+    "5": "availability",
+    "6": "monitoring",
+    "7": "deployment",
+}
+
+
+class Hit(NamedTuple):
+    """A rule's report: where (absolute document path) and what. `fix` overrides the rule's fix hint."""
+
+    path: tuple
+    message: str
+    fix: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    severity: str
+    check: Callable[..., Iterable[Hit]] | None
+    resource_types: tuple = ()
+    fix: str = ""
+    enabled_by_default: bool = True
+    peers: dict = field(default_factory=dict)  # tool -> [peer rule ids]
+    practice: str = ""  # the practice enforced, quoted from reference/aws-ml-practices.md
+    docs: str = ""  # set from the rule module's docstring when the rule is loaded
+
+    @property
+    def area(self) -> str:
+        return AREAS.get(self.id[3], "other")
+
+    @property
+    def short_description(self) -> str:
+        return self.docs.strip().splitlines()[0].strip() if self.docs.strip() else self.name
+
+    def section(self, title: str) -> str:
+        """The text under `## title` in the docs ('' if absent)."""
+        match = re.search(rf"^## {re.escape(title)}\s*$(.*?)(?=^## |\Z)", self.docs, re.M | re.S)
+        return match.group(1).strip() if match else ""
+
+    @property
+    def peer_ids(self) -> list:
+        return [pid for ids in self.peers.values() for pid in ids]
+
+
+# -- declarative property checks --------------------------------------------------------------------------------
+
+class Predicate:
+    """A test on a known property value, with the wording used in messages and docs."""
+
+    def __init__(self, test: Callable[[Any], bool], wording: str):
+        self.test = test
+        self.wording = wording
+
+    def __call__(self, value) -> bool:
+        return self.test(value)
+
+
+def _norm(value):
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def equals(expected) -> Predicate:
+    return Predicate(lambda v: _norm(v) == expected, f"must be {describe(expected)}")
+
+
+def one_of(*allowed) -> Predicate:
+    return Predicate(lambda v: _norm(v) in allowed, "must be one of " + ", ".join(map(describe, allowed)))
+
+
+def is_true() -> Predicate:
+    return Predicate(lambda v: v is True or (isinstance(v, str) and v.strip().lower() == "true"), "must be true")
+
+
+def is_set() -> Predicate:
+    return Predicate(lambda v: v not in (None, "", [], {}), "must be set")
+
+
+def at_least(minimum: int) -> Predicate:
+    def test(value):
+        try:
+            return int(str(value).strip()) >= minimum
+        except ValueError:
+            return False
+
+    return Predicate(test, f"must be at least {minimum}")
+
+
+class PropertyCheck:
+    """Declarative check of one property of each resource of a type.
+
+    `prop` is a property name or a '/'-separated path below `Properties`. A missing property takes the AWS
+    default from `mlcheck.defaults` (so rules do not restate AWS behaviour); an unknown value is recorded as
+    "could not verify" and never reported. `message` may use {resource}, {value} and {prop}.
+    """
+
+    def __init__(self, resource_type: str, prop: str, passes: Predicate, message: str, missing_message: str = ""):
+        self.resource_type = resource_type
+        self.prop = prop
+        self.keys = tuple(prop.split("/"))
+        self.passes = passes
+        self.message = message
+        self.missing_message = missing_message
+
+    def __call__(self, view, ctx) -> Iterable[Hit]:
+        if view.type != self.resource_type:
+            return
+        value, is_default = view.value(*self.keys)
+        path = view.path(*self.keys)
+        if isinstance(value, Unknown) or (value is not None and ctx.is_symbolic(value)):
+            ctx.unknown(path, value.reason if isinstance(value, Unknown) else f"{self.prop} is computed")
+            return
+        if value is not None and self.passes(value):
+            return
+        if value is None or (is_default and self.missing_message):
+            message = self.missing_message or self.message
+        else:
+            message = self.message
+        shown = "not set" if value is None else describe(value)
+        if is_default and value is not None:
+            shown = f"not set, so AWS uses {describe(value)}"
+        yield Hit(path, message.format(resource=view.logical_id, value=shown, prop=self.prop))

@@ -1,0 +1,170 @@
+"""Checks files: read, parse, recognise the kind, lint; in parallel across files when there are many.
+
+Every failure of a single file becomes an Error (exit 2) and, where the file looks like a template, an MLC001
+finding with its line; the other files are still checked. Nothing here raises for bad input.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+
+from mlcheck.discovery import Candidate
+from mlcheck.engine import lint_template
+from mlcheck.findings import Error, Finding, RunResult
+from mlcheck.loader import ParseError, load_document
+from mlcheck.template import build_template, is_cloudformation
+
+PARSE_ERROR_RULE = "MLC001"
+PARALLEL_THRESHOLD = 8  # below this, starting worker processes costs more than it saves
+
+# Text that marks a file as meant to be a template even when it does not parse.
+_TEMPLATE_HINT = re.compile(r"AWSTemplateFormatVersion|AWS::[A-Za-z0-9]+::[A-Za-z0-9]+")
+
+
+@dataclass
+class Settings:
+    rule_ids: tuple
+    parameters: dict = field(default_factory=dict)
+    severity_overrides: dict = field(default_factory=dict)
+    stdin_filename: str | None = None
+    root: str = "."  # repository root, for repo-relative URIs
+    jobs: int = 0  # 0 = automatic
+
+
+@dataclass
+class FileResult:
+    findings: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    unknowns: list = field(default_factory=list)
+    checked: bool = False
+    skipped: str | None = None
+
+
+def display_path(path: str) -> str:
+    if os.path.isabs(path):
+        try:
+            rel = os.path.relpath(path)
+        except ValueError:
+            return path
+        return path if rel.startswith("..") else rel
+    return os.path.normpath(path)
+
+
+def repo_uri(path: str, root: str) -> str:
+    rel = os.path.relpath(os.path.abspath(path), root)
+    return rel.replace(os.sep, "/") if not rel.startswith("..") else os.path.abspath(path).replace(os.sep, "/")
+
+
+def check_file(candidate: Candidate, settings: Settings, stdin_bytes: bytes | None = None) -> FileResult:
+    from mlcheck.registry import rules_by_id
+
+    registry = rules_by_id()
+    rules = [registry[rule_id] for rule_id in settings.rule_ids]
+    result = FileResult()
+    if candidate.path == "-":
+        name = settings.stdin_filename or "<stdin>"
+        display, uri = (display_path(name), repo_uri(name, settings.root)) if settings.stdin_filename else (name, name)
+        raw = stdin_bytes or b""
+    else:
+        display, uri = display_path(candidate.path), repo_uri(candidate.path, settings.root)
+        try:
+            with open(candidate.path, "rb") as handle:
+                raw = handle.read()
+        except OSError as exc:
+            result.errors.append(Error(display, 1, f"cannot read file: {exc.strerror or exc}", uri=uri))
+            return result
+
+    try:
+        document = load_document(raw, display)
+    except ParseError as exc:
+        if candidate.explicit or _looks_like_template(raw):
+            _parse_failure(result, exc, display, uri, PARSE_ERROR_RULE in settings.rule_ids, registry)
+        else:
+            result.skipped = f"not parsed as YAML/JSON ({exc.message}, line {exc.line}) and not template-like"
+        return result
+    except RecursionError:
+        _parse_failure(result, ParseError("document nested too deeply"), display, uri,
+                       PARSE_ERROR_RULE in settings.rule_ids, registry)
+        return result
+
+    if not is_cloudformation(document.data):
+        result.skipped = "not a CloudFormation template (no AWSTemplateFormatVersion, no Resources with Type)"
+        return result
+
+    template = build_template(display, document)
+    result.checked = True
+    for path, message in template.problems:
+        loc = document.location(path)
+        _parse_failure(result, ParseError(message, loc.line, loc.column), display, uri,
+                       PARSE_ERROR_RULE in settings.rule_ids, registry, prefix="invalid template: ")
+    report = lint_template(template, rules, display, uri, settings.parameters, settings.severity_overrides)
+    result.findings.extend(report.findings)
+    result.unknowns.extend(report.unknowns)
+    result.errors.extend(report.errors)
+    return result
+
+
+def _looks_like_template(raw: bytes) -> bool:
+    try:
+        head = raw[:65536].decode("utf-8", "replace")
+    except Exception:
+        return False
+    return bool(_TEMPLATE_HINT.search(head))
+
+
+def _parse_failure(result, exc: ParseError, display, uri, report_finding, registry, prefix=""):
+    message = prefix + exc.message
+    result.errors.append(Error(display, exc.line, message, column=exc.column, uri=uri))
+    if report_finding:
+        rule = registry[PARSE_ERROR_RULE]
+        result.findings.append(Finding(
+            rule_id=rule.id, rule_name=rule.name, severity=rule.severity, message=message, file=display,
+            line=exc.line, column=exc.column, end_line=exc.line, end_column=exc.column, fix=rule.fix, uri=uri,
+        ))
+
+
+def run(candidates: list[Candidate], settings: Settings) -> RunResult:
+    from mlcheck.registry import rules_by_id
+
+    result = RunResult()
+    stdin_bytes = sys.stdin.buffer.read() if any(c.path == "-" for c in candidates) else None
+    jobs = settings.jobs or (os.cpu_count() or 1)
+    if len(candidates) >= PARALLEL_THRESHOLD and jobs > 1:
+        outcomes = _parallel(candidates, settings, jobs)
+    else:
+        outcomes = [check_file(c, settings, stdin_bytes) for c in candidates]
+    registry = rules_by_id()
+    for candidate, outcome in zip(candidates, outcomes):
+        result.findings.extend(outcome.findings)
+        result.errors.extend(outcome.errors)
+        result.unknowns.extend(outcome.unknowns)
+        if outcome.checked:
+            result.files_checked += 1
+        if outcome.skipped:
+            result.files_skipped.append((display_path(candidate.path), outcome.skipped, candidate.explicit))
+    for finding in result.findings:
+        result.rules.setdefault(finding.rule_id, registry[finding.rule_id])
+    return result.sorted()
+
+
+def _parallel(candidates, settings, jobs):
+    import concurrent.futures
+    import multiprocessing
+
+    from mlcheck.registry import all_rules
+
+    all_rules()  # import the rule pack once, before forking, so workers share it
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:
+        context = None
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        chunk = max(1, len(candidates) // (jobs * 4))
+        return list(pool.map(_check_in_worker, candidates, [settings] * len(candidates), chunksize=chunk))
+
+
+def _check_in_worker(candidate, settings):
+    return check_file(candidate, settings)

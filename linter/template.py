@@ -1,0 +1,130 @@
+"""The CloudFormation template model: parameters, conditions, mappings and resources, read once per file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mlcheck.loader.document import Document
+
+PSEUDO_PARAMETERS = {
+    "AWS::AccountId", "AWS::NotificationARNs", "AWS::Partition", "AWS::Region", "AWS::StackId",
+    "AWS::StackName", "AWS::URLSuffix", "AWS::NoValue",
+}
+
+
+@dataclass(slots=True)
+class Parameter:
+    name: str
+    type: str = "String"
+    default: Any = None
+    has_default: bool = False
+    allowed_values: tuple | None = None
+
+    @property
+    def is_list(self) -> bool:
+        return self.type.startswith("List<") or self.type == "CommaDelimitedList"
+
+
+@dataclass(slots=True)
+class Resource:
+    logical_id: str
+    type: str
+    definition: dict  # the raw resource mapping (Type, Properties, Metadata, Condition, ...)
+    path: tuple  # path of the resource in the document, e.g. ("Resources", "Notebook")
+
+    @property
+    def properties(self) -> dict:
+        props = self.definition.get("Properties")
+        return props if isinstance(props, dict) else {}
+
+    @property
+    def properties_path(self) -> tuple:
+        return self.path + ("Properties",)
+
+    @property
+    def condition(self) -> str | None:
+        cond = self.definition.get("Condition")
+        return cond if isinstance(cond, str) else None
+
+    @property
+    def metadata(self) -> dict:
+        meta = self.definition.get("Metadata")
+        return meta if isinstance(meta, dict) else {}
+
+
+@dataclass(slots=True)
+class Template:
+    file: str
+    document: Document
+    resources: dict = field(default_factory=dict)  # logical id -> Resource
+    parameters: dict = field(default_factory=dict)  # name -> Parameter
+    conditions: dict = field(default_factory=dict)  # name -> raw condition expression
+    mappings: dict = field(default_factory=dict)
+    problems: list = field(default_factory=list)  # (path, message): structural problems found while reading
+
+    @property
+    def data(self) -> dict:
+        return self.document.data
+
+    @property
+    def metadata(self) -> dict:
+        meta = self.data.get("Metadata")
+        return meta if isinstance(meta, dict) else {}
+
+
+def is_cloudformation(data: Any) -> bool:
+    """Decided by content: `AWSTemplateFormatVersion`, or `Resources` whose entries have a `Type`."""
+    if not isinstance(data, dict):
+        return False
+    if "AWSTemplateFormatVersion" in data:
+        return True
+    resources = data.get("Resources")
+    return (
+        isinstance(resources, dict)
+        and bool(resources)
+        and all(isinstance(r, dict) and "Type" in r for r in resources.values())
+    )
+
+
+def build_template(file: str, document: Document) -> Template:
+    data = document.data
+    template = Template(file=file, document=document)
+
+    params = data.get("Parameters")
+    if isinstance(params, dict):
+        for name, spec in params.items():
+            if not isinstance(spec, dict):
+                template.problems.append((("Parameters", name), f"parameter '{name}' is not a mapping"))
+                continue
+            allowed = spec.get("AllowedValues")
+            template.parameters[name] = Parameter(
+                name=name,
+                type=str(spec.get("Type", "String")),
+                default=spec.get("Default"),
+                has_default="Default" in spec,
+                allowed_values=tuple(allowed) if isinstance(allowed, list) else None,
+            )
+
+    conditions = data.get("Conditions")
+    if isinstance(conditions, dict):
+        template.conditions = conditions
+    mappings = data.get("Mappings")
+    if isinstance(mappings, dict):
+        template.mappings = mappings
+
+    resources = data.get("Resources")
+    if isinstance(resources, dict):
+        for logical_id, definition in resources.items():
+            if not isinstance(definition, dict) or not isinstance(definition.get("Type"), str):
+                template.problems.append(
+                    (("Resources", logical_id), f"resource '{logical_id}' has no Type or is not a mapping")
+                )
+                continue
+            template.resources[logical_id] = Resource(
+                logical_id=logical_id, type=definition["Type"], definition=definition,
+                path=("Resources", logical_id),
+            )
+    elif resources is not None:
+        template.problems.append((("Resources",), "Resources is not a mapping"))
+    return template

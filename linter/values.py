@@ -1,0 +1,136 @@
+"""What a resolved property value can be besides plain data.
+
+Resolution never guesses. A value it cannot know becomes `Unknown` (with the reason, for `--show-unknown`);
+a reference to a template resource stays a `ResourceRef` so that graph rules can follow it; strings built from
+known and unknown pieces (`!Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${Role}`) stay `Composite`,
+so rules can still read their literal text and the resources they name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+class _NoValue:
+    """`AWS::NoValue`: the property is removed, as CloudFormation does."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "NO_VALUE"
+
+
+NO_VALUE = _NoValue()
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    reason: str
+
+    def __str__(self):
+        return f"<unknown: {self.reason}>"
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceRef:
+    """`!Ref Id` (attribute None) or `!GetAtt Id.Attribute`."""
+
+    logical_id: str
+    attribute: str | None = None
+
+    def __str__(self):
+        return f"${{{self.logical_id}.{self.attribute}}}" if self.attribute else f"${{{self.logical_id}}}"
+
+
+@dataclass(frozen=True, slots=True)
+class Pseudo:
+    """A pseudo parameter whose value depends on where the stack is deployed (AWS::Region, AWS::AccountId...)."""
+
+    name: str
+
+    def __str__(self):
+        return f"${{{self.name}}}"
+
+
+@dataclass(frozen=True, slots=True)
+class AZ:
+    """`!Select [index, !GetAZs region]`: a definite but unnamed Availability Zone of the region."""
+
+    index: int
+    region: str = ""
+
+    def __str__(self):
+        return f"<AZ #{self.index} of {self.region or 'the stack region'}>"
+
+
+@dataclass(frozen=True, slots=True)
+class AZList:
+    """`!GetAZs region`: the region's AZs, unknown in number and name, but distinct by index."""
+
+    region: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Composite:
+    """A string made of literal text and symbolic parts."""
+
+    parts: tuple
+
+    def text(self, placeholder: str = "*") -> str:
+        """The literal text, each symbolic part replaced by `placeholder`."""
+        return "".join(p if isinstance(p, str) else placeholder for p in self.parts)
+
+    def resource_refs(self) -> list:
+        return [p for p in self.parts if isinstance(p, ResourceRef)]
+
+    def has_unknown(self) -> bool:
+        return any(isinstance(p, Unknown) for p in self.parts)
+
+    def __str__(self):
+        return "".join(str(p) for p in self.parts)
+
+
+def make_string(parts: list) -> Any:
+    """Join resolved pieces: a plain str when every piece is known text, else a Composite."""
+    merged: list = []
+    for part in parts:
+        if isinstance(part, (int, float)) and not isinstance(part, bool):
+            part = str(part)
+        elif isinstance(part, bool):
+            part = "true" if part else "false"
+        if isinstance(part, Composite):
+            for inner in part.parts:
+                _append(merged, inner)
+            continue
+        _append(merged, part)
+    if all(isinstance(p, str) for p in merged):
+        return "".join(merged)
+    return Composite(tuple(merged))
+
+
+def _append(merged, part):
+    if isinstance(part, str) and merged and isinstance(merged[-1], str):
+        merged[-1] += part
+    elif part != "":
+        merged.append(part)
+
+
+SYMBOLIC = (Unknown, ResourceRef, Pseudo, AZ, AZList, Composite)
+
+
+def is_unknown(value) -> bool:
+    return isinstance(value, Unknown)
+
+
+def is_symbolic(value) -> bool:
+    return isinstance(value, SYMBOLIC)
+
+
+def describe(value) -> str:
+    """Short human rendering of a resolved value for messages."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -1,0 +1,52 @@
+"""The rule pack agrees with the catalogue (../shared/RULES.md) and with CloudFormation's resource schemas."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import SHARED
+from mlcheck.registry import all_rules
+from mlcheck.rule import PropertyCheck
+
+ROW = re.compile(r"^\| (MLC\d{3}) \| ([a-z0-9-]+) \| (critical|high|medium|low|info)( \(off by default\))? \|", re.M)
+
+
+def catalogue():
+    text = (SHARED / "RULES.md").read_text()
+    return {m.group(1): (m.group(2), m.group(3), not m.group(4)) for m in ROW.finditer(text)}
+
+
+def test_catalogue_is_readable():
+    assert len(catalogue()) > 60
+
+
+@pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.id)
+def test_rule_matches_catalogue(rule):
+    entry = catalogue().get(rule.id)
+    assert entry is not None, f"{rule.id} is not in RULES.md"
+    name, severity, on_by_default = entry
+    assert (rule.name, rule.severity, rule.enabled_by_default) == (name, severity, on_by_default)
+
+
+def _schema(resource_type):
+    import cfnlint
+    from cfnlint.data.schemas.providers import us_east_1
+
+    digest = us_east_1.types[resource_type]
+    return json.loads((Path(cfnlint.__file__).parent / "data" / "schemas" / "resources" / f"{digest}.json").read_text())
+
+
+@pytest.mark.parametrize("rule", [r for r in all_rules() if isinstance(r.check, PropertyCheck)],
+                         ids=lambda r: r.id)
+def test_declarative_property_exists_in_resource_schema(rule):
+    """A typo in a declarative rule's property path would be a silent false negative (checkov's weakness)."""
+    schema = _schema(rule.check.resource_type)
+    node = schema
+    for key in rule.check.keys:
+        props = node.get("properties", {})
+        assert key in props, f"{rule.check.resource_type} has no property {key}"
+        node = props[key]
+        if "$ref" in node:
+            node = schema["definitions"][node["$ref"].rsplit("/", 1)[1]]
