@@ -1,8 +1,6 @@
 """The rule pack agrees with the catalogue (../shared/RULES.md) and with CloudFormation's resource schemas."""
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -31,11 +29,9 @@ def test_rule_matches_catalogue(rule):
 
 
 def _schema(resource_type):
-    import cfnlint
-    from cfnlint.data.schemas.providers import us_east_1
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
-    digest = us_east_1.types[resource_type]
-    return json.loads((Path(cfnlint.__file__).parent / "data" / "schemas" / "resources" / f"{digest}.json").read_text())
+    return PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", resource_type).schema
 
 
 @pytest.mark.parametrize("rule", [r for r in all_rules() if isinstance(r.check, PropertyCheck)],
