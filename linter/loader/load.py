@@ -45,15 +45,19 @@ def load_document(raw: bytes, name: str = "") -> Document:
     text = decode(raw)
     if not text.strip():
         raise ParseError("empty file")
+    from mlcheck.loader.yaml_loader import load_yaml
+
     if looks_like_json(text):
         from mlcheck.loader.json_loader import load_json
 
         try:
             return load_json(text)
-        except ParseError:
+        except ParseError as json_error:
             if name.endswith(".json"):
                 raise
-            # YAML flow style (`{a: b}`) also starts with a brace: let the YAML parser judge it.
-    from mlcheck.loader.yaml_loader import load_yaml
-
+            # YAML flow style (`{a: b}`) also starts with a brace, and CloudFormation reads such files as YAML.
+            try:
+                return load_yaml(text)
+            except ParseError:
+                raise json_error from None
     return load_yaml(text)

@@ -97,9 +97,9 @@ def _wrap(tag, value):
 
 class _Frame:
     __slots__ = ("container", "path", "tag", "anchor", "start", "size", "key", "key_mark", "merges", "is_map",
-                 "inner")
+                 "inner", "flow", "last_end")
 
-    def __init__(self, is_map, path, tag, anchor, start, inner):
+    def __init__(self, is_map, path, tag, anchor, start, inner, flow):
         self.is_map = is_map
         self.container = {} if is_map else []
         self.path = path  # path of the data value (the wrapper dict for tagged nodes)
@@ -111,6 +111,8 @@ class _Frame:
         self.key = _NO_KEY
         self.key_mark = None
         self.merges = None
+        self.flow = flow
+        self.last_end = None  # end of the last child: a block collection ends there, not at the next token
 
 
 _NO_KEY = object()
@@ -148,6 +150,7 @@ def load_yaml(text: str) -> Document:
             return
         frame = stack[-1]
         frame.size += size
+        frame.last_end = end_mark
         if frame.is_map:
             if frame.key is _NO_KEY:
                 raise ParseError("mapping keys must be plain scalars", start_mark.line + 1, start_mark.column + 1)
@@ -215,7 +218,7 @@ def load_yaml(text: str) -> Document:
                 start = frame.key_mark if frame is not None and frame.is_map and frame.key_mark else event.start_mark
                 tag = event.tag if _tag_key(event.tag) else None
                 inner = path + (_tag_key(tag),) if tag else path
-                new = _Frame(kind is MappingStartEvent, path, tag, event.anchor, start, inner)
+                new = _Frame(kind is MappingStartEvent, path, tag, event.anchor, start, inner, event.flow_style)
                 if frame is not None and frame.is_map and frame.key is _MERGE:
                     new.tag = None
                 stack.append(new)
@@ -235,13 +238,14 @@ def load_yaml(text: str) -> Document:
                             for k, v in merged.items():
                                 value.setdefault(k, v)
                 value = _wrap(frame.tag, value)
-                loc = Location(*mark(frame.start, event.end_mark))
+                end = event.end_mark if frame.flow or frame.last_end is None else frame.last_end
+                loc = Location(*mark(frame.start, end))
                 locations[frame.path] = loc
                 if frame.inner != frame.path:
                     locations[frame.inner] = loc
                 if frame.anchor:
                     anchors[frame.anchor] = (value, frame.size)
-                place(value, frame.size, frame.start, event.end_mark)
+                place(value, frame.size, frame.start, end)
 
             elif kind is AliasEvent:
                 if event.anchor not in anchors:
