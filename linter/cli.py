@@ -81,6 +81,8 @@ def _use_color(choice: str) -> bool:
               help="CloudFormation parameters JSON ([{ParameterKey, ParameterValue}, ...]).")
 @click.option("--stdin-filename", metavar="PATH", help="Name to report for input read from '-'.")
 @click.option("--color", type=click.Choice(("auto", "always", "never")), default="auto", show_default=True)
+@click.option("--no-inline-suppressions", is_flag=True,
+              help="Ignore suppressions written in templates (central governance).")
 @click.option("--show-unknown", is_flag=True, help="List values that could not be resolved, so were not verified.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (0 = one per CPU).")
 @click.option("--verbose", "-v", is_flag=True, help="Say which files were skipped and why.")
@@ -88,7 +90,8 @@ def _use_color(choice: str) -> bool:
 @click.option("--explain", metavar="RULE", help="Print a rule's documentation (ID or name) and exit.")
 @click.version_option(__version__, "--version", prog_name="mlcheck", message="%(prog)s %(version)s")
 def cli(paths, output_format, output_files, select, extend_select, ignore, fail_on, exit_zero, parameter_pairs,
-        parameters_file, stdin_filename, color, show_unknown, jobs, verbose, list_rules, explain):
+        parameters_file, stdin_filename, color, no_inline_suppressions, show_unknown, jobs, verbose, list_rules,
+        explain):
     """Lint CloudFormation templates and SageMaker configuration against ML-architecture best practices.
 
     PATH may be files, directories, quoted globs ('infra/**/*.yaml') or - for stdin; none means the
@@ -128,6 +131,7 @@ def cli(paths, output_format, output_files, select, extend_select, ignore, fail_
     settings = Settings(
         rule_ids=tuple(r.id for r in rules), parameters=parameters, stdin_filename=stdin_filename,
         root=find_repo_root(os.getcwd()) or os.getcwd(), jobs=jobs,
+        inline_suppressions=not no_inline_suppressions,
     )
     result = run(candidates, settings)
 

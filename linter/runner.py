@@ -32,6 +32,7 @@ class Settings:
     stdin_filename: str | None = None
     root: str = "."  # repository root, for repo-relative URIs
     jobs: int = 0  # 0 = automatic
+    inline_suppressions: bool = True
 
 
 @dataclass
@@ -101,10 +102,47 @@ def check_file(candidate: Candidate, settings: Settings, stdin_bytes: bytes | No
         _parse_failure(result, ParseError(message, loc.line, loc.column), display, uri,
                        PARSE_ERROR_RULE in settings.rule_ids, registry, prefix="invalid template: ")
     report = lint_template(template, rules, display, uri, settings.parameters, settings.severity_overrides)
+    if settings.inline_suppressions:
+        _suppress(template, report.findings, settings, display, uri)
     result.findings.extend(report.findings)
     result.unknowns.extend(report.unknowns)
     result.errors.extend(report.errors)
     return result
+
+
+def _suppress(template, findings, settings, display, uri):
+    from mlcheck import suppressions
+    from mlcheck.registry import all_rules, rules_by_id
+
+    found = suppressions.collect(template, all_rules())
+    if not found:
+        return
+    suppressions.apply(found, findings)
+    registry = rules_by_id()
+    selected = set(settings.rule_ids)
+    for suppression in found:
+        if suppression.source != "mlcheck":
+            continue
+        if suppression.problem:
+            rule_id = suppressions.SUPPRESSION_WITHOUT_REASON
+            message = f"Suppression of '{suppression.selector}' {suppression.problem}, so it suppresses nothing"
+        elif not suppression.used and suppression.rule_ids <= selected:
+            rule_id = suppressions.UNUSED_SUPPRESSION
+            where = f"resource '{suppression.resource}'" if suppression.resource else "this file"
+            message = f"Suppression of '{suppression.selector}' matches no finding on {where}"
+        else:
+            continue
+        if rule_id not in selected:
+            continue
+        rule = registry[rule_id]
+        loc = template.document.location(suppression.path)
+        findings.append(Finding(
+            rule_id=rule.id, rule_name=rule.name, severity=settings.severity_overrides.get(rule.id, rule.severity),
+            message=message, file=display, line=loc.line, column=loc.column, end_line=loc.end_line,
+            end_column=loc.end_column, resource=suppression.resource,
+            resource_type=template.resources[suppression.resource].type if suppression.resource else None,
+            path=suppression.path, fix=rule.fix, uri=uri,
+        ))
 
 
 def _looks_like_template(raw: bytes) -> bool:
