@@ -116,6 +116,8 @@ def build_template(file: str, document: Document) -> Template:
     resources = data.get("Resources")
     if isinstance(resources, dict):
         for logical_id, definition in resources.items():
+            if logical_id.startswith("Fn::ForEach::"):
+                continue  # AWS::LanguageExtensions loop: its resources exist only after expansion
             if not isinstance(definition, dict) or not isinstance(definition.get("Type"), str):
                 template.problems.append(
                     (("Resources", logical_id), f"resource '{logical_id}' has no Type or is not a mapping")
