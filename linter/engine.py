@@ -119,7 +119,7 @@ def lint_template(template: Template, rules: list, display: str, uri: str, param
                 message += f" (when {_branch_note([scenarios[i] for i in seen_in], varying)})"
             loc = document.location(hit.path)
             report.findings.append(Finding(
-                rule_id=rule.id, rule_name=rule.name, severity=overrides.get(rule.id, rule.severity),
+                rule_id=rule.id, rule_name=rule.name, severity=overrides.get(rule.id, hit.severity or rule.severity),
                 message=message, file=display, line=loc.line, column=loc.column, end_line=loc.end_line,
                 end_column=loc.end_column, resource=resource.logical_id, resource_type=resource.type,
                 path=hit.path, fix=hit.fix or rule.fix, uri=uri,

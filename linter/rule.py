@@ -32,11 +32,13 @@ AREAS = {
 
 
 class Hit(NamedTuple):
-    """A rule's report: where (absolute document path) and what. `fix` overrides the rule's fix hint."""
+    """A rule's report: where (absolute document path) and what. `fix` overrides the rule's fix hint;
+    `severity` the rule's severity, for rules whose catalogue entry grades findings (e.g. MLC409)."""
 
     path: tuple
     message: str
     fix: str | None = None
+    severity: str | None = None
 
 
 @dataclass(frozen=True)

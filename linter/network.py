@@ -1,0 +1,403 @@
+"""Network topology as the network and availability rules see it.
+
+SageMaker resource -> subnets -> VPC; the VPC's endpoints by service; security groups and the SageMaker
+resources they are attached to; subnets -> Availability Zones. Everything that crosses resources is answered
+from per-template indexes (`mlcheck.cache.template_index`), built once.
+
+Values outside the template (a subnet list from a `List<AWS::EC2::Subnet::Id>` parameter, an imported VPC, a
+literal `subnet-0abc...` id) are *unknown*: functions return an `Unknown` with the reason, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from mlcheck.cache import template_index
+from mlcheck.values import AZ, Composite, ResourceRef, Unknown, is_symbolic
+
+SUBNET = "AWS::EC2::Subnet"
+VPC = "AWS::EC2::VPC"
+VPC_ENDPOINT = "AWS::EC2::VPCEndpoint"
+SECURITY_GROUP = "AWS::EC2::SecurityGroup"
+INGRESS = "AWS::EC2::SecurityGroupIngress"
+EGRESS = "AWS::EC2::SecurityGroupEgress"
+
+# VPC endpoint services SageMaker needs to keep its traffic on the AWS network (MLC407). Rule options will be
+# configurable (`[tool.mlcheck.rules.MLC407] required-endpoints`); until then these module defaults apply.
+REQUIRED_ENDPOINTS = ("sagemaker.api", "sagemaker.runtime", "s3")
+VPC_ONLY_DOMAIN_ENDPOINTS = REQUIRED_ENDPOINTS + ("sts", "logs", "ecr.api", "ecr.dkr")
+
+# Where SageMaker resources keep their network settings: (VpcConfig keys, single-subnet key or None).
+_VPC_CONFIG_PATHS = (
+    ("VpcConfig",),
+    ("NetworkConfig", "VpcConfig"),
+    ("MonitoringScheduleConfig", "MonitoringJobDefinition", "NetworkConfig", "VpcConfig"),
+)
+
+SAGEMAKER_NETWORKED = (
+    "AWS::SageMaker::Model",
+    "AWS::SageMaker::NotebookInstance",
+    "AWS::SageMaker::Domain",
+    "AWS::SageMaker::MonitoringSchedule",
+    "AWS::SageMaker::DataQualityJobDefinition",
+    "AWS::SageMaker::ModelQualityJobDefinition",
+    "AWS::SageMaker::ModelBiasJobDefinition",
+    "AWS::SageMaker::ModelExplainabilityJobDefinition",
+)
+
+_SERVICE = re.compile(r"^(?:cn\.)?com\.amazonaws\.[^.]+\.(.+)$")
+_SAGEMAKER_SERVICE = re.compile(r"^aws\.sagemaker\.[^.]+\.(.+)$")
+
+
+# -- values ---------------------------------------------------------------------------------------------------
+
+def reason_of(value, what: str) -> str:
+    return value.reason if isinstance(value, Unknown) else f"{what} is computed"
+
+
+def service_suffix(value):
+    """`com.amazonaws.<region>.sagemaker.api` in any form (literal region, `${AWS::Region}`, `!Join`) ->
+    `sagemaker.api`; `aws.sagemaker.<region>.notebook` -> `aws.sagemaker.notebook`. None when the value is not
+    a service name; Unknown when it cannot be known."""
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, Composite):
+        if value.has_unknown():
+            return Unknown("ServiceName is computed from a value that cannot be known")
+        text = value.text("REGION")
+    elif isinstance(value, str):
+        text = value
+    else:
+        return None
+    text = text.strip().lower()
+    match = _SERVICE.match(text)
+    if match:
+        return match.group(1)
+    match = _SAGEMAKER_SERVICE.match(text)
+    if match:
+        return "aws.sagemaker." + match.group(1)
+    return None
+
+
+def resource_of(value, graph, *types):
+    """The template resource a Ref/GetAtt designates (of the given types), else None."""
+    if isinstance(value, Composite) and len(value.parts) == 1:
+        value = value.parts[0]
+    if isinstance(value, ResourceRef):
+        resource = graph.template.resources.get(value.logical_id)
+        if resource is not None and (not types or resource.type in types):
+            return resource
+    return None
+
+
+def subnets_in(value, graph, what: str = "subnet list"):
+    """The template Subnet resources of a resolved subnet list (or single subnet); Unknown when any of them is
+    outside the template or cannot be known."""
+    if isinstance(value, Unknown):
+        return value
+    items = value if isinstance(value, list) else [value]
+    found = []
+    for item in items:
+        subnet = resource_of(item, graph, SUBNET)
+        if subnet is None:
+            if isinstance(item, Unknown):
+                return item
+            if isinstance(item, str):
+                return Unknown(f"subnet {item} is not defined in this template")
+            return Unknown(f"a {what} entry does not name a subnet of this template")
+        found.append(subnet)
+    return found
+
+
+def vpc_of_subnet(ctx, subnet):
+    value = ctx.view(subnet).get("VpcId")
+    vpc = resource_of(value, ctx.graph, VPC)
+    if vpc is not None:
+        return vpc
+    if isinstance(value, Unknown):
+        return value
+    return Unknown(f"VPC of subnet {subnet.logical_id} is not defined in this template")
+
+
+def az_of_subnet(ctx, subnet):
+    """A comparable key for the subnet's AZ: ('name', 'us-east-1a'), ('id', 'use1-az1') or ('index', 0) for
+    `!Select [0, !GetAZs '']`; Unknown when it cannot be known (or is left to AWS)."""
+    view = ctx.view(subnet)
+    az = view.get("AvailabilityZone")
+    if az is None:
+        zone_id = view.get("AvailabilityZoneId")
+        if isinstance(zone_id, str):
+            return ("id", zone_id.strip().lower())
+        if zone_id is not None:
+            return Unknown(reason_of(zone_id, f"AvailabilityZoneId of {subnet.logical_id}"))
+        return Unknown(f"subnet {subnet.logical_id} sets no AvailabilityZone: AWS chooses one")
+    if isinstance(az, AZ):
+        return ("index", az.index)
+    if isinstance(az, str):
+        return ("name", az.strip().lower())
+    return Unknown(reason_of(az, f"AvailabilityZone of {subnet.logical_id}"))
+
+
+def distinct_azs(keys):
+    """How many AZs a list of AZ keys spans: an int, or Unknown when names, ids and GetAZs indexes are mixed
+    so that they might coincide."""
+    groups: dict = {}
+    for kind, value in keys:
+        groups.setdefault(kind, set()).add(value)
+    counts = [len(v) for v in groups.values()]
+    if not counts:
+        return 0
+    if len(groups) == 1 or max(counts) >= 2:
+        return max(counts) if len(groups) == 1 else max(max(counts), 2)
+    return Unknown("AZs are given partly by name, partly by id or by !GetAZs index: they may coincide")
+
+
+# -- SageMaker resources in VPCs --------------------------------------------------------------------------------
+
+@dataclass
+class Placement:
+    """Where a SageMaker resource's network settings are, as written."""
+
+    path_keys: tuple  # keys below Properties of the VpcConfig (or of the resource for Notebook/Domain)
+    subnets_keys: tuple | None
+    subnets: object  # resolved value (list, single subnet, Unknown) or None
+    security_group_keys: tuple = ()
+    security_groups: object = None
+    vpc_keys: tuple | None = None
+    vpc: object = None
+
+
+def placement(view):
+    """The network placement of a SageMaker resource, or None when it declares none."""
+    if view.type == "AWS::SageMaker::NotebookInstance":
+        subnet = view.get("SubnetId")
+        if subnet is None:
+            return None
+        return Placement((), ("SubnetId",), subnet, ("SecurityGroupIds",), view.get("SecurityGroupIds"))
+    if view.type == "AWS::SageMaker::Domain":
+        groups = view.get("DefaultUserSettings", "SecurityGroups")
+        keys = ("DefaultUserSettings", "SecurityGroups")
+        if groups is None:
+            groups, keys = view.get("DomainSettings", "SecurityGroupIds"), ("DomainSettings", "SecurityGroupIds")
+        return Placement((), ("SubnetIds",), view.get("SubnetIds"), keys, groups, ("VpcId",), view.get("VpcId"))
+    for keys in _VPC_CONFIG_PATHS:
+        config = view.get(*keys)
+        if config is None:
+            continue
+        if isinstance(config, Unknown):
+            return Placement(keys, keys, config, keys, config)
+        if isinstance(config, dict):
+            return Placement(keys, keys + ("Subnets",), config.get("Subnets"), keys + ("SecurityGroupIds",),
+                             config.get("SecurityGroupIds"))
+    return None
+
+
+def vpcs_of(ctx, view):
+    """(placement, VPC resources the SageMaker resource runs in) — or (placement, Unknown) when that cannot be
+    known; (None, []) when it declares no VPC placement."""
+    where = placement(view)
+    if where is None:
+        return None, []
+    if where.vpc_keys is not None and where.vpc is not None:
+        vpc = resource_of(where.vpc, ctx.graph, VPC)
+        if vpc is not None:
+            return where, [vpc]
+        return where, Unknown(reason_of(where.vpc, "VpcId") if is_symbolic(where.vpc)
+                              else f"VPC {where.vpc} is not defined in this template")
+    subnets = subnets_in(where.subnets, ctx.graph)
+    if isinstance(subnets, Unknown):
+        return where, subnets
+    vpcs: dict = {}
+    for subnet in subnets:
+        vpc = vpc_of_subnet(ctx, subnet)
+        if isinstance(vpc, Unknown):
+            return where, vpc
+        vpcs[vpc.logical_id] = vpc
+    return where, list(vpcs.values())
+
+
+# -- VPC endpoints ----------------------------------------------------------------------------------------------
+
+@dataclass
+class Endpoints:
+    by_vpc: dict = field(default_factory=dict)  # VPC logical id -> {service suffix: [endpoint Resource]}
+    unknown: list = field(default_factory=list)  # reasons some endpoint's VPC or service cannot be known
+
+
+def _endpoints(ctx) -> Endpoints:
+    out = Endpoints()
+    for endpoint in ctx.graph.of_type(VPC_ENDPOINT):
+        view = ctx.view(endpoint)
+        service = service_suffix(view.get("ServiceName"))
+        if isinstance(service, Unknown):
+            out.unknown.append(f"service of endpoint {endpoint.logical_id}: {service.reason}")
+            continue
+        if service is None:
+            continue
+        vpc_value = view.get("VpcId")
+        vpc = resource_of(vpc_value, ctx.graph, VPC)
+        if vpc is None:
+            if is_symbolic(vpc_value):
+                out.unknown.append(f"VPC of endpoint {endpoint.logical_id}: {reason_of(vpc_value, 'VpcId')}")
+            continue
+        out.by_vpc.setdefault(vpc.logical_id, {}).setdefault(service, []).append(endpoint)
+    return out
+
+
+def endpoints(ctx) -> Endpoints:
+    return template_index(ctx, "network.endpoints", _endpoints)
+
+
+def missing_endpoints(ctx, vpc, required):
+    """(services of `required` with no endpoint in the VPC, unknown reasons)."""
+    index = endpoints(ctx)
+    present = index.by_vpc.get(vpc.logical_id, {})
+    missing = [s for s in required if s not in present]
+    return missing, (index.unknown if missing else [])
+
+
+# -- security groups --------------------------------------------------------------------------------------------
+
+@dataclass
+class Attachment:
+    resource: object  # SageMaker Resource
+    isolation_intent: bool  # VpcOnly domain, notebook without direct internet, network-isolated model/job
+
+
+def isolation_intent(view) -> bool:
+    if view.type == "AWS::SageMaker::Domain":
+        return view.get("AppNetworkAccessType") == "VpcOnly"
+    if view.type == "AWS::SageMaker::NotebookInstance":
+        return view.get("DirectInternetAccess") == "Disabled"
+    if view.get("EnableNetworkIsolation") is True:
+        return True
+    for keys in (("NetworkConfig",), ("MonitoringScheduleConfig", "MonitoringJobDefinition", "NetworkConfig")):
+        if view.get(*keys, "EnableNetworkIsolation") is True:
+            return True
+    return False
+
+
+@dataclass
+class GroupUse:
+    by_group: dict = field(default_factory=dict)  # security group logical id -> [Attachment]
+    unknown: list = field(default_factory=list)
+
+
+def group_resource(value, graph):
+    """The template SecurityGroup a GroupId / SecurityGroupIds entry designates (Ref or GetAtt GroupId)."""
+    return resource_of(value, graph, SECURITY_GROUP)
+
+
+def _group_use(ctx) -> GroupUse:
+    out = GroupUse()
+    for resource in ctx.graph.of_type(*SAGEMAKER_NETWORKED):
+        view = ctx.view(resource)
+        where = placement(view)
+        if where is None or where.security_groups is None:
+            continue
+        groups = where.security_groups
+        if isinstance(groups, Unknown):
+            out.unknown.append(f"security groups of {resource.logical_id}: {groups.reason}")
+            continue
+        intent = isolation_intent(view)
+        for value in groups if isinstance(groups, list) else [groups]:
+            group = group_resource(value, ctx.graph)
+            if group is not None:
+                out.by_group.setdefault(group.logical_id, []).append(Attachment(resource, intent))
+            elif isinstance(value, Unknown):
+                out.unknown.append(f"security groups of {resource.logical_id}: {value.reason}")
+    return out
+
+
+def sagemaker_attachments(ctx, group):
+    """The SageMaker resources a security group is attached to (built once per template)."""
+    return template_index(ctx, "network.group_use", _group_use).by_group.get(group.logical_id, [])
+
+
+WORLD = ("0.0.0.0/0", "::/0")
+ALL_PORTS = (0, 65535)
+
+# Ports an attacker scans for first: remote access, file transfer, databases, caches, search, notebooks.
+SENSITIVE_PORTS = {
+    20: "FTP data", 21: "FTP", 22: "SSH", 23: "Telnet", 25: "SMTP", 135: "MS RPC", 139: "NetBIOS",
+    445: "SMB", 1433: "SQL Server", 1521: "Oracle", 2049: "NFS", 2375: "Docker", 2376: "Docker TLS",
+    3306: "MySQL", 3389: "RDP", 5432: "PostgreSQL", 5439: "Redshift", 5601: "Kibana", 5900: "VNC",
+    6379: "Redis", 8888: "Jupyter", 9200: "Elasticsearch", 9300: "Elasticsearch", 11211: "Memcached",
+    27017: "MongoDB",
+}
+
+
+def _port(value):
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
+
+
+def port_range(rule: dict):
+    """(from, to) a rule opens, None for ICMP-only rules, Unknown when it cannot be known."""
+    protocol = rule.get("IpProtocol")
+    if is_symbolic(protocol):
+        return Unknown(reason_of(protocol, "IpProtocol"))
+    text = str(protocol).strip().lower() if protocol is not None else ""
+    if text in ("-1", "all"):
+        return ALL_PORTS
+    if text in ("icmp", "icmpv6", "1", "58"):
+        return None
+    low, high = rule.get("FromPort"), rule.get("ToPort")
+    if is_symbolic(low) or is_symbolic(high):
+        return Unknown("port range is computed")
+    low, high = _port(low), _port(high)
+    if low is None and high is None:
+        return ALL_PORTS
+    low = 0 if low is None or low < 0 else low
+    high = 65535 if high is None or high < 0 else high
+    return (low, high)
+
+
+def describe_ports(ports) -> str:
+    if ports == ALL_PORTS:
+        return "all ports"
+    low, high = ports
+    return f"port {low}" if low == high else f"ports {low}-{high}"
+
+
+def sensitive_in(ports):
+    if ports is None:
+        return []
+    low, high = ports
+    return [f"{p} ({name})" for p, name in sorted(SENSITIVE_PORTS.items()) if low <= p <= high]
+
+
+def world_cidr(rule: dict):
+    """The world-open CIDR of a rule ('0.0.0.0/0' or '::/0'), None, or Unknown."""
+    for key in ("CidrIp", "CidrIpv6"):
+        value = rule.get(key)
+        if value is None:
+            continue
+        if is_symbolic(value):
+            return Unknown(reason_of(value, key))
+        if isinstance(value, str) and value.strip() in WORLD:
+            return value.strip()
+    return None
+
+
+def world_key(rule: dict, cidr: str) -> str:
+    """The property of a rule that holds its world-open CIDR (for the finding's location)."""
+    value = rule.get("CidrIp")
+    return "CidrIp" if isinstance(value, str) and value.strip() == cidr else "CidrIpv6"
+
+
+def inline_rules(view, key):
+    """(index, rule mapping) of a SecurityGroup's inline SecurityGroupIngress/SecurityGroupEgress; Unknown
+    when the list cannot be known."""
+    rules = view.get(key)
+    if isinstance(rules, Unknown):
+        return rules
+    if not isinstance(rules, list):
+        return []
+    return [(i, r) for i, r in enumerate(rules) if isinstance(r, dict)]

@@ -1,0 +1,91 @@
+"""Model or monitoring job does not run in a VPC.
+
+## What it does
+Checks that every `AWS::SageMaker::Model` has a `VpcConfig`, and that every monitoring schedule with an
+inline job definition and every monitoring job definition (`DataQualityJobDefinition`,
+`ModelQualityJobDefinition`, `ModelBiasJobDefinition`, `ModelExplainabilityJobDefinition`) has
+`NetworkConfig.VpcConfig`. (The same applies to training and processing job requests.) A schedule that refers
+to a separately defined job definition is judged on that definition.
+
+## Why is this bad?
+Outside a VPC, the containers' traffic to S3, ECR and your data sources is governed by none of your network
+controls: no security groups, no VPC endpoints, no flow logs.
+
+## Example
+```yaml
+Model:
+  Type: AWS::SageMaker::Model
+  Properties:
+    ExecutionRoleArn: !GetAtt ModelRole.Arn
+    PrimaryContainer:
+      Image: !Ref ImageUri
+```
+
+## Use instead
+```yaml
+Model:
+  Type: AWS::SageMaker::Model
+  Properties:
+    ExecutionRoleArn: !GetAtt ModelRole.Arn
+    PrimaryContainer:
+      Image: !Ref ImageUri
+    VpcConfig:
+      Subnets: [!Ref PrivateSubnetA, !Ref PrivateSubnetB]
+      SecurityGroupIds: [!Ref ModelSecurityGroup]
+```
+
+## References
+- [Give SageMaker hosted endpoints access to resources in your Amazon VPC](https://docs.aws.amazon.com/sagemaker/latest/dg/host-vpc.html)
+- AWS Config rule sagemaker-model-in-vpc
+"""
+
+from mlcheck.rule import Hit, Rule
+from mlcheck.values import Unknown
+
+MODEL = "AWS::SageMaker::Model"
+SCHEDULE = "AWS::SageMaker::MonitoringSchedule"
+JOB_DEFINITIONS = (
+    "AWS::SageMaker::DataQualityJobDefinition",
+    "AWS::SageMaker::ModelQualityJobDefinition",
+    "AWS::SageMaker::ModelBiasJobDefinition",
+    "AWS::SageMaker::ModelExplainabilityJobDefinition",
+)
+KIND = {MODEL: "Model", SCHEDULE: "Monitoring schedule"}
+
+
+def check(view, ctx):
+    if view.type == MODEL:
+        parent, keys = (), ("VpcConfig",)
+    elif view.type == SCHEDULE:
+        parent = ("MonitoringScheduleConfig", "MonitoringJobDefinition")
+        job = view.get(*parent)
+        if isinstance(job, Unknown):
+            ctx.unknown(view.path(*parent), job.reason)
+            return
+        if not isinstance(job, dict):
+            return  # uses a job definition resource or name, judged there
+        keys = parent + ("NetworkConfig", "VpcConfig")
+    else:
+        parent, keys = (), ("NetworkConfig", "VpcConfig")
+    value = view.get(*keys)
+    if isinstance(value, Unknown):
+        ctx.unknown(view.path(*keys), value.reason)
+        return
+    if value not in (None, {}, ""):
+        return
+    where = view.path(*parent) if parent else view.resource.path + ("Type",)
+    kind = KIND.get(view.type, "Monitoring job definition")
+    yield Hit(where, f"{kind} '{view.logical_id}' does not run in a VPC (no {'.'.join(keys[len(parent):])})")
+
+
+RULE = Rule(
+    id="MLC406",
+    name="outside-vpc",
+    severity="medium",
+    resource_types=(MODEL, SCHEDULE) + JOB_DEFINITIONS,
+    check=check,
+    fix="Add VpcConfig (Subnets in at least two AZs, SecurityGroupIds) so the containers run in your VPC.",
+    peers={"aws": ["sagemaker-model-in-vpc"]},
+    practice="VPC Endpoints (AWS PrivateLink): Enables private and secure communication between your VPC and AWS "
+             "services. Traffic never leaves the Amazon network.",
+)

@@ -1,0 +1,120 @@
+"""Security group allows ingress from the whole internet.
+
+## What it does
+Checks every inbound rule — inline `SecurityGroupIngress` of an `AWS::EC2::SecurityGroup` and standalone
+`AWS::EC2::SecurityGroupIngress` resources — for `CidrIp: 0.0.0.0/0` or `CidrIpv6: ::/0`. The finding is
+**high** when the group is attached to a SageMaker resource (a Model's or job's `VpcConfig.SecurityGroupIds`, a
+notebook's `SecurityGroupIds`, a Domain's security groups) or when the port range includes a sensitive port
+(22 SSH, 3389 RDP, 20/21 FTP, 3306 MySQL, 5432 PostgreSQL, 8888 Jupyter, ...; protocol `-1` opens them all),
+and **medium** otherwise (for example HTTPS on a public load balancer, which may be intended).
+
+## Why is this bad?
+SageMaker notebooks, endpoints and jobs never need inbound connections from the internet; an open rule only
+adds an attack surface in front of the data they hold. Remote-access and database ports open to the world are
+scanned within minutes of creation.
+
+## Example
+```yaml
+NotebookSecurityGroup:
+  Type: AWS::EC2::SecurityGroup
+  Properties:
+    GroupDescription: notebook
+    VpcId: !Ref Vpc
+    SecurityGroupIngress:
+      - IpProtocol: tcp
+        FromPort: 22
+        ToPort: 22
+        CidrIp: 0.0.0.0/0
+```
+
+## Use instead
+```yaml
+NotebookSecurityGroup:
+  Type: AWS::EC2::SecurityGroup
+  Properties:
+    GroupDescription: notebook
+    VpcId: !Ref Vpc
+    SecurityGroupIngress:
+      - IpProtocol: tcp
+        FromPort: 443
+        ToPort: 443
+        SourceSecurityGroupId: !Ref ClientSecurityGroup
+```
+
+## References
+- [Security group rules](https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html)
+- AWS Config rules restricted-ssh, vpc-sg-open-only-to-authorized-ports
+"""
+
+from mlcheck.network import (
+    INGRESS,
+    SECURITY_GROUP,
+    describe_ports,
+    group_resource,
+    inline_rules,
+    port_range,
+    sagemaker_attachments,
+    sensitive_in,
+    world_cidr,
+    world_key,
+)
+from mlcheck.rule import Hit, Rule
+from mlcheck.values import Unknown
+
+
+def _judge(ctx, rule: dict, group, label: str, path: tuple):
+    cidr = world_cidr(rule)
+    if isinstance(cidr, Unknown):
+        ctx.unknown(path, cidr.reason)
+        return None
+    if cidr is None:
+        return None
+    ports = port_range(rule)
+    if isinstance(ports, Unknown):
+        ctx.unknown(path, ports.reason)
+        return None
+    attached = sagemaker_attachments(ctx, group) if group is not None else []
+    sensitive = sensitive_in(ports)
+    opened = "ICMP" if ports is None else describe_ports(ports)
+    message = f"{label} allows ingress from {cidr} on {opened}"
+    if attached:
+        message += f"; it is attached to SageMaker resource '{attached[0].resource.logical_id}'"
+    if sensitive:
+        message += f"; includes sensitive port {', '.join(sensitive[:3])}" + (" ..." if len(sensitive) > 3 else "")
+    severity = "high" if attached or sensitive else "medium"
+    return Hit(path + (world_key(rule, cidr),), message, severity=severity)
+
+
+def check(view, ctx):
+    if view.type == SECURITY_GROUP:
+        rules = inline_rules(view, "SecurityGroupIngress")
+        if isinstance(rules, Unknown):
+            ctx.unknown(view.path("SecurityGroupIngress"), rules.reason)
+            return
+        for i, rule in rules:
+            hit = _judge(ctx, rule, view.resource, f"Security group '{view.logical_id}'",
+                         view.path("SecurityGroupIngress", i))
+            if hit:
+                yield hit
+    else:
+        group = group_resource(view.get("GroupId"), ctx.graph)
+        label = f"Ingress rule '{view.logical_id}'" + (f" of security group '{group.logical_id}'" if group else "")
+        hit = _judge(ctx, view.properties, group, label, view.path())
+        if hit:
+            yield hit
+
+
+RULE = Rule(
+    id="MLC409",
+    name="open-ingress",
+    severity="high",
+    resource_types=(SECURITY_GROUP, INGRESS),
+    check=check,
+    fix="Restrict the source to the clients that need access (a security group, prefix list or private CIDR); "
+        "SageMaker resources need no inbound rule from the internet.",
+    peers={"checkov": ["CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_260"], "cfn_nag": ["W2"],
+           "guard": ["EC2_SECURITY_GROUP_INGRESS_OPEN_TO_WORLD_RULE", "INCOMING_SSH_DISABLED",
+                     "RESTRICTED_INCOMING_TRAFFIC"],
+           "aws": ["restricted-ssh", "vpc-sg-open-only-to-authorized-ports"]},
+    practice="Security Groups: Stateful virtual firewall for EC2 instances.",
+)

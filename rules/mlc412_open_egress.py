@@ -1,0 +1,122 @@
+"""Security group allows egress to the whole internet.
+
+## What it does
+Checks every outbound rule — inline `SecurityGroupEgress` of an `AWS::EC2::SecurityGroup` and standalone
+`AWS::EC2::SecurityGroupEgress` resources — for `CidrIp: 0.0.0.0/0` or `CidrIpv6: ::/0`. A security group
+without any inline `SecurityGroupEgress` gets AWS's default rule, which allows all outbound traffic to
+0.0.0.0/0 (a standalone egress resource does not remove it), so it is reported too. When the group is attached
+to a SageMaker resource with isolation intent — a `VpcOnly` Domain, a notebook with
+`DirectInternetAccess: Disabled`, a network-isolated Model or job — the message says so: there the open egress
+is the exfiltration path the isolation was meant to close. Off by default.
+
+## Why is this bad?
+Open egress lets any process in the group send data anywhere. In a VPC that reaches AWS services through VPC
+endpoints, SageMaker needs outbound HTTPS only to the endpoints' security group or the VPC's CIDR.
+
+## Example
+```yaml
+StudioSecurityGroup:
+  Type: AWS::EC2::SecurityGroup
+  Properties:
+    GroupDescription: studio
+    VpcId: !Ref Vpc          # no SecurityGroupEgress: AWS allows all outbound traffic
+```
+
+## Use instead
+```yaml
+StudioSecurityGroup:
+  Type: AWS::EC2::SecurityGroup
+  Properties:
+    GroupDescription: studio
+    VpcId: !Ref Vpc
+    SecurityGroupEgress:
+      - IpProtocol: tcp
+        FromPort: 443
+        ToPort: 443
+        DestinationSecurityGroupId: !Ref EndpointSecurityGroup
+```
+
+## References
+- [Default security group rules](https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html)
+- [AWS::EC2::SecurityGroup SecurityGroupEgress](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-securitygroup.html)
+"""
+
+from mlcheck.network import (
+    EGRESS,
+    SECURITY_GROUP,
+    describe_ports,
+    group_resource,
+    inline_rules,
+    port_range,
+    sagemaker_attachments,
+    world_cidr,
+    world_key,
+)
+from mlcheck.rule import Hit, Rule
+from mlcheck.values import Unknown
+
+
+def _context(ctx, group) -> str:
+    attached = sagemaker_attachments(ctx, group) if group is not None else []
+    intent = [a for a in attached if a.isolation_intent]
+    if intent:
+        return (f"; it is attached to SageMaker resource '{intent[0].resource.logical_id}', which is meant to be "
+                "isolated: this is an exfiltration path")
+    if attached:
+        return f"; it is attached to SageMaker resource '{attached[0].resource.logical_id}'"
+    return ""
+
+
+def _judge(ctx, rule, group, label, path):
+    cidr = world_cidr(rule)
+    if isinstance(cidr, Unknown):
+        ctx.unknown(path, cidr.reason)
+        return None
+    if cidr is None:
+        return None
+    ports = port_range(rule)
+    if isinstance(ports, Unknown):
+        ctx.unknown(path, ports.reason)
+        return None
+    opened = "ICMP" if ports is None else describe_ports(ports)
+    return Hit(path + (world_key(rule, cidr),), f"{label} allows egress to {cidr} on {opened}{_context(ctx, group)}")
+
+
+def check(view, ctx):
+    if view.type == SECURITY_GROUP:
+        raw = view.get("SecurityGroupEgress")
+        if raw is None or raw == []:
+            yield Hit(view.resource.path + ("Type",),
+                      f"Security group '{view.logical_id}' declares no SecurityGroupEgress, so AWS adds its default "
+                      f"rule allowing all egress to 0.0.0.0/0{_context(ctx, view.resource)}")
+            return
+        rules = inline_rules(view, "SecurityGroupEgress")
+        if isinstance(rules, Unknown):
+            ctx.unknown(view.path("SecurityGroupEgress"), rules.reason)
+            return
+        for i, rule in rules:
+            hit = _judge(ctx, rule, view.resource, f"Security group '{view.logical_id}'",
+                         view.path("SecurityGroupEgress", i))
+            if hit:
+                yield hit
+    else:
+        group = group_resource(view.get("GroupId"), ctx.graph)
+        label = f"Egress rule '{view.logical_id}'" + (f" of security group '{group.logical_id}'" if group else "")
+        hit = _judge(ctx, view.properties, group, label, view.path())
+        if hit:
+            yield hit
+
+
+RULE = Rule(
+    id="MLC412",
+    name="open-egress",
+    severity="low",
+    resource_types=(SECURITY_GROUP, EGRESS),
+    check=check,
+    fix="Declare SecurityGroupEgress limited to what is needed, e.g. tcp 443 to the VPC endpoints' security group "
+        "or the VPC CIDR.",
+    enabled_by_default=False,
+    peers={"cfn_nag": ["W5"], "guard": ["EC2_SECURITY_GROUP_EGRESS_OPEN_TO_WORLD_RULE"]},
+    practice="VPC Endpoints (AWS PrivateLink): Enables private and secure communication between your VPC and AWS "
+             "services. Traffic never leaves the Amazon network.",
+)
