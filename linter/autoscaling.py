@@ -8,11 +8,15 @@ to the template's Endpoint resource and on to its EndpointConfig.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from mlcheck.values import Composite, ResourceRef, Unknown
+from mlcheck.cache import template_index
+from mlcheck.values import Composite, ResourceRef, Unknown, is_symbolic
 
 SCALABLE_TARGET = "AWS::ApplicationAutoScaling::ScalableTarget"
+SCALING_POLICY = "AWS::ApplicationAutoScaling::ScalingPolicy"
+VARIANT_DIMENSIONS = ("sagemaker:variant:DesiredInstanceCount", "sagemaker:variant:DesiredProvisionedConcurrency")
+INSTANCE_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
 ENDPOINT = "AWS::SageMaker::Endpoint"
 ENDPOINT_CONFIG = "AWS::SageMaker::EndpointConfig"
 
@@ -25,6 +29,8 @@ class VariantTarget:
     variant: object  # variant name (str), or symbolic
     min_capacity: object
     max_capacity: object
+    dimension: object = None
+    resource_id: object = None
 
 
 def split_resource_id(value):
@@ -89,7 +95,8 @@ def sagemaker_targets(ctx) -> tuple[list, list]:
             continue
         endpoint_part, variant = split
         targets.append(VariantTarget(resource, endpoint_for(endpoint_part, ctx.graph), endpoint_part, variant,
-                                     view.get("MinCapacity"), view.get("MaxCapacity")))
+                                     view.get("MinCapacity"), view.get("MaxCapacity"),
+                                     view.get("ScalableDimension"), view.get("ResourceId")))
     return targets, unknown
 
 
@@ -97,3 +104,128 @@ def config_of_endpoint(endpoint, ctx):
     """The template EndpointConfig an Endpoint uses, or None."""
     value = ctx.view(endpoint).get("EndpointConfigName")
     return ctx.graph.target(value, ENDPOINT_CONFIG)
+
+
+def capacity(value):
+    """An integer capacity/count, or None when it is not a plain number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+@dataclass
+class ScalingIndex:
+    """Every SageMaker ScalableTarget of a template, by the endpoint config and variant it scales."""
+
+    targets: list = field(default_factory=list)  # [VariantTarget]
+    by_config_variant: dict = field(default_factory=dict)  # (config logical id, variant name) -> [VariantTarget]
+    by_endpoint_variant: dict = field(default_factory=dict)  # (endpoint logical id, variant name) -> [...]
+    unknown: list = field(default_factory=list)  # reasons some target's endpoint/variant cannot be known
+
+
+def _scaling_index(ctx) -> ScalingIndex:
+    index = ScalingIndex()
+    targets, unknown = sagemaker_targets(ctx)
+    index.targets = targets
+    index.unknown = list(unknown)
+    for target in targets:
+        if target.endpoint is None:
+            if is_symbolic(target.endpoint_part) and not isinstance(target.endpoint_part, ResourceRef):
+                index.unknown.append(f"endpoint of {target.resource.logical_id} cannot be resolved")
+            elif isinstance(target.endpoint_part, str) and _has_unnamed_endpoints(ctx):
+                index.unknown.append(f"endpoint name of {target.resource.logical_id} may match an endpoint "
+                                     "whose name is generated or computed")
+            continue
+        if is_symbolic(target.variant):
+            index.unknown.append(f"variant of {target.resource.logical_id} cannot be resolved")
+            continue
+        index.by_endpoint_variant.setdefault((target.endpoint.logical_id, target.variant), []).append(target)
+        config = config_of_endpoint(target.endpoint, ctx)
+        if config is not None:
+            index.by_config_variant.setdefault((config.logical_id, target.variant), []).append(target)
+    return index
+
+
+def scaling_index(ctx) -> ScalingIndex:
+    return template_index(ctx, "autoscaling.targets", _scaling_index)
+
+
+def _has_unnamed_endpoints(ctx) -> bool:
+    return any(not isinstance(e.properties.get("EndpointName"), str) for e in ctx.graph.of_type(ENDPOINT))
+
+
+def endpoints_using_config(ctx, config):
+    """The template Endpoints whose EndpointConfigName designates `config` (built once per template)."""
+    def build(ctx):
+        out: dict = {}
+        for endpoint in ctx.graph.of_type(ENDPOINT):
+            found = config_of_endpoint(endpoint, ctx)
+            if found is not None:
+                out.setdefault(found.logical_id, []).append(endpoint)
+        return out
+
+    return template_index(ctx, "autoscaling.endpoints_by_config", build).get(config.logical_id, [])
+
+
+@dataclass
+class PolicyIndex:
+    by_target: dict = field(default_factory=dict)  # ScalableTarget logical id -> [ScalingPolicy Resource]
+    by_key: dict = field(default_factory=dict)  # (rendered ResourceId, dimension) -> [ScalingPolicy Resource]
+    unknown: list = field(default_factory=list)
+
+
+def _render(value):
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Composite) and not value.has_unknown():
+        return str(value)
+    return None
+
+
+def _policy_index(ctx) -> PolicyIndex:
+    index = PolicyIndex()
+    for policy in ctx.graph.of_type(SCALING_POLICY):
+        view = ctx.view(policy)
+        target_id = view.get("ScalingTargetId")
+        if target_id is not None:
+            if isinstance(target_id, ResourceRef) and target_id.logical_id in ctx.graph.template.resources:
+                index.by_target.setdefault(target_id.logical_id, []).append(policy)
+            elif is_symbolic(target_id):
+                index.unknown.append(f"ScalingTargetId of {policy.logical_id} cannot be resolved")
+            continue
+        resource_id, dimension = _render(view.get("ResourceId")), view.get("ScalableDimension")
+        if resource_id is None or not isinstance(dimension, str):
+            index.unknown.append(f"ResourceId or ScalableDimension of {policy.logical_id} cannot be resolved")
+            continue
+        index.by_key.setdefault((resource_id, dimension), []).append(policy)
+    return index
+
+
+def policies_for_target(ctx, target):
+    """(ScalingPolicy resources linked to a ScalableTarget — by ScalingTargetId or by ResourceId and
+    ScalableDimension —, reasons other policies might be)."""
+    index = template_index(ctx, "autoscaling.policies", _policy_index)
+    found = list(index.by_target.get(target.logical_id, []))
+    view = ctx.view(target)
+    key = (_render(view.get("ResourceId")), view.get("ScalableDimension"))
+    if key[0] is not None:
+        found.extend(p for p in index.by_key.get(key, []) if p not in found)
+    return found, index.unknown
+
+
+def kept_at_two(ctx, config, name):
+    """(True if an autoscaling target keeps the variant at MinCapacity >= 2, unknown reasons)."""
+    index = scaling_index(ctx)
+    unknown = list(index.unknown)
+    for target in index.by_config_variant.get((config.logical_id, name), ()):
+        if is_symbolic(target.min_capacity):
+            unknown.append(f"MinCapacity of {target.resource.logical_id} is unknown")
+            continue
+        minimum = capacity(target.min_capacity)
+        if minimum is not None and minimum >= 2:
+            return True, []
+    return False, unknown

@@ -34,24 +34,13 @@ EndpointConfig:
 - AWS Security Hub control SageMaker.4
 """
 
-from mlcheck.autoscaling import config_of_endpoint, sagemaker_targets
+from mlcheck.autoscaling import capacity, kept_at_two
 from mlcheck.rule import Hit, Rule
 from mlcheck.sagemaker import is_serverless, variants
 from mlcheck.values import Unknown, is_symbolic
 
 
-def _count(value):
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return None
-
-
 def check(view, ctx):
-    single = []
     for i, variant in variants(view):
         if is_serverless(variant):
             continue
@@ -60,30 +49,17 @@ def check(view, ctx):
             ctx.unknown(view.path("ProductionVariants", i, "InitialInstanceCount"),
                         count.reason if isinstance(count, Unknown) else "instance count is computed")
             continue
-        number = _count(count) if count is not None else 1
-        if number is not None and number < 2:
-            single.append((i, variant, number, count is None))
-    if not single:
-        return
-    targets, unknown = sagemaker_targets(ctx)
-    for i, variant, number, missing in single:
+        number = capacity(count) if count is not None else 1
+        if number is None or number >= 2:
+            continue
         name = variant.get("VariantName")
-        covered = False
-        for target in targets:
-            if target.endpoint is None or config_of_endpoint(target.endpoint, ctx) is not view.resource:
-                continue
-            if target.variant != name:
-                continue
-            minimum = _count(target.min_capacity)
-            if is_symbolic(target.min_capacity):
-                unknown.append(f"MinCapacity of {target.resource.logical_id} is unknown")
-            elif minimum is not None and minimum >= 2:
-                covered = True
+        covered, unknown = kept_at_two(ctx, view.resource, name)
         if covered:
             continue
         if unknown:
             ctx.unknown(view.path("ProductionVariants", i), "; ".join(unknown))
             continue
+        missing = count is None
         shown = "no InitialInstanceCount" if missing else f"InitialInstanceCount {number}"
         where = view.path("ProductionVariants", i) if missing else view.path(
             "ProductionVariants", i, "InitialInstanceCount")

@@ -1,0 +1,85 @@
+"""Endpoint variant has no autoscaling target.
+
+## What it does
+For every `AWS::SageMaker::Endpoint`, follows `EndpointConfigName` to the template's `EndpointConfig` and
+checks that each instance-based production variant is scaled by an
+`AWS::ApplicationAutoScaling::ScalableTarget` (ServiceNamespace `sagemaker`, ResourceId
+`endpoint/<endpoint name>/variant/<variant name>` written literally, with `!Sub` and
+`${Endpoint.EndpointName}`, or with `!Join`). Serverless variants scale on their own and are exempt. An
+endpoint configuration from outside the template, or a target whose ResourceId cannot be resolved, makes the
+result unknown.
+
+## Why is this bad?
+Without autoscaling, the instance count chosen at deployment is the capacity forever: a traffic peak causes
+throttling and latency, and a failed instance is not compensated by scaling out.
+
+## Example
+```yaml
+Endpoint:
+  Type: AWS::SageMaker::Endpoint
+  Properties:
+    EndpointConfigName: !GetAtt EndpointConfig.EndpointConfigName
+```
+
+## Use instead
+```yaml
+ScalableTarget:
+  Type: AWS::ApplicationAutoScaling::ScalableTarget
+  Properties:
+    ServiceNamespace: sagemaker
+    ScalableDimension: sagemaker:variant:DesiredInstanceCount
+    ResourceId: !Sub endpoint/${Endpoint.EndpointName}/variant/AllTraffic
+    MinCapacity: 2
+    MaxCapacity: 6
+```
+
+## References
+- [Automatic scaling of Amazon SageMaker models](https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling.html)
+"""
+
+from mlcheck.autoscaling import ENDPOINT, config_of_endpoint, scaling_index
+from mlcheck.rule import Hit, Rule
+from mlcheck.sagemaker import is_serverless, variants
+from mlcheck.values import Unknown, is_symbolic
+
+
+def check(view, ctx):
+    config = config_of_endpoint(view.resource, ctx)
+    path = view.path("EndpointConfigName")
+    if config is None:
+        value = view.get("EndpointConfigName")
+        ctx.unknown(path, value.reason if isinstance(value, Unknown)
+                    else "the endpoint configuration is not defined in this template")
+        return
+    index = scaling_index(ctx)
+    unscaled = []
+    for _, variant in variants(ctx.view(config)):
+        if is_serverless(variant):
+            continue
+        name = variant.get("VariantName")
+        if is_symbolic(name):
+            ctx.unknown(path, "a variant name is computed")
+            return
+        if not index.by_endpoint_variant.get((view.logical_id, name)):
+            unscaled.append(str(name))
+    if not unscaled:
+        return
+    if index.unknown:
+        ctx.unknown(path, "; ".join(index.unknown))
+        return
+    listed = ", ".join(f"'{n}'" for n in unscaled)
+    yield Hit(path, f"Endpoint '{view.logical_id}' has no autoscaling target for variant{'s' if len(unscaled) > 1 else ''} "
+                    f"{listed} of '{config.logical_id}'")
+
+
+RULE = Rule(
+    id="MLC503",
+    name="endpoint-without-autoscaling",
+    severity="low",
+    resource_types=(ENDPOINT,),
+    check=check,
+    fix="Add an AWS::ApplicationAutoScaling::ScalableTarget per variant (ResourceId endpoint/<name>/variant/<variant>) "
+        "and a target-tracking policy on SageMakerVariantInvocationsPerInstance.",
+    peers={},
+    practice="Auto Scaling Model Endpoints: Automatically adjusts the number of instances in response to traffic.",
+)

@@ -1,0 +1,168 @@
+"""Autoscaling target names no endpoint variant of the template, or is inconsistent.
+
+## What it does
+For every `AWS::ApplicationAutoScaling::ScalableTarget` with `ServiceNamespace: sagemaker` whose ResourceId has
+the form `endpoint/<endpoint>/variant/<variant>` (literal, `!Sub`, `!Join`), reports:
+- an endpoint part that names no `AWS::SageMaker::Endpoint` of the template (by `EndpointName` or
+  `${Endpoint.EndpointName}`), or that uses `${Endpoint}` / `!Ref Endpoint`, which returns the endpoint's ARN,
+  not its name;
+- a variant part that is not a `VariantName` of the endpoint's configuration;
+- a `ScalableDimension` other than `sagemaker:variant:DesiredInstanceCount` (or
+  `sagemaker:variant:DesiredProvisionedConcurrency` for serverless variants);
+- `MinCapacity` greater than `MaxCapacity`.
+A literal endpoint name in a template without endpoints (the endpoint belongs to another stack) and values
+that cannot be resolved are unknown, never reported.
+
+## Why is this bad?
+Application Auto Scaling validates the ResourceId only when the stack is deployed: a typo in the variant name
+fails the deployment, or — when the name matches another stack's endpoint — scales the wrong endpoint while
+the intended one keeps its initial capacity.
+
+## Example
+```yaml
+ScalableTarget:
+  Type: AWS::ApplicationAutoScaling::ScalableTarget
+  Properties:
+    ServiceNamespace: sagemaker
+    ScalableDimension: sagemaker:variant:DesiredInstanceCount
+    ResourceId: !Sub endpoint/${Endpoint.EndpointName}/variant/Primary   # the variant is called AllTraffic
+    MinCapacity: 2
+    MaxCapacity: 4
+```
+
+## Use instead
+```yaml
+    ResourceId: !Sub endpoint/${Endpoint.EndpointName}/variant/AllTraffic
+```
+
+## References
+- [Register a model (ScalableTarget ResourceId format)](https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-add-code-register.html)
+- [AWS::SageMaker::Endpoint return values (Ref returns the ARN)](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-endpoint.html)
+"""
+
+from mlcheck.autoscaling import (
+    ENDPOINT,
+    SCALABLE_TARGET,
+    VARIANT_DIMENSIONS,
+    capacity,
+    config_of_endpoint,
+    split_resource_id,
+)
+from mlcheck.rule import Hit, Rule
+from mlcheck.sagemaker import variants
+from mlcheck.values import Composite, ResourceRef, Unknown, is_symbolic
+
+
+def _reason(value, what):
+    return value.reason if isinstance(value, Unknown) else f"{what} is computed"
+
+
+def _endpoint(view, ctx, part):
+    """(endpoint Resource or None, Hit or None)."""
+    path = view.path("ResourceId")
+    if isinstance(part, Composite) and len(part.parts) == 1:
+        part = part.parts[0]
+    if isinstance(part, ResourceRef):
+        resource = ctx.graph.template.resources.get(part.logical_id)
+        if resource is None or resource.type != ENDPOINT:
+            return None, Hit(path, f"ScalableTarget '{view.logical_id}' names '{part.logical_id}' as its endpoint, "
+                                   "which is not an AWS::SageMaker::Endpoint")
+        if part.attribute is None:
+            return None, Hit(path, f"ScalableTarget '{view.logical_id}' uses Ref {part.logical_id} in its "
+                                   "ResourceId, which returns the endpoint ARN, not its name",
+                             f"Use ${{{part.logical_id}.EndpointName}} (!GetAtt {part.logical_id}.EndpointName).")
+        if part.attribute != "EndpointName":
+            return None, Hit(path, f"ScalableTarget '{view.logical_id}' uses {part.logical_id}.{part.attribute} in "
+                                   "its ResourceId where the endpoint name is needed")
+        return resource, None
+    if isinstance(part, str):
+        found = ctx.graph.target(part, ENDPOINT)
+        if found is not None:
+            return found, None
+        endpoints = ctx.graph.of_type(ENDPOINT)
+        if not endpoints:
+            ctx.unknown(path, f"endpoint '{part}' is not defined in this template")
+            return None, None
+        if any(not isinstance(e.properties.get("EndpointName"), str) for e in endpoints):
+            ctx.unknown(path, f"endpoint '{part}' may be a template endpoint whose name is generated or computed")
+            return None, None
+        return None, Hit(path, f"ScalableTarget '{view.logical_id}' scales endpoint '{part}', which is not an "
+                               "endpoint of this template")
+    ctx.unknown(path, _reason(part, "endpoint name"))
+    return None, None
+
+
+def check(view, ctx):
+    namespace = view.get("ServiceNamespace")
+    if is_symbolic(namespace):
+        ctx.unknown(view.path("ServiceNamespace"), _reason(namespace, "ServiceNamespace"))
+        return
+    if namespace != "sagemaker":
+        return
+    resource_id = view.get("ResourceId")
+    split = split_resource_id(resource_id)
+    if isinstance(split, Unknown):
+        ctx.unknown(view.path("ResourceId"), split.reason)
+    elif split is None:
+        text = resource_id.text() if isinstance(resource_id, Composite) else resource_id
+        if isinstance(text, str) and text.startswith("endpoint/"):
+            yield Hit(view.path("ResourceId"), f"ScalableTarget '{view.logical_id}' has a ResourceId that is not "
+                                               "of the form endpoint/<endpoint name>/variant/<variant name>")
+    else:
+        endpoint_part, variant = split
+        endpoint, hit = _endpoint(view, ctx, endpoint_part)
+        if hit:
+            yield hit
+        if endpoint is not None:
+            yield from _check_variant(view, ctx, endpoint, variant)
+        dimension = view.get("ScalableDimension")
+        if is_symbolic(dimension):
+            ctx.unknown(view.path("ScalableDimension"), _reason(dimension, "ScalableDimension"))
+        elif dimension not in VARIANT_DIMENSIONS:
+            yield Hit(view.path("ScalableDimension"),
+                      f"ScalableTarget '{view.logical_id}' scales a variant but its ScalableDimension is "
+                      f"{dimension!s}, not sagemaker:variant:DesiredInstanceCount")
+    low, high = view.get("MinCapacity"), view.get("MaxCapacity")
+    if is_symbolic(low) or is_symbolic(high):
+        ctx.unknown(view.path("MinCapacity"), "MinCapacity or MaxCapacity is computed")
+        return
+    low, high = capacity(low), capacity(high)
+    if low is not None and high is not None and low > high:
+        yield Hit(view.path("MinCapacity"),
+                  f"ScalableTarget '{view.logical_id}' has MinCapacity {low} greater than MaxCapacity {high}")
+
+
+def _check_variant(view, ctx, endpoint, variant):
+    path = view.path("ResourceId")
+    if is_symbolic(variant):
+        ctx.unknown(path, _reason(variant, "variant name"))
+        return
+    config = config_of_endpoint(endpoint, ctx)
+    if config is None:
+        ctx.unknown(path, f"the configuration of endpoint {endpoint.logical_id} is not defined in this template")
+        return
+    names = []
+    for _, item in variants(ctx.view(config)):
+        name = item.get("VariantName")
+        if is_symbolic(name):
+            ctx.unknown(path, f"a variant name of {config.logical_id} is computed")
+            return
+        names.append(name)
+    if variant not in names:
+        known = ", ".join(str(n) for n in names) or "none"
+        yield Hit(path, f"ScalableTarget '{view.logical_id}' scales variant '{variant}' of endpoint "
+                        f"'{endpoint.logical_id}', but its configuration '{config.logical_id}' has no such variant "
+                        f"(variants: {known})")
+
+
+RULE = Rule(
+    id="MLC504",
+    name="autoscaling-target-mismatch",
+    severity="high",
+    resource_types=(SCALABLE_TARGET,),
+    check=check,
+    fix="Write ResourceId as !Sub endpoint/${Endpoint.EndpointName}/variant/<VariantName of the config>, "
+        "ScalableDimension sagemaker:variant:DesiredInstanceCount, and MinCapacity <= MaxCapacity.",
+    peers={},
+    practice="Auto Scaling Model Endpoints: Automatically adjusts the number of instances in response to traffic.",
+)
