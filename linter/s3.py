@@ -69,14 +69,23 @@ class _Names:
     unknown: list = field(default_factory=list)  # logical ids of buckets whose name cannot be known
 
 
+def _identifying(unknown: Unknown) -> bool:
+    """An unknown that stands for one value throughout the template: the same parameter without default, or
+    the same import. (Two names built from the same such parts in the same way are the same name.)"""
+    return unknown.reason.startswith(("parameter '", "Fn::ImportValue "))
+
+
 def _render(parts) -> str | None:
-    """A stable key for a (partly symbolic) name: literal text with ${Pseudo} / ${Ref} placeholders."""
+    """A stable key for a (partly symbolic) name: literal text with ${Pseudo} / ${Ref} / <parameter>
+    placeholders; None when a part cannot be named."""
     out = []
     for part in parts:
         if isinstance(part, str):
             out.append(part)
         elif isinstance(part, (Pseudo, ResourceRef)):
             out.append(str(part))
+        elif isinstance(part, Unknown) and _identifying(part):
+            out.append(f"<{part.reason}>")
         else:
             return None
     return "".join(out)
@@ -90,10 +99,10 @@ def _bucket_names(ctx) -> _Names:
             continue  # generated name: only Ref/GetAtt can designate it
         parts = value.parts if isinstance(value, Composite) else (value,)
         key = _render(parts)
-        if key is None:
+        if key is not None:
+            names.by_name[key] = bucket  # names are unique, so an exact match is this bucket and no other
+        if key is None or any(isinstance(p, Unknown) for p in parts):
             names.unknown.append(bucket.logical_id)
-        else:
-            names.by_name[key] = bucket
     return names
 
 
@@ -123,13 +132,13 @@ def bucket_for_name(value, ctx):
             return bucket_for_name(parts[0], ctx)
     else:
         return None
-    if any(isinstance(p, Unknown) for p in parts):
-        return Unknown("bucket name is computed from a value that cannot be known")
     names = bucket_names(ctx)
     key = _render(parts)
     found = names.by_name.get(key) if key is not None else None
     if found is not None:
         return found
+    if any(isinstance(p, Unknown) for p in parts):
+        return Unknown("bucket name is computed from a value that cannot be known")
     if names.unknown:
         return Unknown(f"bucket name may match bucket {names.unknown[0]}, whose BucketName cannot be known")
     return None
@@ -218,9 +227,11 @@ def s3_uris(view):
         elif isinstance(value, list):
             for i, v in enumerate(value):
                 stack.append((v, path + (i,), key))
-        elif key in URI_KEYS or split_s3_uri(value) is not None:
+        elif key in URI_KEYS:
             if isinstance(value, (str, Composite, Unknown)):
                 yield path, key, value
+        elif isinstance(value, (str, Composite)) and isinstance(split_s3_uri(value), tuple):
+            yield path, key, value  # an s3:// URI under another property name
 
 
 @dataclass

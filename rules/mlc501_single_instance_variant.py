@@ -53,6 +53,7 @@ def check(view, ctx):
         if number is None or number >= 2:
             continue
         name = variant.get("VariantName")
+        shown_name = f"'{name}'" if isinstance(name, str) else f"#{i + 1}"
         covered, unknown = kept_at_two(ctx, view.resource, name)
         if covered:
             continue
@@ -63,7 +64,7 @@ def check(view, ctx):
         shown = "no InitialInstanceCount" if missing else f"InitialInstanceCount {number}"
         where = view.path("ProductionVariants", i) if missing else view.path(
             "ProductionVariants", i, "InitialInstanceCount")
-        yield Hit(where, f"Variant '{name}' of endpoint configuration '{view.logical_id}' runs on one instance "
+        yield Hit(where, f"Variant {shown_name} of endpoint configuration '{view.logical_id}' runs on one instance "
                          f"({shown}) and no autoscaling target keeps MinCapacity >= 2")
 
 

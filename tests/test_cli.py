@@ -26,6 +26,7 @@ NOTEBOOK_DEFAULTS = textwrap.dedent("""\
           RoleArn: arn:aws:iam::123456789012:role/r
           KmsKeyId: alias/notebooks
           SubnetId: subnet-0123456789abcdef0
+          InstanceMetadataServiceConfiguration: {MinimumInstanceMetadataServiceVersion: "2"}
       FreeNotebook:
         Type: AWS::SageMaker::NotebookInstance
         Properties:
@@ -33,6 +34,7 @@ NOTEBOOK_DEFAULTS = textwrap.dedent("""\
           RoleArn: arn:aws:iam::123456789012:role/r
           KmsKeyId: alias/notebooks
           SubnetId: subnet-0123456789abcdef0
+          InstanceMetadataServiceConfiguration: {MinimumInstanceMetadataServiceVersion: "2"}
           RootAccess: Disabled
           DirectInternetAccess: !Ref FreeAccess
       DefaultNotebook:
@@ -42,6 +44,7 @@ NOTEBOOK_DEFAULTS = textwrap.dedent("""\
           RoleArn: arn:aws:iam::123456789012:role/r
           KmsKeyId: alias/notebooks
           SubnetId: subnet-0123456789abcdef0
+          InstanceMetadataServiceConfiguration: {MinimumInstanceMetadataServiceVersion: "2"}
           RootAccess: Disabled
           DirectInternetAccess: !Ref DefaultAccess
     """)
@@ -66,7 +69,7 @@ def test_defaults_are_findings_at_the_notebook_lines(tmp_path, run_cli):
                for line in lines)
     # A parameter without a default is unknown: no finding; a default of Enabled is a finding at its line.
     assert not any("FreeNotebook" in line for line in lines)
-    assert "stack.yaml:34:7: MLC401 [high] Notebook instance 'DefaultNotebook'" in out
+    assert "stack.yaml:36:7: MLC401 [high] Notebook instance 'DefaultNotebook'" in out
     assert lines[-1] == "3 findings (2 high, 1 medium) in 1 file"
 
 
