@@ -147,10 +147,15 @@ def cli(paths, output_format, output_files, select, extend_select, ignore, fail_
 
     from mlcheck.reporters import ReportOptions, get_reporter
 
-    options = ReportOptions(color=_use_color(color), version=__version__, root=settings.root)
-    click.echo(get_reporter(output_format).render(result, options), nl=False)
+    use_color = _use_color(color)
+    options = ReportOptions(color=use_color, version=__version__, root=settings.root)
+    click.echo(get_reporter(output_format).render(result, options), nl=False, color=use_color)
+    summary_written = output_format == "github"
     for fmt, path in extra_outputs:
-        file_options = ReportOptions(color=False, version=__version__, root=settings.root)
+        # The job summary is appended once per run, however many github outputs are asked for.
+        file_options = ReportOptions(color=False, version=__version__, root=settings.root,
+                                     step_summary="" if fmt == "github" and summary_written else None)
+        summary_written = summary_written or fmt == "github"
         try:
             with open(path, "w", encoding="utf-8") as handle:
                 handle.write(get_reporter(fmt).render(result, file_options))

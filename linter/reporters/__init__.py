@@ -1,0 +1,68 @@
+"""Output formats. Each reporter module exposes `render(result, options) -> str`, the text to write.
+
+Reporter modules are imported only when used (`get_reporter`): a pre-commit run printing `concise` should not
+pay for ElementTree or SARIF's rule rendering.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from mlcheck import __version__
+
+REPORTERS = {
+    "concise": "mlcheck.reporters.concise",
+    "full": "mlcheck.reporters.full",
+    "json": "mlcheck.reporters.json",
+    "sarif": "mlcheck.reporters.sarif",
+    "github": "mlcheck.reporters.github",
+    "junit": "mlcheck.reporters.junit",
+}
+
+@dataclass
+class ReportOptions:
+    color: bool = False
+    show_source: bool = True  # `full`: print the source lines around each finding
+    version: str = __version__
+    cwd: str = ""  # display paths are relative to this ('' = the process's working directory)
+    root: str = "."  # repository root: SARIF's %SRCROOT%
+    step_summary: str | None = None  # `github`: Markdown summary file; None = $GITHUB_STEP_SUMMARY, "" = none
+
+
+def get_reporter(name: str):
+    """The reporter module for an output format name."""
+    try:
+        module = REPORTERS[name]
+    except KeyError:
+        raise ValueError(f"unknown output format '{name}' (one of {', '.join(REPORTERS)})") from None
+    return importlib.import_module(module)
+
+
+# -- helpers shared by reporters ---------------------------------------------------------------------------------
+
+def _error_key(file, line, message) -> tuple:
+    return (file, line, message)
+
+
+def standalone_errors(result) -> list:
+    """Errors not already shown as an MLC001 finding. A parse failure is recorded twice (an Error for the exit
+    code and, when MLC001 is selected, a finding with severity and fix); line-oriented formats show it once."""
+    reported = {_error_key(f.file, f.line, f.message) for f in result.findings if f.rule_id == "MLC001"}
+    return [e for e in result.errors if _error_key(e.file, e.line, e.message) not in reported]
+
+
+def is_error_duplicate(finding, result) -> bool:
+    """True for an MLC001 finding that repeats one of `result.errors` (the inverse of `standalone_errors`)."""
+    if finding.rule_id != "MLC001":
+        return False
+    key = _error_key(finding.file, finding.line, finding.message)
+    return any(_error_key(e.file, e.line, e.message) == key for e in result.errors)
+
+
+def ordered_items(result) -> list:
+    """Unsuppressed findings and standalone errors, merged in file/line order (errors first on a tie)."""
+    items = [((e.file, e.line, e.column, 0, ""), e) for e in standalone_errors(result)]
+    items += [((f.file, f.line, f.column, 1, f.rule_id), f) for f in result.active]
+    items.sort(key=lambda pair: pair[0])
+    return [item for _, item in items]

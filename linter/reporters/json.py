@@ -1,0 +1,56 @@
+"""`json`: the documented, stable machine format (SPEC "Output"). Suppressed findings are included, marked."""
+
+from __future__ import annotations
+
+import json
+
+from mlcheck.severity import SEVERITIES
+
+
+def finding_dict(finding) -> dict:
+    # Key order is part of the format: consumers diff these files.
+    return {
+        "rule": finding.rule_id,
+        "name": finding.rule_name,
+        "severity": finding.severity,
+        "message": finding.message,
+        "file": finding.file,
+        "line": finding.line,
+        "column": finding.column,
+        "end_line": finding.end_line,
+        "end_column": finding.end_column,
+        "resource": finding.resource,
+        "resource_type": finding.resource_type,
+        "path": finding.pointer,
+        "fix": finding.fix,
+        "suppressed": finding.suppressed,
+        "suppression_reason": finding.suppression_reason,
+        "fingerprint": finding.fingerprint,
+    }
+
+
+def error_dict(error) -> dict:
+    return {"file": error.file, "line": error.line, "message": error.message}
+
+
+def summary_dict(result) -> dict:
+    counts = result.counts_by_severity()  # unsuppressed only, like the exit code
+    summary = {severity: counts[severity] for severity in reversed(SEVERITIES)}
+    summary.update(
+        total=len(result.active),
+        suppressed=len(result.suppressed),
+        errors=len(result.errors),
+        files_checked=result.files_checked,
+        files_with_findings=result.files_with_findings(),
+    )
+    return summary
+
+
+def render(result, options) -> str:
+    document = {
+        "version": options.version,
+        "findings": [finding_dict(f) for f in sorted(result.findings, key=lambda f: f.sort_key())],
+        "errors": [error_dict(e) for e in sorted(result.errors, key=lambda e: (e.file, e.line))],
+        "summary": summary_dict(result),
+    }
+    return json.dumps(document, indent=2) + "\n"

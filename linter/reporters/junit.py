@@ -1,0 +1,95 @@
+"""`junit`: JUnit XML for CI systems that display test reports (GitLab, Jenkins, Azure DevOps, CircleCI).
+
+One testsuite per file with findings or errors, one failing testcase per unsuppressed finding and one erroring
+testcase per file that could not be checked. Clean files are not listed in RunResult, so a run without any
+finding reports one passing testcase in a summary suite named "mlcheck" (an empty report reads as "no tests").
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+# Characters XML 1.0 cannot carry at all, even escaped (binary files produce them in parse messages).
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean(text) -> str:
+    return _INVALID_XML.sub("\ufffd", str(text))
+
+
+class Suite:
+    def __init__(self, name: str):
+        self.element = ET.Element("testsuite", name=_clean(name))
+        self.names: set = set()
+        self.tests = self.failures = self.errors = 0
+
+    def unique(self, name: str) -> str:
+        candidate, n = name, 1
+        while candidate in self.names:
+            n += 1
+            candidate = f"{name} ({n})"
+        self.names.add(candidate)
+        return candidate
+
+    def case(self, name: str, classname: str) -> ET.Element:
+        self.tests += 1
+        return ET.SubElement(self.element, "testcase", name=_clean(self.unique(name)), classname=_clean(classname))
+
+    def finish(self) -> ET.Element:
+        self.element.set("tests", str(self.tests))
+        self.element.set("failures", str(self.failures))
+        self.element.set("errors", str(self.errors))
+        self.element.set("skipped", "0")
+        return self.element
+
+
+def _finding_details(finding) -> str:
+    lines = [f"{finding.file}:{finding.line}:{finding.column}: {finding.rule_id} {finding.rule_name}",
+             f"Severity: {finding.severity}"]
+    if finding.resource:
+        lines.append(f"Resource: {finding.resource}" + (f" ({finding.resource_type})" if finding.resource_type else ""))
+    lines.append(f"Message: {finding.message}")
+    if finding.fix:
+        lines.append(f"Fix: {finding.fix}")
+    return _clean("\n".join(lines))
+
+
+def render(result, options) -> str:
+    from mlcheck.reporters import is_error_duplicate
+
+    suites: dict = {}
+
+    def suite(file: str) -> Suite:
+        if file not in suites:
+            suites[file] = Suite(file)
+        return suites[file]
+
+    # Errors become <error> testcases; an MLC001 finding repeating one is not reported a second time.
+    for error in sorted(result.errors, key=lambda e: (e.file, e.line)):
+        s = suite(error.file)
+        case = s.case(f"MLC001 line {error.line}", error.file)
+        ET.SubElement(case, "error", type="MLC001", message=_clean(error.message)).text = _clean(
+            f"{error.file}:{error.line}:{error.column}: {error.message}")
+        s.errors += 1
+    for finding in sorted(result.active, key=lambda f: f.sort_key()):
+        if is_error_duplicate(finding, result):
+            continue
+        s = suite(finding.file)
+        where = f"{finding.resource} line {finding.line}" if finding.resource else f"line {finding.line}"
+        case = s.case(f"{finding.rule_id} {where}", finding.file)
+        ET.SubElement(case, "failure", type=finding.rule_id, message=_clean(finding.message)).text = \
+            _finding_details(finding)
+        s.failures += 1
+    if not suites:
+        s = suite("mlcheck")
+        s.case(f"no findings in {result.files_checked} file{'s' if result.files_checked != 1 else ''} checked",
+               "mlcheck")
+
+    root = ET.Element("testsuites", name="mlcheck")
+    elements = [suites[name].finish() for name in sorted(suites)]
+    root.extend(elements)
+    for attr in ("tests", "failures", "errors"):
+        root.set(attr, str(sum(getattr(s, attr) for s in suites.values())))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -1,0 +1,155 @@
+"""`sarif`: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+
+One run; `tool.driver.rules` describes every rule that fired (suppressed findings included, so their
+suppressions can be shown); results point at repository-relative URIs under %SRCROOT%, name the resource as a
+logical location and carry the line-independent fingerprint, so alerts survive edits elsewhere in the file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+from mlcheck.rule import AREAS
+from mlcheck.severity import RANK, SECURITY_SEVERITY
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+INFORMATION_URI = "https://pypi.org/project/mlcheck-aws/"
+SRCROOT = "%SRCROOT%"
+FINGERPRINT_KEY = "mlcheck/v1"
+LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "warning", "info": "note"}
+
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[/\\]")
+
+
+def artifact_location(uri: str) -> dict:
+    """Repo-relative paths are relative URIs under %SRCROOT%; a file outside the repository (uri is then an
+    absolute path) gets an absolute file: URI, which needs no base."""
+    if uri.startswith("/") or _WINDOWS_DRIVE.match(uri):
+        return {"uri": Path(uri).as_uri()}
+    return {"uri": quote(uri.replace(os.sep, "/"), safe="/"), "uriBaseId": SRCROOT}
+
+
+def region(line, column, end_line=None, end_column=None) -> dict:
+    start_line, start_column = max(line or 1, 1), max(column or 1, 1)
+    end_line = max(end_line or start_line, start_line)
+    end_column = max(end_column or start_column, 1)
+    if end_line == start_line:
+        end_column = max(end_column, start_column)
+    return {"startLine": start_line, "startColumn": start_column, "endLine": end_line, "endColumn": end_column}
+
+
+def _run_severity(rule_findings: list, default: str) -> str:
+    """The severity the rule was applied with in this run: config overrides and per-finding grading (e.g.
+    MLC409) change it, and code scanning ranks alerts by the rule's security-severity."""
+    active = [f.severity for f in rule_findings if not f.suppressed] or [f.severity for f in rule_findings]
+    return max(active, key=RANK.__getitem__) if active else default
+
+
+def rule_descriptor(rule_id: str, rule, rule_findings: list) -> dict:
+    first = rule_findings[0]
+    severity = _run_severity(rule_findings, rule.severity if rule else first.severity)
+    descriptor = {"id": rule_id, "name": rule.name if rule else first.rule_name}
+    if rule is not None:
+        from mlcheck.explain import rule_markdown  # the same text as `mlcheck --explain`
+
+        full = rule.section("What it does") or rule.short_description
+        help_text = full + (f"\n\nFix: {rule.fix}" if rule.fix else "")
+        descriptor.update(
+            shortDescription={"text": rule.short_description},
+            fullDescription={"text": full},
+            help={"text": help_text, "markdown": rule_markdown(rule)},
+        )
+        area = rule.area
+    else:  # a rule the run did not describe: still a valid, if terse, descriptor
+        descriptor.update(shortDescription={"text": first.rule_name})
+        area = AREAS.get(rule_id[3:4], "other")
+    descriptor["defaultConfiguration"] = {"level": LEVELS[severity]}
+    descriptor["properties"] = {
+        "security-severity": SECURITY_SEVERITY[severity],
+        "tags": ["security", area],
+        "precision": "high",
+    }
+    return descriptor
+
+
+def result_entry(finding, rule_index: int) -> dict:
+    uri = finding.uri or finding.file
+    entry = {
+        "ruleId": finding.rule_id,
+        "ruleIndex": rule_index,
+        "level": LEVELS[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": artifact_location(uri),
+                "region": region(finding.line, finding.column, finding.end_line, finding.end_column),
+            },
+        }],
+        "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
+    }
+    if finding.resource:
+        entry["locations"][0]["logicalLocations"] = [{
+            "name": finding.resource,
+            "kind": "resource",
+            "fullyQualifiedName": f"{uri}#{finding.resource}",
+        }]
+    if finding.resource_type:
+        entry["properties"] = {"resourceType": finding.resource_type}
+    if finding.suppressed:
+        suppression = {"kind": "inSource"}
+        if finding.suppression_reason:
+            suppression["justification"] = finding.suppression_reason
+        entry["suppressions"] = [suppression]
+    return entry
+
+
+def notification(error) -> dict:
+    return {
+        "level": "error",
+        "message": {"text": error.message},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": artifact_location(error.uri or error.file),
+                "region": region(error.line, error.column),
+            },
+        }],
+    }
+
+
+def root_uri(root: str) -> str:
+    uri = Path(root or ".").resolve().as_uri()
+    return uri if uri.endswith("/") else uri + "/"  # a base URI must end with '/' (SARIF 3.14.14)
+
+
+def build(result, options) -> dict:
+    findings = sorted(result.findings, key=lambda f: f.sort_key())
+    by_rule: dict = {}
+    for finding in findings:
+        by_rule.setdefault(finding.rule_id, []).append(finding)
+    rule_ids = sorted(by_rule)
+    index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
+    errors = sorted(result.errors, key=lambda e: (e.file, e.line))
+    run = {
+        "tool": {"driver": {
+            "name": "mlcheck",
+            "version": options.version,
+            "informationUri": INFORMATION_URI,
+            "rules": [rule_descriptor(r, result.rules.get(r), by_rule[r]) for r in rule_ids],
+        }},
+        "invocations": [{
+            "executionSuccessful": not errors,
+            "toolExecutionNotifications": [notification(e) for e in errors],
+        }],
+        "originalUriBaseIds": {SRCROOT: {"uri": root_uri(options.root)}},
+        "columnKind": "unicodeCodePoints",
+        "results": [result_entry(f, index[f.rule_id]) for f in findings],
+    }
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def render(result, options) -> str:
+    return json.dumps(build(result, options), indent=2) + "\n"

@@ -1,0 +1,460 @@
+"""Output formats, on hand-built results: exact line formats, SPEC field order, SARIF schema validity, GitHub
+escaping and annotation limits, well-formed JUnit."""
+
+import dataclasses
+import json
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import jsonschema
+import pytest
+
+from conftest import SHARED
+from mlcheck.findings import Error, Finding, RunResult
+from mlcheck.reporters import REPORTERS, ReportOptions, get_reporter
+from mlcheck.rule import Rule
+
+DOCS = """{short}
+
+## What it does
+Checks {what}.
+
+## Why is this bad?
+Because.
+
+## Example
+```yaml
+Bad: true
+```
+
+## Use instead
+```yaml
+Bad: false
+```
+
+## References
+- https://example.com/{id}
+"""
+
+
+def make_rule(rule_id, name, severity, fix, short):
+    return Rule(id=rule_id, name=name, severity=severity, check=None, fix=fix,
+                peers={"checkov": [f"CKV_{rule_id}"]}, practice="Least privilege.",
+                docs=DOCS.format(short=short, what=name, id=rule_id))
+
+
+RULES = {
+    "MLC001": make_rule("MLC001", "parse-error", "high", "Fix the syntax.", "A template cannot be parsed."),
+    "MLC401": make_rule("MLC401", "notebook-direct-internet", "high", "Set DirectInternetAccess: Disabled.",
+                        "Notebook instance has direct internet access."),
+    "MLC403": make_rule("MLC403", "notebook-root-access", "medium", "Set RootAccess: Disabled.",
+                        "Notebook instance users have root access."),
+    "MLC501": make_rule("MLC501", "single-instance-variant", "low", "Use two instances.",
+                        "Endpoint variant runs on one instance."),
+}
+
+TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Nb:
+    Type: AWS::SageMaker::NotebookInstance
+    Properties:
+      InstanceType: ml.t3.medium
+      RootAccess: Enabled
+      DirectInternetAccess: Enabled
+  Endpoint:
+    Type: AWS::SageMaker::EndpointConfig
+"""
+
+
+def finding(rule_id, message, line, column=7, end_line=None, end_column=None, resource="Nb", file="stack.yaml",
+            **extra):
+    rule = RULES[rule_id]
+    return Finding(
+        rule_id=rule_id, rule_name=rule.name, severity=extra.pop("severity", rule.severity), message=message,
+        file=file, line=line, column=column, end_line=end_line or line, end_column=end_column or column + 10,
+        resource=resource, resource_type="AWS::SageMaker::NotebookInstance" if resource else None,
+        path=("Resources", resource or "", "Properties", "X"), fix=rule.fix, uri=extra.pop("uri", file), **extra)
+
+
+def sample_result():
+    findings = [
+        finding("MLC401", "Notebook 'Nb' has direct internet access", 8, 7, end_column=36),
+        finding("MLC403", "Notebook 'Nb' gives its users root access", 7, 7, end_column=26),
+        finding("MLC501", "Endpoint has one instance", 9, 3, end_line=10, end_column=41, resource="Endpoint",
+                suppressed=True, suppression_reason="dev endpoint, single instance is intended"),
+    ]
+    errors = [Error("broken.yaml", 3, "invalid YAML: did not find expected ',' or ']'", column=4,
+                    uri="broken.yaml")]
+    result = RunResult(findings=findings, errors=errors, files_checked=2,
+                       rules={r: RULES[r] for r in ("MLC401", "MLC403", "MLC501")})
+    return result.sorted()
+
+
+def options(**kw):
+    return ReportOptions(version="9.9.9", **kw)
+
+
+def render(fmt, result=None, **kw):
+    return get_reporter(fmt).render(result or sample_result(), options(**kw))
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+# -- registry ----------------------------------------------------------------------------------------------------
+
+def test_every_format_has_a_render_function():
+    for name in REPORTERS:
+        assert callable(get_reporter(name).render)
+    with pytest.raises(ValueError, match="unknown output format 'xml'"):
+        get_reporter("xml")
+
+
+def test_reporter_modules_are_imported_only_when_asked_for():
+    code = ("import sys, mlcheck.reporters as r; r.get_reporter('concise'); "
+            "print(sorted(m for m in sys.modules if m.startswith('mlcheck.reporters.') or m.startswith('xml')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['mlcheck.reporters.concise']"
+
+
+# -- concise -----------------------------------------------------------------------------------------------------
+
+def test_concise_lines_and_summary():
+    lines = render("concise").splitlines()
+    assert lines == [
+        "broken.yaml:3:4: MLC001 [error] invalid YAML: did not find expected ',' or ']'",
+        "stack.yaml:7:7: MLC403 [medium] Notebook 'Nb' gives its users root access (Resource: Nb)",
+        "stack.yaml:8:7: MLC401 [high] Notebook 'Nb' has direct internet access (Resource: Nb)",
+        "2 findings (1 high, 1 medium) in 1 file; 1 suppressed, 1 error",
+    ]
+
+
+def test_concise_without_findings_prints_only_the_summary():
+    assert render("concise", RunResult(files_checked=3)) == "0 findings in 3 files checked\n"
+
+
+def test_concise_colour_only_when_asked_and_same_text():
+    plain = render("concise")
+    coloured = render("concise", color=True)
+    assert "\x1b[" not in plain
+    assert "\x1b[1mMLC401\x1b[0m" in coloured  # rule id bold
+    assert "\x1b[31m[high]" in coloured and "\x1b[33m[medium]" in coloured  # severity coloured by level
+    assert ANSI.sub("", coloured) == plain
+
+
+def test_parse_failure_recorded_as_error_and_mlc001_finding_is_shown_once():
+    result = sample_result()
+    result.findings.append(finding("MLC001", result.errors[0].message, 3, 4, end_column=4, resource=None,
+                                   file="broken.yaml"))
+    result.sorted()
+    out = render("concise", result)
+    assert out.count("did not find expected") == 1
+    assert "broken.yaml:3:4: MLC001 [high] invalid YAML" in out
+
+
+# -- full --------------------------------------------------------------------------------------------------------
+
+def test_full_shows_source_caret_and_help(tmp_path):
+    (tmp_path / "stack.yaml").write_text(TEMPLATE)
+    out = render("full", cwd=str(tmp_path))
+    entries = out.split("\n\n")
+    assert len(entries) == 4  # error, two findings, summary: one blank line between each
+    root_access = next(e for e in entries if "MLC403" in e).splitlines()
+    assert root_access[0] == "stack.yaml:7:7: MLC403 [medium] Notebook 'Nb' gives its users root access (Resource: Nb)"
+    assert root_access[1:] == [
+        "  |",
+        "5 |     Properties:",
+        "6 |       InstanceType: ml.t3.medium",
+        "7 |       RootAccess: Enabled",
+        "  |       " + "^" * 19,  # columns 7..26 (end exclusive)
+        "8 |       DirectInternetAccess: Enabled",
+        "9 |   Endpoint:",
+        "  |",
+        "  = help: Set RootAccess: Disabled.",
+    ]
+    assert entries[-1] == "2 findings (1 high, 1 medium) in 1 file; 1 suppressed, 1 error\n"
+
+
+def test_full_marks_multi_line_spans_with_a_margin(tmp_path):
+    (tmp_path / "stack.yaml").write_text(TEMPLATE)
+    result = RunResult(findings=[finding("MLC401", "missing", 5, 5, end_line=8, end_column=36)], files_checked=1)
+    lines = render("full", result, cwd=str(tmp_path)).splitlines()
+    assert " 4 |       Type: AWS::SageMaker::NotebookInstance" in lines  # outside the span: blank margin
+    assert " 5 | |     Properties:" in lines
+    assert " 8 | |       DirectInternetAccess: Enabled" in lines
+    assert " 9 |     Endpoint:" in lines
+    assert not any(set(line.strip(" |")) == {"^"} for line in lines)
+
+
+def test_full_without_readable_source_keeps_message_and_help(tmp_path):
+    result = RunResult(findings=[finding("MLC401", "from stdin", 8, file="<stdin>")], files_checked=1)
+    out = render("full", result, cwd=str(tmp_path))
+    assert out.splitlines()[:2] == ["<stdin>:8:7: MLC401 [high] from stdin (Resource: Nb)",
+                                    "  = help: Set DirectInternetAccess: Disabled."]
+
+
+# -- json --------------------------------------------------------------------------------------------------------
+
+SPEC_FINDING_KEYS = ["rule", "name", "severity", "message", "file", "line", "column", "end_line", "end_column",
+                     "resource", "resource_type", "path", "fix", "suppressed", "suppression_reason", "fingerprint"]
+
+
+def test_json_matches_the_spec_shape():
+    result = sample_result()
+    data = json.loads(render("json", result))
+    assert list(data) == ["version", "findings", "errors", "summary"]
+    assert data["version"] == "9.9.9"
+    assert len(data["findings"]) == 3  # suppressed included
+    for item in data["findings"]:
+        assert list(item) == SPEC_FINDING_KEYS
+    suppressed = [f for f in data["findings"] if f["suppressed"]]
+    assert [f["rule"] for f in suppressed] == ["MLC501"]
+    assert suppressed[0]["suppression_reason"] == "dev endpoint, single instance is intended"
+    assert data["findings"][0]["path"] == "/Resources/Nb/Properties/X"
+    assert data["findings"][0]["fingerprint"] == result.findings[0].fingerprint
+    assert data["errors"] == [{"file": "broken.yaml", "line": 3,
+                               "message": "invalid YAML: did not find expected ',' or ']'"}]
+    assert data["summary"] == {"critical": 0, "high": 1, "medium": 1, "low": 0, "info": 0, "total": 2,
+                               "suppressed": 1, "errors": 1, "files_checked": 2, "files_with_findings": 1}
+
+
+# -- sarif -------------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sarif_validator():
+    schema = json.loads((SHARED / "schemas" / "sarif-schema-2.1.0.json").read_text())
+    cls = jsonschema.validators.validator_for(schema)  # the schema's own $schema picks the draft
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def sarif(result=None, **kw):
+    return json.loads(render("sarif", result, **kw))
+
+
+def test_sarif_is_valid(sarif_validator, tmp_path):
+    log = sarif(root=str(tmp_path))
+    sarif_validator.validate(log)
+    assert log["version"] == "2.1.0" and len(log["runs"]) == 1
+    run = log["runs"][0]
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.resolve().as_uri() + "/"
+
+
+def test_sarif_describes_every_rule_that_fired(sarif_validator):
+    run = sarif()["runs"][0]
+    driver = run["tool"]["driver"]
+    assert (driver["name"], driver["version"]) == ("mlcheck", "9.9.9")
+    rules = {r["id"]: r for r in driver["rules"]}
+    assert set(rules) == {"MLC401", "MLC403", "MLC501"}  # MLC501 fired only suppressed
+    r401 = rules["MLC401"]
+    assert r401["name"] == "notebook-direct-internet"
+    assert r401["shortDescription"]["text"] == "Notebook instance has direct internet access."
+    assert r401["fullDescription"]["text"] == "Checks notebook-direct-internet."
+    for text in ("## Why is this bad?", "## Use instead", "Set DirectInternetAccess: Disabled.", "CKV_MLC401"):
+        assert text in r401["help"]["markdown"]
+    assert r401["defaultConfiguration"]["level"] == "error"
+    assert rules["MLC403"]["defaultConfiguration"]["level"] == "warning"
+    assert r401["properties"]["tags"] == ["security", "network"]
+    for rule in driver["rules"]:
+        severity = rule["properties"]["security-severity"]
+        assert isinstance(severity, str) and 0.0 < float(severity) <= 10.0
+    assert float(r401["properties"]["security-severity"]) > float(rules["MLC403"]["properties"]["security-severity"])
+    for res in run["results"]:
+        assert driver["rules"][res["ruleIndex"]]["id"] == res["ruleId"]
+
+
+def test_sarif_locations(sarif_validator):
+    result = sample_result()
+    result.findings.append(finding("MLC403", "at the top", 0, 0, end_line=0, end_column=0))
+    log = sarif(result)
+    sarif_validator.validate(log)
+    for res in log["runs"][0]["results"]:
+        loc = res["locations"][0]
+        uri = loc["physicalLocation"]["artifactLocation"]["uri"]
+        assert not uri.startswith("/") and not uri.startswith("file:")
+        assert loc["physicalLocation"]["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+        region = loc["physicalLocation"]["region"]
+        assert region["startLine"] >= 1 and region["startColumn"] >= 1
+        assert region["endLine"] >= region["startLine"]
+    first = next(r for r in log["runs"][0]["results"] if r["ruleId"] == "MLC401")
+    assert first["locations"][0]["logicalLocations"] == [
+        {"name": "Nb", "kind": "resource", "fullyQualifiedName": "stack.yaml#Nb"}]
+    assert first["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 8, "startColumn": 7, "endLine": 8, "endColumn": 36}
+
+
+def test_sarif_uri_is_repo_relative_and_encoded():
+    result = RunResult(findings=[finding("MLC401", "m", 3, file="../stack one.yaml", uri="infra/stack one.yaml")])
+    loc = sarif(result)["runs"][0]["results"][0]["locations"][0]
+    assert loc["physicalLocation"]["artifactLocation"]["uri"] == "infra/stack%20one.yaml"
+
+
+def test_sarif_fingerprint_ignores_line_moves():
+    def fingerprints(shift):
+        result = sample_result()
+        for f in result.findings:
+            f.line += shift
+            f.end_line += shift
+        return {r["ruleId"]: r["partialFingerprints"]["mlcheck/v1"] for r in sarif(result)["runs"][0]["results"]}
+
+    assert fingerprints(0) == fingerprints(12)
+    moved_resource = sample_result()
+    moved_resource.findings[0].resource = "Other"
+    changed = sarif(moved_resource)["runs"][0]["results"]
+    assert {r["partialFingerprints"]["mlcheck/v1"] for r in changed} != set(fingerprints(0).values())
+
+
+def test_sarif_suppressions_and_errors():
+    run = sarif()["runs"][0]
+    by_rule = {r["ruleId"]: r for r in run["results"]}
+    assert by_rule["MLC501"]["suppressions"] == [
+        {"kind": "inSource", "justification": "dev endpoint, single instance is intended"}]
+    assert "suppressions" not in by_rule["MLC401"]
+    invocation = run["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    [note] = invocation["toolExecutionNotifications"]
+    assert note["level"] == "error" and "did not find expected" in note["message"]["text"]
+    assert note["locations"][0]["physicalLocation"]["region"]["startLine"] == 3
+
+    clean = sarif(RunResult(files_checked=1))["runs"][0]
+    assert clean["invocations"][0]["executionSuccessful"] is True
+    assert clean["results"] == [] and clean["tool"]["driver"]["rules"] == []
+
+
+# -- github ------------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def no_step_summary(monkeypatch):
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+
+
+def test_github_commands(no_step_summary):
+    lines = render("github").splitlines()
+    assert lines == [
+        "::error file=broken.yaml,line=3,endLine=3,col=4,endColumn=4,title=mlcheck error::"
+        "invalid YAML: did not find expected ',' or ']'",
+        "::error file=stack.yaml,line=8,endLine=8,col=7,endColumn=35,title=MLC401 notebook-direct-internet::"
+        "Notebook 'Nb' has direct internet access",
+        "::warning file=stack.yaml,line=7,endLine=7,col=7,endColumn=25,title=MLC403 notebook-root-access::"
+        "Notebook 'Nb' gives its users root access",
+        "2 findings (1 high, 1 medium) in 1 file; 1 suppressed, 1 error",
+    ]
+
+
+def test_github_levels_and_multi_line_spans(no_step_summary):
+    result = RunResult(findings=[
+        finding("MLC401", "crit", 3, severity="critical"),
+        finding("MLC501", "low one", 4, end_line=6),
+        finding("MLC403", "fyi", 5, severity="info"),
+    ])
+    lines = render("github", result).splitlines()
+    assert lines[0].startswith("::error ") and "::crit" in lines[0]
+    assert lines[1].startswith("::warning file=stack.yaml,line=4,endLine=6,title=")  # no columns across lines
+    assert lines[2].startswith("::notice ") and lines[2].endswith("::fyi")
+
+
+def test_github_escaping(no_step_summary):
+    nasty = finding("MLC401", "100% open,\nsecond line: yes\r", 3, file="dir,a:b/%x.yaml", uri="dir,a:b/%x.yaml")
+    nasty.rule_name = "name,with:colon"
+    line = render("github", RunResult(findings=[nasty])).splitlines()[0]
+    assert line == ("::error file=dir%2Ca%3Ab/%25x.yaml,line=3,endLine=3,col=7,endColumn=16,"
+                    "title=MLC401 name%2Cwith%3Acolon::100%25 open,%0Asecond line: yes%0D")
+
+
+def test_github_caps_annotations_per_level(no_step_summary):
+    findings = [finding("MLC401", f"high {i}", i + 1) for i in range(13)]
+    findings += [finding("MLC403", f"medium {i}", i + 1) for i in range(4)]
+    findings += [finding("MLC403", f"info {i}", i + 1, severity="info") for i in range(12)]
+    out = render("github", RunResult(findings=findings)).splitlines()
+    commands = [line for line in out if line.startswith("::")]
+    assert sum(c.startswith("::error ") for c in commands) == 10
+    assert sum(c.startswith("::warning ") for c in commands) == 4
+    notices = [c for c in commands if c.startswith("::notice")]
+    assert len(notices) == 10  # 9 findings + the overflow notice, which must not itself be dropped
+    overflow = [c for c in notices if c.startswith("::notice::")]
+    assert len(overflow) == 1 and "6 more" in overflow[0]  # 3 high + 3 info
+    # The findings that got no annotation are still in the log.
+    assert sum(1 for line in out if not line.startswith("::") and " MLC401 [high] high " in line) == 3
+    assert out[-1].startswith("29 findings")
+
+
+def test_github_annotates_the_most_severe_first(no_step_summary):
+    findings = [finding("MLC401", f"high {i}", i + 1) for i in range(10)]
+    findings.append(finding("MLC401", "critical late", 99, severity="critical"))
+    errors = [line for line in render("github", RunResult(findings=findings)).splitlines()
+              if line.startswith("::error ")]
+    assert errors[0].endswith("::critical late")
+
+
+def test_github_step_summary(tmp_path, monkeypatch):
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    result = sample_result()
+    result.findings[0].message = "pipe | in <message>"
+    render("github", result)
+    text = summary.read_text()
+    assert text.startswith("earlier step\n")  # appended, not overwritten
+    rows = [line for line in text.splitlines() if line.startswith("| ")]
+    assert rows[0] == "| Location | Rule | Severity | Resource | Message |"
+    assert len(rows) == 2 + 3  # header, separator, error + two unsuppressed findings (not the suppressed one)
+    assert any(r"pipe \| in &lt;message&gt;" in row for row in rows)
+    assert all(len(re.split(r"(?<!\\)\|", row)) == 5 + 2 for row in rows)  # five cells in every row
+    assert not any("single instance" in row or "MLC501" in row for row in rows)
+
+
+def test_github_overflow_notice_points_to_the_summary(tmp_path, monkeypatch):
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
+    findings = [finding("MLC401", f"high {i}", i + 1) for i in range(11)]
+    out = render("github", RunResult(findings=findings))
+    assert "::notice::1 more" in out and "job summary" in out
+    assert (tmp_path / "summary.md").read_text().count("| stack.yaml:") == 11
+
+
+# -- junit -------------------------------------------------------------------------------------------------------
+
+def test_junit_suites_cases_and_unique_names():
+    result = sample_result()
+    result.findings += [finding("MLC401", "again", 8, 20), finding("MLC401", "<&\"'>\x01", 8, 30),
+                        finding("MLC403", "other file", 2, file="other.yaml")]
+    result.sorted()
+    root = ET.fromstring(render("junit", result))
+    assert root.tag == "testsuites"
+    suites = {s.get("name"): s for s in root.findall("testsuite")}
+    assert set(suites) == {"broken.yaml", "stack.yaml", "other.yaml"}
+    stack = suites["stack.yaml"]
+    names = [c.get("name") for c in stack.findall("testcase")]
+    assert len(names) == len(set(names)) == 4
+    assert "MLC401 Nb line 8" in names and "MLC401 Nb line 8 (2)" in names
+    assert (stack.get("tests"), stack.get("failures"), stack.get("errors")) == ("4", "4", "0")
+    failure = stack.find("testcase[@name='MLC403 Nb line 7']/failure")
+    assert failure.get("type") == "MLC403" and failure.get("message") == "Notebook 'Nb' gives its users root access"
+    assert "Severity: medium" in failure.text and "Fix: Set RootAccess: Disabled." in failure.text
+    assert any(f.get("message").startswith("<&\"'>") for f in stack.iter("failure"))
+    broken = suites["broken.yaml"]
+    assert broken.find("testcase/error") is not None and broken.get("errors") == "1"
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("6", "5", "1")
+    assert not any("MLC501" in c.get("name") for c in root.iter("testcase"))  # suppressed
+
+
+def test_junit_clean_run_has_one_passing_case():
+    root = ET.fromstring(render("junit", RunResult(files_checked=4)))
+    [suite] = root.findall("testsuite")
+    [case] = suite.findall("testcase")
+    assert suite.get("name") == "mlcheck" and suite.get("failures") == "0"
+    assert list(case) == [] and "4 files" in case.get("name")
+
+
+def test_junit_parse_error_finding_not_reported_twice():
+    error = Error("broken.yaml", 3, "bad", column=4)
+    dup = finding("MLC001", "bad", 3, 4, resource=None, file="broken.yaml")
+    root = ET.fromstring(render("junit", RunResult(findings=[dup], errors=[error])))
+    cases = list(root.iter("testcase"))
+    assert len(cases) == 1 and cases[0].find("error") is not None
+
+
+def test_options_defaults_match_the_cli_call():
+    opts = ReportOptions(color=False, version="1", root=".")
+    assert opts.show_source and dataclasses.asdict(opts)["cwd"] == ""
