@@ -3,7 +3,9 @@
 A SageMaker ScalableTarget names its variant by `ResourceId: endpoint/<endpoint name>/variant/<variant name>`,
 written literally, with `!Sub endpoint/${Endpoint.EndpointName}/variant/AllTraffic` or with `!Join`. This
 module splits such a value into its endpoint and variant parts, symbolic parts kept, and maps the endpoint part
-to the template's Endpoint resource and on to its EndpointConfig.
+to the template's Endpoint resource and on to its EndpointConfig. Names built from parameters are compared with
+`mlcheck.names.name_key` (`endpoint/${ModelName}-prd/variant/...` matches `EndpointName: !Sub ${ModelName}-prd`).
+Every lookup is answered from per-template indexes, so matching targets to variants stays linear.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mlcheck.cache import template_index
+from mlcheck.names import has_unknown, name_key
 from mlcheck.values import Composite, ResourceRef, Unknown, is_symbolic
 
 SCALABLE_TARGET = "AWS::ApplicationAutoScaling::ScalableTarget"
@@ -66,14 +69,43 @@ def split_resource_id(value):
     return cleaned[1], cleaned[3]
 
 
-def endpoint_for(part, graph):
-    """The template Endpoint an endpoint segment designates, or None."""
+def _endpoint_names(ctx):
+    """(name key -> Endpoint, logical ids of endpoints whose name holds unknown parts)."""
+    by_key, uncertain = {}, []
+    for endpoint in ctx.graph.of_type(ENDPOINT):
+        name = ctx.view(endpoint).get("EndpointName")
+        if name is None:
+            continue  # generated name: only GetAtt EndpointName can designate it
+        key = name_key(name)
+        if key is not None:
+            by_key[key] = endpoint
+        if key is None or has_unknown(name):
+            uncertain.append(endpoint.logical_id)
+    return by_key, uncertain
+
+
+def endpoint_match(part, ctx):
+    """(template Endpoint or None, unknown reason or None) for the endpoint segment of a ResourceId. A Ref
+    (`${Endpoint}`, which returns the ARN) still designates the endpoint here; MLC504 reports that form."""
+    if isinstance(part, Composite) and len(part.parts) == 1:
+        part = part.parts[0]
     if isinstance(part, ResourceRef):
-        resource = graph.template.resources.get(part.logical_id)
-        return resource if resource is not None and resource.type == ENDPOINT else None
-    if isinstance(part, str):
-        return graph.target(part, ENDPOINT)
-    return None
+        resource = ctx.graph.template.resources.get(part.logical_id)
+        return (resource, None) if resource is not None and resource.type == ENDPOINT else (None, None)
+    by_key, uncertain = template_index(ctx, "autoscaling.endpoint_names", _endpoint_names)
+    key = name_key(part)
+    if key is not None and key in by_key:
+        return by_key[key], None
+    if key is None or has_unknown(part):
+        return None, "the endpoint name cannot be resolved"
+    if uncertain:
+        return None, f"the endpoint name may match endpoint {uncertain[0]}, whose name cannot be known"
+    return None, None
+
+
+def endpoint_for(part, ctx):
+    """The template Endpoint an endpoint segment designates, or None."""
+    return endpoint_match(part, ctx)[0]
 
 
 def sagemaker_targets(ctx) -> tuple[list, list]:
@@ -94,7 +126,10 @@ def sagemaker_targets(ctx) -> tuple[list, list]:
         if split is None:
             continue
         endpoint_part, variant = split
-        targets.append(VariantTarget(resource, endpoint_for(endpoint_part, ctx.graph), endpoint_part, variant,
+        endpoint, reason = endpoint_match(endpoint_part, ctx)
+        if reason:
+            unknown.append(f"ScalableTarget {resource.logical_id}: {reason}")
+        targets.append(VariantTarget(resource, endpoint, endpoint_part, variant,
                                      view.get("MinCapacity"), view.get("MaxCapacity"),
                                      view.get("ScalableDimension"), view.get("ResourceId")))
     return targets, unknown
@@ -103,7 +138,21 @@ def sagemaker_targets(ctx) -> tuple[list, list]:
 def config_of_endpoint(endpoint, ctx):
     """The template EndpointConfig an Endpoint uses, or None."""
     value = ctx.view(endpoint).get("EndpointConfigName")
-    return ctx.graph.target(value, ENDPOINT_CONFIG)
+    found = ctx.graph.target(value, ENDPOINT_CONFIG)
+    if found is None and not isinstance(value, (str, ResourceRef)):
+        key = name_key(value)  # a name built from parameters, e.g. !Sub ${ModelName}-config
+        if key is not None:
+            found = template_index(ctx, "autoscaling.config_names", _config_names).get(key)
+    return found
+
+
+def _config_names(ctx):
+    out = {}
+    for config in ctx.graph.of_type(ENDPOINT_CONFIG):
+        key = name_key(ctx.view(config).get("EndpointConfigName"))
+        if key is not None:
+            out[key] = config
+    return out
 
 
 def capacity(value):
@@ -119,34 +168,19 @@ def capacity(value):
 
 @dataclass
 class ScalingIndex:
-    """Every SageMaker ScalableTarget of a template, by the endpoint config and variant it scales."""
+    """Every SageMaker ScalableTarget of a template, by the endpoint it scales."""
 
     targets: list = field(default_factory=list)  # [VariantTarget]
-    by_config_variant: dict = field(default_factory=dict)  # (config logical id, variant name) -> [VariantTarget]
-    by_endpoint_variant: dict = field(default_factory=dict)  # (endpoint logical id, variant name) -> [...]
-    unknown: list = field(default_factory=list)  # reasons some target's endpoint/variant cannot be known
+    by_endpoint: dict = field(default_factory=dict)  # endpoint logical id -> [VariantTarget]
+    unknown: list = field(default_factory=list)  # reasons some target's endpoint cannot be known
 
 
 def _scaling_index(ctx) -> ScalingIndex:
     index = ScalingIndex()
-    targets, unknown = sagemaker_targets(ctx)
-    index.targets = targets
-    index.unknown = list(unknown)
-    for target in targets:
-        if target.endpoint is None:
-            if is_symbolic(target.endpoint_part) and not isinstance(target.endpoint_part, ResourceRef):
-                index.unknown.append(f"endpoint of {target.resource.logical_id} cannot be resolved")
-            elif isinstance(target.endpoint_part, str) and _has_unnamed_endpoints(ctx):
-                index.unknown.append(f"endpoint name of {target.resource.logical_id} may match an endpoint "
-                                     "whose name is generated or computed")
-            continue
-        if is_symbolic(target.variant):
-            index.unknown.append(f"variant of {target.resource.logical_id} cannot be resolved")
-            continue
-        index.by_endpoint_variant.setdefault((target.endpoint.logical_id, target.variant), []).append(target)
-        config = config_of_endpoint(target.endpoint, ctx)
-        if config is not None:
-            index.by_config_variant.setdefault((config.logical_id, target.variant), []).append(target)
+    index.targets, index.unknown = sagemaker_targets(ctx)
+    for target in index.targets:
+        if target.endpoint is not None:
+            index.by_endpoint.setdefault(target.endpoint.logical_id, []).append(target)
     return index
 
 
@@ -154,8 +188,19 @@ def scaling_index(ctx) -> ScalingIndex:
     return template_index(ctx, "autoscaling.targets", _scaling_index)
 
 
-def _has_unnamed_endpoints(ctx) -> bool:
-    return any(not isinstance(e.properties.get("EndpointName"), str) for e in ctx.graph.of_type(ENDPOINT))
+def targets_for_variant(ctx, endpoint, variant_name):
+    """(ScalableTargets of `endpoint` that scale the variant, reasons others might). Variant names are compared
+    by name key; a non-match involving an unknown part is a reason, not a non-match."""
+    index = scaling_index(ctx)
+    found, unknown = [], list(index.unknown)
+    key = name_key(variant_name)
+    for target in index.by_endpoint.get(endpoint.logical_id, ()):
+        target_key = name_key(target.variant)
+        if key is not None and target_key == key:
+            found.append(target)
+        elif key is None or target_key is None or has_unknown(variant_name) or has_unknown(target.variant):
+            unknown.append(f"variant of {target.resource.logical_id} cannot be compared with {variant_name}")
+    return found, unknown
 
 
 def endpoints_using_config(ctx, config):
@@ -171,19 +216,29 @@ def endpoints_using_config(ctx, config):
     return template_index(ctx, "autoscaling.endpoints_by_config", build).get(config.logical_id, [])
 
 
+def kept_at_two(ctx, config, name):
+    """(True if an autoscaling target keeps the variant at MinCapacity >= 2, unknown reasons)."""
+    unknown = []
+    for endpoint in endpoints_using_config(ctx, config):
+        targets, reasons = targets_for_variant(ctx, endpoint, name)
+        unknown.extend(reasons)
+        for target in targets:
+            if is_symbolic(target.min_capacity):
+                unknown.append(f"MinCapacity of {target.resource.logical_id} is unknown")
+                continue
+            minimum = capacity(target.min_capacity)
+            if minimum is not None and minimum >= 2:
+                return True, []
+    if not endpoints_using_config(ctx, config):
+        unknown.extend(scaling_index(ctx).unknown)
+    return False, unknown
+
+
 @dataclass
 class PolicyIndex:
     by_target: dict = field(default_factory=dict)  # ScalableTarget logical id -> [ScalingPolicy Resource]
     by_key: dict = field(default_factory=dict)  # (rendered ResourceId, dimension) -> [ScalingPolicy Resource]
     unknown: list = field(default_factory=list)
-
-
-def _render(value):
-    if isinstance(value, str):
-        return value
-    if isinstance(value, Composite) and not value.has_unknown():
-        return str(value)
-    return None
 
 
 def _policy_index(ctx) -> PolicyIndex:
@@ -197,7 +252,7 @@ def _policy_index(ctx) -> PolicyIndex:
             elif is_symbolic(target_id):
                 index.unknown.append(f"ScalingTargetId of {policy.logical_id} cannot be resolved")
             continue
-        resource_id, dimension = _render(view.get("ResourceId")), view.get("ScalableDimension")
+        resource_id, dimension = name_key(view.get("ResourceId")), view.get("ScalableDimension")
         if resource_id is None or not isinstance(dimension, str):
             index.unknown.append(f"ResourceId or ScalableDimension of {policy.logical_id} cannot be resolved")
             continue
@@ -211,21 +266,7 @@ def policies_for_target(ctx, target):
     index = template_index(ctx, "autoscaling.policies", _policy_index)
     found = list(index.by_target.get(target.logical_id, []))
     view = ctx.view(target)
-    key = (_render(view.get("ResourceId")), view.get("ScalableDimension"))
+    key = (name_key(view.get("ResourceId")), view.get("ScalableDimension"))
     if key[0] is not None:
         found.extend(p for p in index.by_key.get(key, []) if p not in found)
     return found, index.unknown
-
-
-def kept_at_two(ctx, config, name):
-    """(True if an autoscaling target keeps the variant at MinCapacity >= 2, unknown reasons)."""
-    index = scaling_index(ctx)
-    unknown = list(index.unknown)
-    for target in index.by_config_variant.get((config.logical_id, name), ()):
-        if is_symbolic(target.min_capacity):
-            unknown.append(f"MinCapacity of {target.resource.logical_id} is unknown")
-            continue
-        minimum = capacity(target.min_capacity)
-        if minimum is not None and minimum >= 2:
-            return True, []
-    return False, unknown

@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass, field
 
 from mlcheck.cache import template_index
-from mlcheck.values import AZ, Composite, ResourceRef, Unknown, is_symbolic
+from mlcheck.values import AZ, Composite, Pseudo, ResourceRef, Unknown, is_symbolic
 
+REGION = Pseudo("AWS::Region")
 SUBNET = "AWS::EC2::Subnet"
 VPC = "AWS::EC2::VPC"
 VPC_ENDPOINT = "AWS::EC2::VPCEndpoint"
@@ -121,8 +122,9 @@ def vpc_of_subnet(ctx, subnet):
 
 
 def az_of_subnet(ctx, subnet):
-    """A comparable key for the subnet's AZ: ('name', 'us-east-1a'), ('id', 'use1-az1') or ('index', 0) for
-    `!Select [0, !GetAZs '']`; Unknown when it cannot be known (or is left to AWS)."""
+    """A comparable key for the subnet's AZ: ('name', 'us-east-1a'), ('regional', '${aws::region}a') for
+    `!Sub ${AWS::Region}a`, ('id', 'use1-az1') or ('index', 0) for `!Select [0, !GetAZs '']`; Unknown when it
+    cannot be known (or is left to AWS)."""
     view = ctx.view(subnet)
     az = view.get("AvailabilityZone")
     if az is None:
@@ -136,6 +138,8 @@ def az_of_subnet(ctx, subnet):
         return ("index", az.index)
     if isinstance(az, str):
         return ("name", az.strip().lower())
+    if isinstance(az, Composite) and all(isinstance(p, str) or p == REGION for p in az.parts):
+        return ("regional", az.text("${AWS::Region}").strip().lower())  # !Sub "${AWS::Region}a"
     return Unknown(reason_of(az, f"AvailabilityZone of {subnet.logical_id}"))
 
 

@@ -20,8 +20,9 @@ import fnmatch
 from dataclasses import dataclass, field
 
 from mlcheck.cache import template_index
+from mlcheck.names import name_key
 from mlcheck.policy import statements
-from mlcheck.values import Composite, Pseudo, ResourceRef, Unknown, is_symbolic
+from mlcheck.values import Composite, ResourceRef, Unknown, is_symbolic
 
 BUCKET = "AWS::S3::Bucket"
 BUCKET_POLICY = "AWS::S3::BucketPolicy"
@@ -69,26 +70,8 @@ class _Names:
     unknown: list = field(default_factory=list)  # logical ids of buckets whose name cannot be known
 
 
-def _identifying(unknown: Unknown) -> bool:
-    """An unknown that stands for one value throughout the template: the same parameter without default, or
-    the same import. (Two names built from the same such parts in the same way are the same name.)"""
-    return unknown.reason.startswith(("parameter '", "Fn::ImportValue "))
-
-
 def _render(parts) -> str | None:
-    """A stable key for a (partly symbolic) name: literal text with ${Pseudo} / ${Ref} / <parameter>
-    placeholders; None when a part cannot be named."""
-    out = []
-    for part in parts:
-        if isinstance(part, str):
-            out.append(part)
-        elif isinstance(part, (Pseudo, ResourceRef)):
-            out.append(str(part))
-        elif isinstance(part, Unknown) and _identifying(part):
-            out.append(f"<{part.reason}>")
-        else:
-            return None
-    return "".join(out)
+    return name_key(parts[0] if len(parts) == 1 else Composite(tuple(parts)))
 
 
 def _bucket_names(ctx) -> _Names:

@@ -35,6 +35,7 @@ EndpointConfig:
 """
 
 from mlcheck.autoscaling import capacity, kept_at_two
+from mlcheck.names import display_name
 from mlcheck.rule import Hit, Rule
 from mlcheck.sagemaker import is_serverless, variants
 from mlcheck.values import Unknown, is_symbolic
@@ -53,7 +54,7 @@ def check(view, ctx):
         if number is None or number >= 2:
             continue
         name = variant.get("VariantName")
-        shown_name = f"'{name}'" if isinstance(name, str) else f"#{i + 1}"
+        shown_name = f"'{display_name(name)}'"
         covered, unknown = kept_at_two(ctx, view.resource, name)
         if covered:
             continue

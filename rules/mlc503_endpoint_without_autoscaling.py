@@ -37,10 +37,11 @@ ScalableTarget:
 - [Automatic scaling of Amazon SageMaker models](https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling.html)
 """
 
-from mlcheck.autoscaling import ENDPOINT, config_of_endpoint, scaling_index
+from mlcheck.autoscaling import ENDPOINT, config_of_endpoint, targets_for_variant
+from mlcheck.names import display_name
 from mlcheck.rule import Hit, Rule
 from mlcheck.sagemaker import is_serverless, variants
-from mlcheck.values import Unknown, is_symbolic
+from mlcheck.values import Unknown
 
 
 def check(view, ctx):
@@ -51,21 +52,19 @@ def check(view, ctx):
         ctx.unknown(path, value.reason if isinstance(value, Unknown)
                     else "the endpoint configuration is not defined in this template")
         return
-    index = scaling_index(ctx)
-    unscaled = []
+    unscaled, reasons = [], []
     for _, variant in variants(ctx.view(config)):
         if is_serverless(variant):
             continue
         name = variant.get("VariantName")
-        if is_symbolic(name):
-            ctx.unknown(path, "a variant name is computed")
-            return
-        if not index.by_endpoint_variant.get((view.logical_id, name)):
-            unscaled.append(str(name))
+        targets, unknown = targets_for_variant(ctx, view.resource, name)
+        if not targets:
+            unscaled.append(display_name(name))
+            reasons.extend(unknown)
     if not unscaled:
         return
-    if index.unknown:
-        ctx.unknown(path, "; ".join(index.unknown))
+    if reasons:
+        ctx.unknown(path, "; ".join(dict.fromkeys(reasons)))
         return
     listed = ", ".join(f"'{n}'" for n in unscaled)
     yield Hit(path, f"Endpoint '{view.logical_id}' has no autoscaling target for variant{'s' if len(unscaled) > 1 else ''} "

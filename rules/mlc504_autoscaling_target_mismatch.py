@@ -46,8 +46,10 @@ from mlcheck.autoscaling import (
     VARIANT_DIMENSIONS,
     capacity,
     config_of_endpoint,
+    endpoint_match,
     split_resource_id,
 )
+from mlcheck.names import display_name, has_unknown, name_key
 from mlcheck.rule import Hit, Rule
 from mlcheck.sagemaker import variants
 from mlcheck.values import Composite, ResourceRef, Unknown, is_symbolic
@@ -75,21 +77,17 @@ def _endpoint(view, ctx, part):
             return None, Hit(path, f"ScalableTarget '{view.logical_id}' uses {part.logical_id}.{part.attribute} in "
                                    "its ResourceId where the endpoint name is needed")
         return resource, None
-    if isinstance(part, str):
-        found = ctx.graph.target(part, ENDPOINT)
-        if found is not None:
-            return found, None
-        endpoints = ctx.graph.of_type(ENDPOINT)
-        if not endpoints:
-            ctx.unknown(path, f"endpoint '{part}' is not defined in this template")
-            return None, None
-        if any(not isinstance(e.properties.get("EndpointName"), str) for e in endpoints):
-            ctx.unknown(path, f"endpoint '{part}' may be a template endpoint whose name is generated or computed")
-            return None, None
-        return None, Hit(path, f"ScalableTarget '{view.logical_id}' scales endpoint '{part}', which is not an "
-                               "endpoint of this template")
-    ctx.unknown(path, _reason(part, "endpoint name"))
-    return None, None
+    endpoint, reason = endpoint_match(part, ctx)
+    if endpoint is not None:
+        return endpoint, None
+    if reason:
+        ctx.unknown(path, reason)
+        return None, None
+    if not ctx.graph.of_type(ENDPOINT):
+        ctx.unknown(path, f"endpoint '{display_name(part)}' is not defined in this template")
+        return None, None
+    return None, Hit(path, f"ScalableTarget '{view.logical_id}' scales endpoint '{display_name(part)}', which is "
+                           "not an endpoint of this template")
 
 
 def check(view, ctx):
@@ -134,25 +132,22 @@ def check(view, ctx):
 
 def _check_variant(view, ctx, endpoint, variant):
     path = view.path("ResourceId")
-    if is_symbolic(variant):
-        ctx.unknown(path, _reason(variant, "variant name"))
-        return
     config = config_of_endpoint(endpoint, ctx)
     if config is None:
         ctx.unknown(path, f"the configuration of endpoint {endpoint.logical_id} is not defined in this template")
         return
-    names = []
-    for _, item in variants(ctx.view(config)):
-        name = item.get("VariantName")
-        if is_symbolic(name):
-            ctx.unknown(path, f"a variant name of {config.logical_id} is computed")
-            return
-        names.append(name)
-    if variant not in names:
-        known = ", ".join(str(n) for n in names) or "none"
-        yield Hit(path, f"ScalableTarget '{view.logical_id}' scales variant '{variant}' of endpoint "
-                        f"'{endpoint.logical_id}', but its configuration '{config.logical_id}' has no such variant "
-                        f"(variants: {known})")
+    names = [item.get("VariantName") for _, item in variants(ctx.view(config))]
+    key = name_key(variant)
+    if key is not None and key in {name_key(n) for n in names}:
+        return
+    if key is None or has_unknown(variant) or any(name_key(n) is None or has_unknown(n) for n in names):
+        ctx.unknown(path, f"variant '{display_name(variant)}' cannot be compared with the variants of "
+                          f"{config.logical_id}")
+        return
+    known = ", ".join(display_name(n) for n in names) or "none"
+    yield Hit(path, f"ScalableTarget '{view.logical_id}' scales variant '{display_name(variant)}' of endpoint "
+                    f"'{endpoint.logical_id}', but its configuration '{config.logical_id}' has no such variant "
+                    f"(variants: {known})")
 
 
 RULE = Rule(
