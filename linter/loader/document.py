@@ -38,17 +38,31 @@ class Document:
     data: Any
     locations: dict = field(default_factory=dict)  # Path -> Location
     text: str = ""
+    _lines: list | None = field(default=None, repr=False)
 
     def location(self, path: Path) -> Location:
-        """Location of `path`, or of its nearest ancestor that exists in the file (a missing property
-        points at the mapping that should hold it)."""
+        """Location of `path`; for a path missing from the file (a property left to its AWS default), the
+        first line of its nearest existing ancestor: the mapping that should hold it."""
         path = tuple(path)
+        found = self.locations.get(path)
+        if found is not None:
+            return found
         while path:
+            path = path[:-1]
             found = self.locations.get(path)
             if found is not None:
-                return found
-            path = path[:-1]
-        return self.locations.get((), Location(1, 1, 1, 1))
+                return Location(found.line, found.column, found.line, self._line_end(found.line))
+        return Location(1, 1, 1, self._line_end(1))
+
+    def _line_end(self, line: int) -> int:
+        """Exclusive end column of a line, without trailing comments and whitespace."""
+        lines = self._lines
+        if lines is None:
+            lines = self._lines = self.text.splitlines()
+        if not 1 <= line <= len(lines):
+            return 1
+        text = lines[line - 1].split(" #", 1)[0].rstrip()
+        return len(text) + 1
 
     def source_lines(self) -> list[str]:
         return self.text.splitlines()
