@@ -293,19 +293,37 @@ def group_resource(value, graph):
     return resource_of(value, graph, SECURITY_GROUP)
 
 
+_GROUP_KEYS = ("SecurityGroupIds", "SecurityGroups")
+
+
+def _group_values(value, found):
+    """Every value listed under a SecurityGroupIds/SecurityGroups key anywhere in resolved properties."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, child in item.items():
+                if key in _GROUP_KEYS:
+                    found.extend(child if isinstance(child, list) else [child])
+                else:
+                    stack.append(child)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
 def _group_use(ctx) -> GroupUse:
+    """Security groups attached to SageMaker resources: Model/job VpcConfig, notebook SecurityGroupIds, Domain
+    DefaultUserSettings/DefaultSpaceSettings/DomainSettings, UserProfile and Space settings, ..."""
     out = GroupUse()
-    for resource in ctx.graph.of_type(*SAGEMAKER_NETWORKED):
+    types = [t for t in ctx.graph.by_type if t.startswith("AWS::SageMaker::")]
+    for resource in ctx.graph.of_type(*types) if types else ():
         view = ctx.view(resource)
-        where = placement(view)
-        if where is None or where.security_groups is None:
-            continue
-        groups = where.security_groups
-        if isinstance(groups, Unknown):
-            out.unknown.append(f"security groups of {resource.logical_id}: {groups.reason}")
+        values = _group_values(view.properties, [])
+        if not values:
             continue
         intent = isolation_intent(view)
-        for value in groups if isinstance(groups, list) else [groups]:
+        for value in values:
             group = group_resource(value, ctx.graph)
             if group is not None:
                 out.by_group.setdefault(group.logical_id, []).append(Attachment(resource, intent))
