@@ -9,6 +9,10 @@ to a SageMaker resource with isolation intent — a `VpcOnly` Domain, a notebook
 `DirectInternetAccess: Disabled`, a network-isolated Model or job — the message says so: there the open egress
 is the exfiltration path the isolation was meant to close. Off by default.
 
+The catalogue wants this rule on by default for exactly those groups (attached to SageMaker with isolation
+intent). Rule selection cannot yet run a rule for part of its findings, so until it can, select MLC412 to get
+them; the message marks those findings so they can be filtered or promoted.
+
 ## Why is this bad?
 Open egress lets any process in the group send data anywhere. In a VPC that reaches AWS services through VPC
 endpoints, SageMaker needs outbound HTTPS only to the endpoints' security group or the VPC's CIDR.
