@@ -1,8 +1,20 @@
-"""IAM policy documents as rules read them: every statement, string and list forms alike.
+"""IAM policy documents as every rule reads them: one model, every statement, every place a document lives.
 
-A document may sit in several places (Role `Policies`, `AWS::IAM::Policy`, `ManagedPolicy`, `RolePolicy`,
-`UserPolicy`, `GroupPolicy`); `identity_policies` yields each with its document path so findings point at the
-exact statement. Documents given as JSON strings are parsed.
+Where documents live (`documents(view)`):
+- identity: a Role's, User's or Group's `Policies`; `AWS::IAM::Policy`, `ManagedPolicy`, `RolePolicy`,
+  `UserPolicy`, `GroupPolicy`;
+- trust: a Role's `AssumeRolePolicyDocument`;
+- key: an `AWS::KMS::Key`'s `KeyPolicy`;
+- bucket: an `AWS::S3::BucketPolicy`'s `PolicyDocument`.
+
+Every statement is read, never only the first; `Statement` as a mapping or a list, `Action`/`Resource` as a
+string or a list, `Principal: "*"` and `{AWS: "*"}` alike; NotAction/NotResource/NotPrincipal are kept, and so
+are Conditions (`condition_entries`, `has_condition`). Values arrive resolved by the engine's resolver, so a
+`!GetAtt Key.Arn` resource is a `ResourceRef` and a `!Sub` ARN a `Composite` the helpers below can compare.
+
+Grant questions (`evaluate`) follow IAM's logic: an explicit Deny that certainly applies wins and is never
+counted as a grant; an Allow grants when its action and resource match; an element that cannot be known makes
+the answer unknown rather than a guess.
 """
 
 from __future__ import annotations
@@ -10,7 +22,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from mlcheck.values import Unknown
+from mlcheck import iam_actions
+from mlcheck.values import Composite, Pseudo, ResourceRef, Unknown
 
 # Resource types that carry identity policies, and where: (property holding a list of {PolicyDocument}) or a
 # single `PolicyDocument`.
@@ -18,6 +31,13 @@ INLINE_POLICY_LISTS = ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group")
 SINGLE_DOCUMENT = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy", "AWS::IAM::UserPolicy",
                    "AWS::IAM::GroupPolicy")
 IDENTITY_POLICY_TYPES = INLINE_POLICY_LISTS + SINGLE_DOCUMENT
+KEY = "AWS::KMS::Key"
+BUCKET_POLICY = "AWS::S3::BucketPolicy"
+POLICY_TYPES = IDENTITY_POLICY_TYPES + (KEY, BUCKET_POLICY)
+
+# Condition operators that restrict (a negated or ...IfExists operator lets requests without the key through).
+POSITIVE_OPERATORS = frozenset(("stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike",
+                                "bool", "numericequals", "numericlessthan", "numericlessthanequals"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,10 +53,34 @@ class Statement:
     path: tuple  # document path of the statement
     has_action: bool
     has_resource: bool
+    number: int = 1  # 1-based position in its document, for messages
+    sid: object = None
 
     @property
     def is_allow(self) -> bool:
         return self.effect == "Allow"
+
+    @property
+    def is_deny(self) -> bool:
+        return self.effect == "Deny"
+
+    @property
+    def label(self) -> str:
+        return f"statement {self.number}" + (f" ('{self.sid}')" if isinstance(self.sid, str) and self.sid else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A policy document and where it lives."""
+
+    owner: object  # the template Resource carrying it
+    kind: str  # "identity" | "trust" | "key" | "bucket"
+    document: object  # resolved document (dict, or Unknown)
+    path: tuple
+    name: str  # for messages: "inline policy 'logs'", "policy document", "key policy", ...
+
+    def statements(self):
+        return statements(self.document, self.path)
 
 
 def _as_tuple(value) -> tuple:
@@ -68,7 +112,7 @@ def statements(document, path: tuple):
         items = [(s, path + ("Statement", i)) for i, s in enumerate(body)]
     else:
         return
-    for statement, spath in items:
+    for number, (statement, spath) in enumerate(items, start=1):
         if not isinstance(statement, dict):
             continue
         yield Statement(
@@ -83,24 +127,307 @@ def statements(document, path: tuple):
             path=spath,
             has_action="Action" in statement,
             has_resource="Resource" in statement,
+            number=number,
+            sid=statement.get("Sid"),
         )
 
 
 def identity_policies(view):
     """(document, path) for every identity policy document a resource carries."""
-    if view.type in INLINE_POLICY_LISTS:
+    for doc in documents(view):
+        if doc.kind == "identity":
+            yield doc.document, doc.path
+
+
+def documents(view):
+    """Every policy document a resource carries, as `Document`s (identity, trust, key and bucket policies)."""
+    kind = view.type
+    if kind in INLINE_POLICY_LISTS:
         policies = view.get("Policies")
-        if isinstance(policies, list):
+        if isinstance(policies, Unknown):
+            yield Document(view.resource, "identity", policies, view.path("Policies"), "inline policies")
+        elif isinstance(policies, list):
             for i, policy in enumerate(policies):
-                if isinstance(policy, dict) and "PolicyDocument" in policy:
-                    yield policy["PolicyDocument"], view.path("Policies", i, "PolicyDocument")
-    elif view.type in SINGLE_DOCUMENT:
+                if isinstance(policy, Unknown):
+                    yield Document(view.resource, "identity", policy, view.path("Policies", i), "inline policy")
+                elif isinstance(policy, dict) and "PolicyDocument" in policy:
+                    name = policy.get("PolicyName")
+                    label = f"inline policy '{name}'" if isinstance(name, str) else f"inline policy {i + 1}"
+                    yield Document(view.resource, "identity", policy["PolicyDocument"],
+                                   view.path("Policies", i, "PolicyDocument"), label)
+        if kind == "AWS::IAM::Role":
+            trust = view.get("AssumeRolePolicyDocument")
+            if trust is not None:
+                yield Document(view.resource, "trust", trust, view.path("AssumeRolePolicyDocument"),
+                               "trust policy")
+    elif kind in SINGLE_DOCUMENT:
         document = view.get("PolicyDocument")
         if document is not None:
-            yield document, view.path("PolicyDocument")
+            yield Document(view.resource, "identity", document, view.path("PolicyDocument"), "policy document")
+    elif kind == KEY:
+        document = view.get("KeyPolicy")
+        if document is not None:
+            yield Document(view.resource, "key", document, view.path("KeyPolicy"), "key policy")
+    elif kind == BUCKET_POLICY:
+        document = view.get("PolicyDocument")
+        if document is not None:
+            yield Document(view.resource, "bucket", document, view.path("PolicyDocument"), "bucket policy")
 
 
 def action_path(statement: Statement, index: int, key: str = "Action") -> tuple:
     """Path of the index-th action of a statement (the statement itself for the string form)."""
     return statement.path + (key, index) if len(statement.actions if key == "Action" else statement.not_actions) > 1 \
         else statement.path + (key,)
+
+
+def element_path(statement: Statement, key: str, index: int) -> tuple:
+    """Path of the index-th value of a statement element (`Action`, `Resource`, ...), list or string form."""
+    values = {"Action": statement.actions, "NotAction": statement.not_actions, "Resource": statement.resources,
+              "NotResource": statement.not_resources}.get(key, ())
+    return statement.path + (key, index) if len(values) > 1 else statement.path + (key,)
+
+
+# -- values -------------------------------------------------------------------------------------------------
+
+def text_of(value) -> str | None:
+    """Plain text of a resolved value: strings as they are, `!Sub` strings with pseudo parameters as `*`;
+    None for values that hold a resource reference or an unknown piece."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, Composite):
+        if any(isinstance(p, (Unknown, ResourceRef)) for p in value.parts):
+            return None
+        return value.text("*").strip()
+    if isinstance(value, Pseudo):
+        return "*"
+    return None
+
+
+def is_unknown(value) -> bool:
+    return isinstance(value, Unknown) or (isinstance(value, Composite) and value.has_unknown())
+
+
+def is_star(value) -> bool:
+    return isinstance(value, str) and value.strip() == "*"
+
+
+# -- principals ---------------------------------------------------------------------------------------------
+
+def principal_values(principal) -> list:
+    """(kind, value) pairs of a Principal element: kind is 'AWS', 'Service', 'Federated', 'CanonicalUser' or
+    '*' (for the bare string form); an unknown principal gives ('?', Unknown)."""
+    if principal is None:
+        return []
+    if isinstance(principal, Unknown):
+        return [("?", principal)]
+    if isinstance(principal, str):
+        return [("*" if principal.strip() == "*" else "AWS", principal)]
+    if isinstance(principal, dict):
+        out = []
+        for kind, value in principal.items():
+            if isinstance(value, Unknown):
+                out.append(("?", value))
+                continue
+            for item in value if isinstance(value, list) else [value]:
+                out.append((kind, item))
+        return out
+    return [("?", Unknown("principal is not a mapping"))]
+
+
+def is_public_principal(principal) -> bool | None:
+    """True for `*` or `{AWS: "*"}` (also inside a list); None when the principal cannot be known."""
+    pairs = principal_values(principal)
+    if any(is_star(v) and k in ("*", "AWS") for k, v in pairs):
+        return True
+    if any(k == "?" or is_unknown(v) for k, v in pairs):
+        return None
+    return False
+
+
+def services_of(principal) -> list:
+    return [v.strip() for k, v in principal_values(principal) if k == "Service" and isinstance(v, str)]
+
+
+# -- conditions ---------------------------------------------------------------------------------------------
+
+def condition_entries(condition) -> list:
+    """(operator, key, values) for each clause of a resolved Condition block (operator and key as written);
+    an unknown block gives one ('?', '?', [Unknown])."""
+    if condition is None:
+        return []
+    if isinstance(condition, Unknown) or not isinstance(condition, dict):
+        return [("?", "?", [condition if isinstance(condition, Unknown) else Unknown("malformed Condition")])]
+    out = []
+    for operator, clauses in condition.items():
+        if isinstance(clauses, Unknown) or not isinstance(clauses, dict):
+            out.append((operator, "?", [clauses]))
+            continue
+        for key, value in clauses.items():
+            out.append((operator, key, value if isinstance(value, list) else [value]))
+    return out
+
+
+def _base_operator(operator) -> str:
+    op = operator.lower() if isinstance(operator, str) else ""
+    if op.startswith(("forallvalues:", "foranyvalue:")):
+        op = op.split(":", 1)[1]
+    return op
+
+
+def has_condition(statement: Statement, keys, positive: bool = True) -> bool | None:
+    """Whether the statement has a condition on one of `keys` (case-insensitive; a key ending in '/' matches
+    any key with that prefix) whose values are not all `*`. With `positive`, only operators that restrict
+    (StringEquals, ArnLike, ...; not negated or ...IfExists) count. None when the condition cannot be known."""
+    wanted = tuple(k.lower() for k in keys)
+    unknown = False
+    for operator, key, values in condition_entries(statement.condition):
+        if key == "?":
+            unknown = True
+            continue
+        if not isinstance(key, str):
+            continue
+        k = key.lower()
+        if not any(k == w or (w.endswith("/") and k.startswith(w)) for w in wanted):
+            continue
+        if positive and _base_operator(operator) not in POSITIVE_OPERATORS:
+            continue
+        if any(is_unknown(v) for v in values):
+            unknown = True
+            continue
+        if values and not all(is_star(v) for v in values):
+            return True
+    return None if unknown else False
+
+
+def condition_keys(statement: Statement) -> list:
+    return [key for _, key, _ in condition_entries(statement.condition) if isinstance(key, str)]
+
+
+# -- actions ------------------------------------------------------------------------------------------------
+
+def covers_action(statement: Statement, action: str) -> bool | None:
+    """Whether the statement's Action (or NotAction) applies to `action`; None when an element is unknown."""
+    if statement.has_action:
+        values, negate = statement.actions, False
+    elif statement.not_actions:
+        values, negate = statement.not_actions, True
+    else:
+        return False
+    unknown = False
+    for value in values:
+        text = text_of(value)
+        if text is None:
+            unknown = True
+            continue
+        if iam_actions.matches(text, action):
+            return not negate
+    if unknown:
+        return None
+    return negate
+
+
+def granted_actions(statement: Statement) -> list:
+    """(index, pattern text) of the literal Action values of a statement (unknown ones are skipped)."""
+    out = []
+    for i, value in enumerate(statement.actions):
+        text = text_of(value)
+        if text is not None:
+            out.append((i, text))
+    return out
+
+
+# -- resources ----------------------------------------------------------------------------------------------
+
+def covers_resource(statement: Statement, match) -> bool | None:
+    """Whether the statement's Resource (or NotResource) applies to a resource, given `match(value)` that says
+    whether one Resource value designates it (True/False/None)."""
+    if statement.has_resource:
+        values, negate = statement.resources, False
+    elif statement.not_resources:
+        values, negate = statement.not_resources, True
+    else:
+        return False if statement.principal is None else True  # resource policies may omit Resource
+    unknown = False
+    for value in values:
+        result = match(value)
+        if result is None:
+            unknown = True
+        elif result:
+            return not negate
+    if unknown:
+        return None
+    return negate
+
+
+def on_every_resource(statement: Statement) -> bool:
+    """True when the statement's Resource is `*` (as a string or inside a list)."""
+    return any(is_star(v) for v in statement.resources)
+
+
+def arn_glob_match(pattern: str, arn: str) -> bool:
+    return iam_actions.matches(pattern, arn) if pattern != "*" else True
+
+
+# -- evaluation ---------------------------------------------------------------------------------------------
+
+ALLOW, DENY, NONE, UNKNOWN = "allow", "deny", "none", "unknown"
+
+
+def evaluate(stmts, action: str, match, principal_match=None) -> tuple:
+    """(verdict, statement) for one action on one resource over a set of statements: DENY when an
+    unconditional Deny certainly applies; else ALLOW when an Allow applies (conditions on an Allow narrow it but
+    it still grants); else UNKNOWN when some statement might apply; else NONE. A Deny with a condition is not
+    taken to apply (it removes the grant only in the situations it names, e.g. insecure transport).
+    `principal_match(statement)` (for resource policies) says whether the statement's principal covers the
+    caller (True/False/None)."""
+    allow = None
+    maybe = None
+    for statement in stmts:
+        if not (statement.is_allow or statement.is_deny):
+            continue
+        applies_action = covers_action(statement, action)
+        if applies_action is False:
+            continue
+        applies_resource = covers_resource(statement, match)
+        if applies_resource is False:
+            continue
+        applies_principal = principal_match(statement) if principal_match else True
+        if applies_principal is False:
+            continue
+        certain = applies_action and applies_resource and applies_principal
+        if statement.is_deny:
+            if certain and statement.condition in (None, {}):
+                return DENY, statement
+            continue
+        if certain:
+            allow = allow or statement
+        else:
+            maybe = maybe or statement
+    if allow is not None:
+        return ALLOW, allow
+    if maybe is not None:
+        return UNKNOWN, maybe
+    return NONE, None
+
+
+def any_resource(_value) -> bool:
+    """A resource matcher for questions about 'some resource' (only the action decides)."""
+    return True
+
+
+def owner_label(resource) -> str:
+    """'Role 'R'', 'Managed policy 'P'', ... for messages."""
+    names = {"AWS::IAM::Role": "Role", "AWS::IAM::User": "User", "AWS::IAM::Group": "Group",
+             "AWS::IAM::Policy": "Policy", "AWS::IAM::ManagedPolicy": "Managed policy",
+             "AWS::IAM::RolePolicy": "Role policy", "AWS::IAM::UserPolicy": "User policy",
+             "AWS::IAM::GroupPolicy": "Group policy", "AWS::KMS::Key": "Key",
+             "AWS::S3::BucketPolicy": "Bucket policy"}
+    return f"{names.get(resource.type, resource.type.rsplit('::', 1)[-1])} '{resource.logical_id}'"
+
+
+def where(doc: Document, statement: Statement) -> str:
+    """'statement 2 of inline policy 'logs'', 'statement 1 of trust policy', or just 'statement 3' for a
+    resource that holds a single policy document."""
+    if doc.name == "policy document":
+        return statement.label
+    return f"{statement.label} of {doc.name}"

@@ -1,0 +1,86 @@
+"""Principal attaches an AWS managed policy that grants far more than an ML workload needs.
+
+## What it does
+Reports an IAM role, user or group whose `ManagedPolicyArns` include `AdministratorAccess`,
+`PowerUserAccess`, `IAMFullAccess` or `AmazonS3FullAccess` — written literally, with
+`!Sub arn:${AWS::Partition}:iam::aws:policy/...`, `!Join`, or through a parameter default (also under a
+`job-function/` or other path).
+
+## Why is this bad?
+These policies grant every action of whole services on every resource: an execution role with
+`AmazonS3FullAccess` can read and delete every bucket of the account; `IAMFullAccess` can make itself an
+administrator. Least privilege starts with not attaching them.
+
+## Example
+```yaml
+TrainingRole:
+  Type: AWS::IAM::Role
+  Properties:
+    AssumeRolePolicyDocument: {...}
+    ManagedPolicyArns:
+      - arn:aws:iam::aws:policy/AmazonS3FullAccess
+```
+
+## Use instead
+```yaml
+    Policies:
+      - PolicyName: training-data
+        PolicyDocument:
+          Statement:
+            - Effect: Allow
+              Action: [s3:GetObject, s3:ListBucket]
+              Resource: [!GetAtt DataBucket.Arn, !Sub "${DataBucket.Arn}/*"]
+```
+
+## References
+- [AWS managed policies for job functions](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_job-functions.html)
+- AWS Config rule iam-policy-blacklisted-check
+"""
+
+from mlcheck.roles import managed_policy_name
+from mlcheck.rule import Hit, Rule
+from mlcheck.values import Composite, Unknown
+
+# The policies reported. Will be configurable as a rule option (`[tool.mlcheck.rules.MLC102] policies`) once
+# rule options land; until then this module default applies.
+BROAD_POLICIES = {
+    "AdministratorAccess": "every action on every resource",
+    "PowerUserAccess": "every action outside IAM and Organizations on every resource",
+    "IAMFullAccess": "every IAM action, enough to make itself an administrator",
+    "AmazonS3FullAccess": "every S3 action on every bucket of the account",
+}
+
+
+def check(view, ctx):
+    arns = view.get("ManagedPolicyArns")
+    if isinstance(arns, Unknown):
+        ctx.unknown(view.path("ManagedPolicyArns"), arns.reason)
+        return
+    if not isinstance(arns, list):
+        return
+    kind = view.type.rsplit("::", 1)[1]
+    for i, arn in enumerate(arns):
+        if isinstance(arn, Unknown) or (isinstance(arn, Composite) and arn.has_unknown()):
+            ctx.unknown(view.path("ManagedPolicyArns", i),
+                        arn.reason if isinstance(arn, Unknown) else "policy ARN cannot be known")
+            continue
+        name = managed_policy_name(arn)
+        if name in BROAD_POLICIES:
+            yield Hit(view.path("ManagedPolicyArns", i),
+                      f"{kind} '{view.logical_id}' attaches the AWS managed policy {name}, which allows "
+                      f"{BROAD_POLICIES[name]}")
+
+
+RULE = Rule(
+    id="MLC102",
+    name="broad-managed-policy",
+    severity="high",
+    resource_types=("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"),
+    check=check,
+    fix="Replace the broad AWS managed policy with a policy that lists the actions and resources the principal "
+        "needs.",
+    peers={"cfn_nag": ["W43", "W44"],
+           "guard": ["IAM_ROLE_ADMINISTRATOR_ACCESS_POLICY_RULE", "IAM_ROLE_ELEVATED_MANAGED_POLICY_RULE"],
+           "aws": ["iam-policy-blacklisted-check"]},
+    practice="Principle of Least Privilege: Grant only the permissions an entity needs to perform its function.",
+)

@@ -1,0 +1,134 @@
+"""Identity policy grants write actions on every resource where they could be scoped to ARNs.
+
+## What it does
+Checks every `Allow` statement of every identity policy (a role's, user's or group's `Policies`,
+`AWS::IAM::Policy`, `ManagedPolicy`, `RolePolicy`, `UserPolicy`, `GroupPolicy`) whose `Resource` is `*`.
+Each action (wildcards such as `s3:Put*` are expanded) is looked up in the AWS Service Authorization Reference,
+shipped with mlcheck: a finding names the **Write** and **Permissions management** actions that accept
+resource ARNs. Actions that cannot be scoped — `ecr:GetAuthorizationToken`, `ec2:Describe*`,
+`cloudwatch:PutMetricData`, `xray:PutTraceSegments` — are exempt, as are Read, List
+and Tagging actions; these exemptions are what peers' wildcard-resource checks get wrong most often. A
+statement narrowed by a condition on the resource (`aws:ResourceTag/...`, `aws:ResourceAccount`, or a
+service-specific key such as `kms:ViaService` or `sagemaker:VpcSubnets`) is exempt. `Action: "*"` is left to
+MLC103.
+
+## Why is this bad?
+Write actions on `*` let the principal change or delete every resource of that kind in the account — other
+teams' buckets, models and keys included — when it needs the few its workload owns.
+
+## Example
+```yaml
+Policy:
+  Type: AWS::IAM::ManagedPolicy
+  Properties:
+    PolicyDocument:
+      Version: "2012-10-17"
+      Statement:
+        - Effect: Allow
+          Action: [ecr:GetAuthorizationToken, logs:PutLogEvents]
+          Resource: "*"
+        - Effect: Allow
+          Action: [s3:GetObject, s3:PutObject]
+          Resource: "*"
+```
+
+## Use instead
+```yaml
+        - Effect: Allow
+          Action: [ecr:GetAuthorizationToken]   # takes no ARN: "*" is fine
+          Resource: "*"
+        - Effect: Allow
+          Action: [s3:GetObject, s3:PutObject]
+          Resource: !Sub ${ModelBucket.Arn}/*
+```
+
+## References
+- [Grant least privilege](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege)
+- [Service Authorization Reference: actions, resources and condition keys](https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html)
+"""
+
+from mlcheck import iam_actions
+from mlcheck.policy import (IDENTITY_POLICY_TYPES, condition_entries, documents, element_path, granted_actions,
+                            owner_label, where)
+from mlcheck.rule import Hit, Rule
+from mlcheck.values import Unknown
+
+_RESOURCE_KEYS = ("aws:resourcetag/", "aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths",
+                  "aws:calledvia", "aws:calledviafirst", "aws:calledvialast", "aws:viaawsservice")
+
+
+def narrowed(statement) -> bool | None:
+    """True when a condition limits which resources the statement reaches (None when it cannot be known)."""
+    unknown = False
+    for _, key, _ in condition_entries(statement.condition):
+        if key == "?":
+            unknown = True
+            continue
+        k = key.lower() if isinstance(key, str) else ""
+        if k.startswith(_RESOURCE_KEYS) or "resourcetag/" in k or (k and not k.startswith("aws:")):
+            return True
+    return None if unknown else False
+
+
+def scopable_writes(statement) -> list:
+    """(pattern as written, [ActionInfo]) for each Action value that grants Write/Permissions-management
+    actions accepting ARNs."""
+    out = []
+    for _, pattern in granted_actions(statement):
+        if pattern == "*":
+            continue
+        found = [a for a in iam_actions.expand(pattern) if a.scopable and a.level in iam_actions.WRITE_LEVELS]
+        if found:
+            out.append((pattern, found))
+    return out
+
+
+def _shown(actions: list) -> str:
+    parts = []
+    for pattern, found in actions:
+        if len(found) == 1 and found[0].name.lower() == pattern.lower():
+            parts.append(found[0].name)
+        else:
+            parts.append(f"{pattern} ({len(found)} such action{'s' if len(found) > 1 else ''})")
+    return ", ".join(parts)
+
+
+def check(view, ctx):
+    for doc in documents(view):
+        if doc.kind != "identity":
+            continue
+        if isinstance(doc.document, Unknown):
+            ctx.unknown(doc.path, doc.document.reason)
+            continue
+        for statement in doc.statements():
+            if not statement.is_allow or not statement.has_action:
+                continue
+            stars = [i for i, r in enumerate(statement.resources) if isinstance(r, str) and r.strip() == "*"]
+            if not stars:
+                continue
+            actions = scopable_writes(statement)
+            if not actions:
+                continue
+            narrow = narrowed(statement)
+            if narrow:
+                continue
+            path = element_path(statement, "Resource", stars[0])
+            if narrow is None:
+                ctx.unknown(path, "condition cannot be known")
+                continue
+            yield Hit(path, f"{owner_label(view.resource)}: {where(doc, statement)} allows write actions on every "
+                            f"resource ('*') that can be limited to ARNs: {_shown(actions)}")
+
+
+RULE = Rule(
+    id="MLC104",
+    name="wildcard-resource",
+    severity="medium",
+    resource_types=IDENTITY_POLICY_TYPES,
+    check=check,
+    fix="Name the resources (ARNs, `!GetAtt X.Arn`, `!Sub ${Bucket.Arn}/*`) the write actions need; keep '*' "
+        "only for actions that accept no ARN.",
+    peers={"checkov": ["CKV_AWS_107", "CKV_AWS_108", "CKV_AWS_109", "CKV_AWS_111"],
+           "cfn_nag": ["W11", "W12", "W13"], "guard": ["IAM_POLICYDOCUMENT_NO_WILDCARD_RESOURCE"]},
+    practice="Principle of Least Privilege: Grant only the permissions an entity needs to perform its function.",
+)

@@ -1,0 +1,95 @@
+"""Policy lets a principal pass any role, to any service.
+
+## What it does
+Checks every `Allow` statement of every identity policy for `iam:PassRole` — named, or covered by a wildcard
+(`iam:*`, `iam:Pass*`, `*`) or by a `NotAction` that does not exclude it — on Resource `*` (or
+`arn:aws:iam::*:role/*`) without an `iam:PassedToService` condition. Every statement is checked.
+
+## Why is this bad?
+Passing a role hands its permissions to a service. A principal that may pass *any* role can give a
+notebook, training job or Lambda function an administrator role and then act through it — a classic privilege
+escalation. Naming the roles (and the service that receives them) keeps it to what the workload deploys.
+
+## Example
+```yaml
+        - Effect: Allow
+          Action: iam:PassRole
+          Resource: "*"
+```
+
+## Use instead
+```yaml
+        - Effect: Allow
+          Action: iam:PassRole
+          Resource: !GetAtt SageMakerExecutionRole.Arn
+          Condition:
+            StringEquals:
+              iam:PassedToService: sagemaker.amazonaws.com
+```
+
+## References
+- [Granting a user permissions to pass a role to an AWS service](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html)
+- [SageMaker roles: passing roles](https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html)
+"""
+
+import re
+
+from mlcheck.policy import (IDENTITY_POLICY_TYPES, covers_action, documents, has_condition, owner_label,
+                            text_of, where)
+from mlcheck.rule import Hit, Rule
+from mlcheck.values import Unknown
+
+_ANY_ROLE = re.compile(r"^(\*|arn:[^:]*:iam::[^:]*:(role/)?\*)$")
+
+
+def any_role(statement):
+    """Index of a Resource value that covers every role, or None."""
+    for i, value in enumerate(statement.resources):
+        text = text_of(value)
+        if text is not None and _ANY_ROLE.match(text):
+            return i
+    return None
+
+
+def check(view, ctx):
+    for doc in documents(view):
+        if doc.kind != "identity":
+            continue
+        if isinstance(doc.document, Unknown):
+            ctx.unknown(doc.path, doc.document.reason)
+            continue
+        for statement in doc.statements():
+            if not statement.is_allow:
+                continue
+            covers = covers_action(statement, "iam:PassRole")
+            if covers is False:
+                continue
+            index = any_role(statement)
+            if index is None:
+                continue
+            path = statement.path + ("Resource",) + ((index,) if len(statement.resources) > 1 else ())
+            if covers is None:
+                ctx.unknown(path, "an action of the statement cannot be known")
+                continue
+            guarded = has_condition(statement, ["iam:PassedToService"])
+            if guarded:
+                continue
+            if guarded is None:
+                ctx.unknown(path, "condition cannot be known")
+                continue
+            yield Hit(path, f"{owner_label(view.resource)}: {where(doc, statement)} allows iam:PassRole on every "
+                            "role, to any service (no iam:PassedToService condition)")
+
+
+RULE = Rule(
+    id="MLC105",
+    name="passrole-wildcard",
+    severity="high",
+    resource_types=IDENTITY_POLICY_TYPES,
+    check=check,
+    fix="Limit iam:PassRole to the ARNs of the roles the principal deploys, with an iam:PassedToService "
+        "condition naming the receiving service.",
+    peers={"checkov": ["CKV_AWS_110"], "cfn_nag": ["F38", "F39", "F40"],
+           "guard": ["IAM_ROLE_NO_WILDCARD_RESOURCE_ON_PASSROLE", "IAM_POLICY_NO_WILDCARD_RESOURCE_ON_PASSROLE"]},
+    practice="Principle of Least Privilege: Grant only the permissions an entity needs to perform its function.",
+)

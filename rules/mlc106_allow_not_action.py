@@ -1,0 +1,72 @@
+"""Allow statement uses NotAction, NotResource or NotPrincipal.
+
+## What it does
+Checks every `Allow` statement of every policy — identity policies, role trust policies, KMS key policies and
+S3 bucket policies — for `NotAction`, `NotResource` or `NotPrincipal`, and reports each.
+
+## Why is this bad?
+An Allow with a `Not...` element grants *everything except* a list: every action a service adds later,
+every resource created later, every principal but a few. What it really grants is hard to review and
+grows silently.
+
+## Example
+```yaml
+        - Effect: Allow
+          NotAction: iam:*
+          Resource: "*"
+```
+
+## Use instead
+```yaml
+        - Effect: Allow
+          Action: [sagemaker:CreateModel, sagemaker:DescribeModel]
+          Resource: !Sub arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model/*
+```
+
+## References
+- [IAM JSON policy elements: NotAction](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html)
+- [IAM JSON policy elements: NotPrincipal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html)
+"""
+
+from mlcheck.policy import POLICY_TYPES, documents, owner_label, where
+from mlcheck.rule import Hit, Rule
+from mlcheck.values import Unknown
+
+MEANING = {
+    "NotAction": "every action except those listed",
+    "NotResource": "every resource except those listed",
+    "NotPrincipal": "every principal except those listed",
+}
+
+
+def check(view, ctx):
+    for doc in documents(view):
+        if isinstance(doc.document, Unknown):
+            ctx.unknown(doc.path, doc.document.reason)
+            continue
+        for statement in doc.statements():
+            if not statement.is_allow:
+                continue
+            present = {"NotAction": bool(statement.not_actions), "NotResource": bool(statement.not_resources),
+                       "NotPrincipal": statement.not_principal is not None}
+            for element, found in present.items():
+                if found:
+                    yield Hit(statement.path + (element,),
+                              f"{owner_label(view.resource)}: {where(doc, statement)} is an Allow with {element}, "
+                              f"which grants {MEANING[element]}")
+
+
+RULE = Rule(
+    id="MLC106",
+    name="allow-not-action",
+    severity="medium",
+    resource_types=POLICY_TYPES,
+    check=check,
+    fix="List what the statement allows with Action / Resource / Principal; keep Not... elements for Deny "
+        "statements.",
+    peers={"cfn_nag": ["W14", "W15", "W16", "W17", "W20", "W21", "W22", "W23", "F6", "F9"],
+           "guard": ["IAM_ROLE_OR_POLICY_NO_ALLOW_PLUS_NOT_ACTION", "IAM_ROLE_OR_POLICY_NO_ALLOW_PLUS_NOT_RESOURCE",
+                     "IAM_ROLE_NO_ALLOW_PLUS_NOT_ACTION_ON_TRUST_POLICY", "IAM_ROLE_NO_ALLOW_PLUS_NOT_PRINCIPAL",
+                     "S3_BUCKET_POLICY_NO_ALLOW_PLUS_NOT_ACTION", "S3_BUCKETPOLICY_NO_ALLOW_PLUS_NOTPRINCIPAL"]},
+    practice="Principle of Least Privilege: Grant only the permissions an entity needs to perform its function.",
+)

@@ -1,0 +1,81 @@
+"""Role trust policy lets anyone assume the role.
+
+## What it does
+Checks every `Allow` statement of every role's `AssumeRolePolicyDocument` for a principal of `*` — the bare
+string `Principal: "*"` or `{AWS: "*"}`, also inside a list — without a condition that limits who may assume
+it (`aws:PrincipalOrgID`, `aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:SourceAccount`, `aws:SourceArn`,
+`sts:ExternalId`, with a positive operator and a value that is not `*`).
+
+## Why is this bad?
+Any AWS account in the world could call `sts:AssumeRole` and act with the role's permissions — on the
+training data, the models and whatever else the role reaches.
+
+## Example
+```yaml
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: "*"
+            Action: sts:AssumeRole
+```
+
+## Use instead
+```yaml
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: sagemaker.amazonaws.com}
+            Action: sts:AssumeRole
+```
+
+## References
+- [IAM JSON policy elements: Principal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html)
+- [Modifying a role trust policy](https://docs.aws.amazon.com/IAM/latest/UserGuide/roles-managingrole-editing-console.html#roles-managingrole_edit-trust-policy)
+"""
+
+from mlcheck.policy import documents, has_condition, is_public_principal, where
+from mlcheck.rule import Hit, Rule
+from mlcheck.values import Unknown
+
+RESTRICTING = ("aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount", "aws:PrincipalArn",
+               "aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths", "sts:ExternalId")
+
+
+def check(view, ctx):
+    for doc in documents(view):
+        if doc.kind != "trust":
+            continue
+        if isinstance(doc.document, Unknown):
+            ctx.unknown(doc.path, doc.document.reason)
+            continue
+        for statement in doc.statements():
+            if not statement.is_allow:
+                continue
+            public = is_public_principal(statement.principal)
+            if public is None:
+                ctx.unknown(statement.path + ("Principal",), "principal cannot be known")
+                continue
+            if not public:
+                continue
+            restricted = has_condition(statement, RESTRICTING)
+            if restricted:
+                continue
+            if restricted is None:
+                ctx.unknown(statement.path, "condition cannot be known")
+                continue
+            yield Hit(statement.path + ("Principal",),
+                      f"Role '{view.logical_id}': {where(doc, statement)} lets any AWS principal (Principal *) "
+                      "assume the role, with no condition on the caller's account or organisation")
+
+
+RULE = Rule(
+    id="MLC107",
+    name="trust-policy-public",
+    severity="critical",
+    resource_types=("AWS::IAM::Role",),
+    check=check,
+    fix="Name the service or account principals that may assume the role, or add a condition on "
+        "aws:PrincipalOrgID / aws:PrincipalAccount / sts:ExternalId.",
+    peers={"checkov": ["CKV_AWS_60"]},
+    practice="Principle of Least Privilege: Grant only the permissions an entity needs to perform its function.",
+)

@@ -1,0 +1,96 @@
+"""Role trust policy lets another account assume the role without an external ID or MFA.
+
+## What it does
+Checks every `Allow` statement of every role's `AssumeRolePolicyDocument` whose principal is an account —
+its root ARN (`arn:aws:iam::123456789012:root`) or a bare account id — written as a literal (a parameter
+default included). Such a statement needs an `sts:ExternalId` condition (for a third party) or
+`aws:MultiFactorAuthPresent: true` (for people). The stack's own account (`${AWS::AccountId}`) is not
+cross-account and is not reported.
+
+## Why is this bad?
+Trusting an account's root trusts every principal that account's administrators allow to call
+`sts:AssumeRole`. Without an external ID a third party can be tricked into using the role for someone else
+(confused deputy); without MFA a leaked access key is enough.
+
+## Example
+```yaml
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {AWS: arn:aws:iam::111122223333:root}
+            Action: sts:AssumeRole
+```
+
+## Use instead
+```yaml
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {AWS: arn:aws:iam::111122223333:root}
+            Action: sts:AssumeRole
+            Condition:
+              StringEquals:
+                sts:ExternalId: !Ref PartnerExternalId
+```
+
+## References
+- [Using an external ID for third-party access](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html)
+- [Configuring MFA-protected API access](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html)
+"""
+
+import re
+
+from mlcheck.policy import documents, has_condition, principal_values, where
+from mlcheck.rule import Hit, Rule
+from mlcheck.values import Unknown
+
+_ACCOUNT = re.compile(r"^(?:arn:[^:]+:iam::(\d{12}):root|(\d{12}))$")
+GUARDS = ("sts:ExternalId", "aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge")
+
+
+def other_accounts(statement) -> list:
+    out = []
+    for kind, value in principal_values(statement.principal):
+        if kind == "AWS" and isinstance(value, str):
+            match = _ACCOUNT.match(value.strip())
+            if match:
+                out.append(match.group(1) or match.group(2))
+    return out
+
+
+def check(view, ctx):
+    for doc in documents(view):
+        if doc.kind != "trust":
+            continue
+        if isinstance(doc.document, Unknown):
+            ctx.unknown(doc.path, doc.document.reason)
+            continue
+        for statement in doc.statements():
+            if not statement.is_allow:
+                continue
+            accounts = other_accounts(statement)
+            if not accounts:
+                continue
+            guarded = has_condition(statement, GUARDS)
+            if guarded:
+                continue
+            if guarded is None:
+                ctx.unknown(statement.path, "condition cannot be known")
+                continue
+            shown = ", ".join(sorted(set(accounts)))
+            yield Hit(statement.path + ("Principal",),
+                      f"Role '{view.logical_id}': {where(doc, statement)} lets account {shown} assume the role "
+                      "without an sts:ExternalId or MFA condition")
+
+
+RULE = Rule(
+    id="MLC112",
+    name="cross-account-trust",
+    severity="medium",
+    resource_types=("AWS::IAM::Role",),
+    check=check,
+    fix="Add a StringEquals condition on sts:ExternalId (third parties) or Bool aws:MultiFactorAuthPresent: "
+        "true (people), or name the exact role ARN that may assume it.",
+    peers={"checkov": ["CKV_AWS_61"]},
+    practice="Principle of Least Privilege: Grant only the permissions an entity needs to perform its function.",
+)
