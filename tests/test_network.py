@@ -107,3 +107,15 @@ def test_open_ingress_severity(tmp_path):
     result = check_file(Candidate(str(path), True), Settings(rule_ids=("MLC409",)))
     got = sorted((f.resource, f.line, f.severity) for f in result.findings)
     assert got == [("Attached", 19, "high"), ("Web", 8, "medium"), ("Web", 9, "high")]
+
+
+def test_indexes_are_built_once_per_template():
+    """Cross-resource indexes are shared by every resource and scenario of a template (linear cost)."""
+    from mlcheck.cache import template_index
+
+    ctx = context(TEMPLATE)
+    builds = []
+    for scenario in ({}, {"A": True}, {"A": False}):
+        other = RuleContext(ctx.template, ctx.graph, Resolver(ctx.template, None, scenario))
+        template_index(other, "test.count", lambda c: builds.append(1) or len(builds))
+    assert builds == [1]
