@@ -1,0 +1,369 @@
+"""KMS keys as the encryption rules see them: which keys SageMaker resources use, what those keys are, and
+whether an execution role may use them.
+
+- `KEY_FIELDS` / `key_fields(view)`: every KMS key field of every data-storing SageMaker resource (volume keys,
+  output keys, DataCaptureConfig, async inference output, FeatureGroup stores, monitoring jobs).
+- `resolve_key(ctx, value)`: `!Ref Key`, `!GetAtt Key.Arn`, an `AWS::KMS::Alias` resource (by Ref or by its
+  `alias/name`), a `!Sub` ARN naming a key or alias, a literal ARN — to a template key, an AWS managed alias,
+  or unknown (a key outside the template).
+- `key_access(ctx, key, role, actions)`: for each action, whether the key policy and the role's identity
+  policies together let the role use the key (Deny wins), with the statements that decide it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from mlcheck import policy as pol
+from mlcheck.roles import principal_statements
+from mlcheck.values import Composite, Pseudo, ResourceRef, Unknown
+
+KEY = "AWS::KMS::Key"
+ALIAS = "AWS::KMS::Alias"
+
+VOLUME, OUTPUT, STORAGE = "volume", "output", "storage"
+# What the execution role must be allowed on a key, by how the resource uses it.
+NEEDED = {
+    VOLUME: ("kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant"),
+    OUTPUT: ("kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"),
+    STORAGE: ("kms:Decrypt", "kms:GenerateDataKey"),
+}
+
+_MONITORING = {
+    "AWS::SageMaker::DataQualityJobDefinition": "DataQualityJobOutputConfig",
+    "AWS::SageMaker::ModelQualityJobDefinition": "ModelQualityJobOutputConfig",
+    "AWS::SageMaker::ModelBiasJobDefinition": "ModelBiasJobOutputConfig",
+    "AWS::SageMaker::ModelExplainabilityJobDefinition": "ModelExplainabilityJobOutputConfig",
+}
+
+
+@dataclass(frozen=True)
+class KeyField:
+    parent: tuple  # path below Properties of the block holding the key ((): Properties itself)
+    key: str  # property name of the key
+    purpose: str  # VOLUME, OUTPUT or STORAGE
+    what: str  # what the key protects, for messages
+    required: bool = True  # MLC201: must be set whenever the parent block exists
+
+
+KEY_FIELDS = {
+    "AWS::SageMaker::NotebookInstance": [KeyField((), "KmsKeyId", VOLUME, "its ML storage volume")],
+    "AWS::SageMaker::EndpointConfig": [
+        KeyField((), "KmsKeyId", VOLUME, "the storage volumes of its instances"),
+        KeyField(("DataCaptureConfig",), "KmsKeyId", OUTPUT, "the data it captures to S3"),
+        KeyField(("AsyncInferenceConfig", "OutputConfig"), "KmsKeyId", OUTPUT,
+                 "the asynchronous inference results it writes to S3"),
+    ],
+    "AWS::SageMaker::Domain": [KeyField((), "KmsKeyId", VOLUME, "its EFS home directories")],
+    "AWS::SageMaker::FeatureGroup": [
+        KeyField(("OfflineStoreConfig", "S3StorageConfig"), "KmsKeyId", OUTPUT, "its offline store in S3"),
+        KeyField(("OnlineStoreConfig", "SecurityConfig"), "KmsKeyId", STORAGE, "its online store",
+                 required=False),
+    ],
+    "AWS::SageMaker::MonitoringSchedule": [
+        KeyField(("MonitoringScheduleConfig", "MonitoringJobDefinition", "MonitoringOutputConfig"), "KmsKeyId",
+                 OUTPUT, "the monitoring reports it writes to S3"),
+        KeyField(("MonitoringScheduleConfig", "MonitoringJobDefinition", "MonitoringResources", "ClusterConfig"),
+                 "VolumeKmsKeyId", VOLUME, "the storage volumes of its monitoring instances"),
+    ],
+    **{t: [KeyField((out,), "KmsKeyId", OUTPUT, "the monitoring reports it writes to S3"),
+           KeyField(("JobResources", "ClusterConfig"), "VolumeKmsKeyId", VOLUME,
+                    "the storage volumes of its monitoring instances")]
+       for t, out in _MONITORING.items()},
+}
+KEY_USER_TYPES = tuple(KEY_FIELDS)
+
+KIND = {
+    "AWS::SageMaker::NotebookInstance": "Notebook instance",
+    "AWS::SageMaker::EndpointConfig": "Endpoint configuration",
+    "AWS::SageMaker::Domain": "Studio domain",
+    "AWS::SageMaker::FeatureGroup": "Feature group",
+    "AWS::SageMaker::MonitoringSchedule": "Monitoring schedule",
+    "AWS::SageMaker::DataQualityJobDefinition": "Data quality job definition",
+    "AWS::SageMaker::ModelQualityJobDefinition": "Model quality job definition",
+    "AWS::SageMaker::ModelBiasJobDefinition": "Model bias job definition",
+    "AWS::SageMaker::ModelExplainabilityJobDefinition": "Model explainability job definition",
+}
+
+
+def kind_of(resource_type: str) -> str:
+    return KIND.get(resource_type, resource_type.rsplit("::", 1)[-1])
+
+
+@dataclass(frozen=True)
+class KeyUse:
+    field: KeyField
+    path: tuple  # document path of the key property (or where it would go)
+    value: object  # resolved value, None when the property is absent
+    parent_present: bool
+
+
+def key_fields(view):
+    """KeyUse for each key field of a SageMaker resource whose parent block is present."""
+    for spec in KEY_FIELDS.get(view.type, ()):
+        parent = view.get(*spec.parent) if spec.parent else view.properties
+        if parent is None:
+            continue
+        if isinstance(parent, Unknown):
+            yield KeyUse(spec, view.path(*spec.parent), parent, True)
+            continue
+        if not isinstance(parent, dict):
+            continue
+        yield KeyUse(spec, view.path(*spec.parent, spec.key), parent.get(spec.key), True)
+
+
+# -- key resolution -----------------------------------------------------------------------------------------
+
+_AWS_ALIAS = re.compile(r"(?:^|:)alias/aws/", re.I)
+
+
+@dataclass(frozen=True)
+class KeyRef:
+    kind: str  # "customer" | "aws-managed" | "unknown"
+    key: object = None  # the template AWS::KMS::Key Resource (customer)
+    alias: object = None  # the AWS::KMS::Alias Resource it was reached through, if any
+    text: str = ""  # the alias or ARN text (aws-managed)
+    reason: str = ""  # why unknown
+
+    def describe(self) -> str:
+        if self.key is None:
+            return self.text or "?"
+        return f"'{self.key.logical_id}'" + (f" (alias '{self.alias.logical_id}')" if self.alias else "")
+
+
+def resolve_key(ctx, value) -> KeyRef:
+    if isinstance(value, Unknown):
+        return KeyRef("unknown", reason=value.reason)
+    text = value.text("*") if isinstance(value, Composite) else value if isinstance(value, str) else None
+    if isinstance(text, str) and _AWS_ALIAS.search(text):
+        return KeyRef("aws-managed", text=text.strip())
+    target = ctx.graph.target(value, KEY, ALIAS)
+    if target is not None and target.type == KEY:
+        return KeyRef("customer", key=target)
+    if target is not None and target.type == ALIAS:
+        aim = ctx.view(target).get("TargetKeyId")
+        found = resolve_key(ctx, aim) if aim is not None else KeyRef("unknown", reason="alias has no TargetKeyId")
+        if found.kind == "customer":
+            return KeyRef("customer", key=found.key, alias=target)
+        return found
+    if isinstance(value, Composite) and value.has_unknown():
+        return KeyRef("unknown", reason="key is built from a value that cannot be known")
+    if isinstance(value, (ResourceRef, Composite, Pseudo)):
+        return KeyRef("unknown", reason="key value refers to something that is not a KMS key of this template")
+    return KeyRef("unknown", reason=f"key {value} is not defined in this template")
+
+
+# -- who may use a key --------------------------------------------------------------------------------------
+
+_ROOT = re.compile(r"^arn:[^:]*:iam::([0-9*]{1,12}):root$")
+_ACCOUNT = re.compile(r"^\d{12}$")
+
+
+def _is_account(value) -> bool | None:
+    """True for an account principal (`arn:...:iam::ACCOUNT:root`, a bare account id, `${AWS::AccountId}`)."""
+    if isinstance(value, Pseudo):
+        return value.name == "AWS::AccountId"
+    if isinstance(value, Composite):
+        if value.has_unknown():
+            return None
+        if any(isinstance(p, ResourceRef) for p in value.parts):
+            return False
+        if all(isinstance(p, Pseudo) and p.name == "AWS::AccountId" or p == "" for p in value.parts):
+            return True
+        text = value.text("*")
+    elif isinstance(value, str):
+        text = value.strip()
+    elif isinstance(value, Unknown):
+        return None
+    else:
+        return False
+    return bool(_ROOT.match(text) or _ACCOUNT.match(text))
+
+
+def delegates_to_iam(statement) -> bool | None:
+    """Whether a key policy statement's principal is an account (so IAM policies in it may grant)."""
+    unknown = False
+    for kind, value in pol.principal_values(statement.principal):
+        if kind == "?":
+            unknown = True
+        elif kind in ("AWS", "*"):
+            result = _is_account(value)
+            if result:
+                return True
+            if result is None:
+                unknown = True
+    return None if unknown else False
+
+
+def names_role(ctx, statement, role) -> bool | None:
+    """Whether a statement's principal is the role itself, or everyone (`*`)."""
+    unknown = False
+    for kind, value in pol.principal_values(statement.principal):
+        if kind == "?":
+            unknown = True
+            continue
+        if kind not in ("AWS", "*"):
+            continue
+        if pol.is_star(value):
+            return True
+        target = ctx.graph.target(value, "AWS::IAM::Role")
+        if target is not None and target.logical_id == role.logical_id:
+            return True
+        if pol.is_unknown(value):
+            unknown = True
+    if statement.not_principal is not None:
+        return None
+    return None if unknown else False
+
+
+_SENTINEL_KEY = "key/00000000-0000-0000-0000-mlcheckkey00"
+
+
+def key_matcher(key):
+    """A Resource-value matcher for one template key (`*`, `!GetAtt K.Arn`, a `!Sub` ARN naming it, or an ARN
+    pattern such as `arn:aws:kms:*:*:key/*`)."""
+
+    def match(value):
+        if pol.is_star(value):
+            return True
+        if isinstance(value, ResourceRef):
+            return value.logical_id == key.logical_id
+        if isinstance(value, Unknown):
+            return None
+        if isinstance(value, Composite):
+            refs = {r.logical_id for r in value.resource_refs()}
+            if key.logical_id in refs:
+                return True
+            if refs:
+                return False
+            if value.has_unknown():
+                return None
+            text = value.text("*")
+        elif isinstance(value, str):
+            text = value.strip()
+        else:
+            return False
+        fields = text.split(":", 5)
+        if len(fields) < 6 or fields[0] != "arn":
+            return False
+        if not pol.arn_glob_match(fields[2], "kms"):
+            return False
+        return pol.arn_glob_match(fields[5], _SENTINEL_KEY)
+
+    return match
+
+
+@dataclass
+class Access:
+    """The answer for one role and one key."""
+
+    key_policy_admits: bool | None  # the key policy delegates to IAM or names the role
+    missing: list = field(default_factory=list)  # actions the role may not perform on the key
+    denied: list = field(default_factory=list)  # (action, Statement, Document) explicit denies
+    unknown: list = field(default_factory=list)  # reasons the answer is not certain
+
+
+def _key_statements(ctx, key):
+    view = ctx.view(key)
+    document = view.get("KeyPolicy")
+    if document is None:  # CloudFormation's default key policy gives the account (IAM) full access
+        return [], True, None
+    if isinstance(document, Unknown):
+        return [], None, document.reason
+    doc = pol.Document(key, "key", document, view.path("KeyPolicy"), "key policy")
+    return [(s, doc) for s in doc.statements()], False, None
+
+
+def key_access(ctx, key, role, actions) -> Access:
+    entries, default_policy, reason = _key_statements(ctx, key)
+    if reason:
+        return Access(None, unknown=[f"key policy of {key.logical_id}: {reason}"])
+    key_stmts = [s for s, _ in entries]
+    admits = True if default_policy else None
+    if not default_policy:
+        verdicts = set()
+        for statement in key_stmts:
+            if not statement.is_allow:
+                continue
+            verdicts.add(delegates_to_iam(statement))
+            verdicts.add(names_role(ctx, statement, role))
+        admits = True if True in verdicts else None if None in verdicts else False
+    access = Access(admits)
+    perms = principal_statements(ctx, role)
+    matcher = key_matcher(key)
+    for action in actions:
+        # the key policy, for this role: Deny with `*` or the role wins; Allow to the role grants outright
+        if default_policy:
+            kp_role, kp_root = (pol.NONE, None), (pol.ALLOW, None)
+        else:
+            kp_role = pol.evaluate(key_stmts, action, pol.any_resource,
+                                   principal_match=lambda s: names_role(ctx, s, role))
+            kp_root = pol.evaluate(key_stmts, action, pol.any_resource, principal_match=delegates_to_iam)
+        if kp_role[0] == pol.DENY:
+            access.denied.append((action, kp_role[1], _doc_of(entries, kp_role[1])))
+            continue
+        identity = pol.evaluate(perms.statements, action, matcher)
+        if identity[0] == pol.DENY:
+            access.denied.append((action, identity[1], _doc_of(perms.entries, identity[1])))
+            continue
+        if kp_role[0] == pol.ALLOW:
+            continue
+        if kp_root[0] == pol.ALLOW and identity[0] == pol.ALLOW:
+            continue
+        reasons = []
+        if kp_role[0] == pol.UNKNOWN or kp_root[0] == pol.UNKNOWN:
+            reasons.append(f"key policy of {key.logical_id} cannot be fully read")
+        if identity[0] == pol.UNKNOWN:
+            reasons.append(f"a statement of role {role.logical_id} cannot be fully read")
+        if identity[0] != pol.ALLOW:
+            reasons += perms.unknown_for(action)
+        if reasons:
+            access.unknown.extend(reasons)
+        else:
+            access.missing.append(action)
+    return access
+
+
+def _doc_of(entries, statement):
+    for s, doc in entries:
+        if s is statement:
+            return doc
+    return None
+
+
+# -- SageMaker resource -> key -> role ------------------------------------------------------------------------
+
+def keys_and_roles(ctx, view):
+    """(KeyUse, KeyRef, RoleUse) for every customer managed template key a SageMaker resource uses and every
+    template role it runs as. Keys and roles that cannot be known are recorded as unknown on the way."""
+    from mlcheck.roles import execution_roles
+
+    uses = []
+    for use in key_fields(view):
+        if use.value in (None, ""):
+            continue
+        ref = resolve_key(ctx, use.value)
+        if ref.kind == "unknown":
+            ctx.unknown(use.path, ref.reason)
+        elif ref.kind == "customer":
+            uses.append((use, ref))
+    if not uses:
+        return
+    roles = execution_roles(ctx, view)
+    known = []
+    for role_use in roles:
+        if role_use.role is None:
+            ctx.unknown(role_use.path, f"execution role cannot be known: {role_use.unknown}")
+        else:
+            known.append(role_use)
+    for use, ref in uses:
+        for role_use in known:
+            yield use, ref, role_use
+
+
+def or_list(items) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " or " + items[-1]
