@@ -1,11 +1,19 @@
 """SageMaker resource stores data without a customer KMS key.
 
 ## What it does
-Checks that SageMaker resources that store data name a KMS key: a NotebookInstance's `KmsKeyId` (its ML
-storage volume), an EndpointConfig's `KmsKeyId` (the storage volume of its instances) and a Studio Domain's
-`KmsKeyId` (its EFS volume). Endpoint configurations whose instance types all have local NVMe storage, and
-serverless-only configurations, are exempt: SageMaker rejects a `KmsKeyId` there (the instance store is
-encrypted by the hardware).
+Checks that every SageMaker resource that stores data names a KMS key for it:
+- NotebookInstance `KmsKeyId` (its ML storage volume);
+- EndpointConfig `KmsKeyId` (the storage volumes of its instances), `DataCaptureConfig.KmsKeyId` (captured
+  requests and responses, when capture is enabled) and `AsyncInferenceConfig.OutputConfig.KmsKeyId`
+  (asynchronous results);
+- Studio Domain `KmsKeyId` (its EFS volume);
+- FeatureGroup `OfflineStoreConfig.S3StorageConfig.KmsKeyId` (the offline store in S3);
+- monitoring job definitions (data quality, model quality, bias, explainability) and MonitoringSchedule job
+  definitions: the output `KmsKeyId` and the cluster's `VolumeKmsKeyId`.
+
+A block that is absent (no data capture, no offline store) needs no key. Endpoint configurations whose
+instance types all have local NVMe storage, and serverless-only configurations, need no `KmsKeyId`:
+SageMaker rejects one there (the instance store is encrypted by the hardware).
 
 ## Why is this bad?
 Without a key you control, the data is encrypted with an AWS owned key: you cannot restrict who may decrypt it
@@ -41,28 +49,34 @@ EndpointConfig:
 - [Host instance storage volumes](https://docs.aws.amazon.com/sagemaker/latest/dg/host-instance-storage.html)
 """
 
+from mlcheck.kms import KEY_FIELDS, key_fields, kind_of
 from mlcheck.rule import Hit, Rule
 from mlcheck.sagemaker import has_local_nvme, is_serverless, variants
-from mlcheck.values import Unknown
-
-WHAT = {
-    "AWS::SageMaker::NotebookInstance": ("Notebook instance", "its ML storage volume is"),
-    "AWS::SageMaker::EndpointConfig": ("Endpoint configuration", "the storage volumes of its instances are"),
-    "AWS::SageMaker::Domain": ("Studio domain", "its EFS home directories are"),
-}
+from mlcheck.values import Unknown, is_symbolic
 
 
 def check(view, ctx):
-    key = view.get("KmsKeyId")
-    if isinstance(key, Unknown):
-        ctx.unknown(view.path("KmsKeyId"), key.reason)
-        return
-    if key not in (None, ""):
-        return
-    if view.type == "AWS::SageMaker::EndpointConfig" and not _needs_volume_key(view, ctx):
-        return
-    kind, data = WHAT[view.type]
-    yield Hit(view.path("KmsKeyId"), f"{kind} '{view.logical_id}' sets no KmsKeyId, so {data} encrypted with an AWS owned key")
+    for use in key_fields(view):
+        spec = use.field
+        if isinstance(use.value, Unknown):
+            ctx.unknown(use.path, use.value.reason)
+            continue
+        if use.value not in (None, "") or not spec.required:
+            continue
+        if spec.parent == ("DataCaptureConfig",) and _capture_off(view, ctx):
+            continue
+        if view.type == "AWS::SageMaker::EndpointConfig" and not spec.parent and not _needs_volume_key(view, ctx):
+            continue
+        where = f"{spec.parent[-1]}.{spec.key}" if spec.parent else spec.key
+        yield Hit(use.path, f"{kind_of(view.type)} '{view.logical_id}' sets no {where}, so SageMaker encrypts "
+                            f"{spec.what} with an AWS owned key instead of one you control")
+
+
+def _capture_off(view, ctx) -> bool:
+    enabled = view.get("DataCaptureConfig", "EnableCapture")
+    if is_symbolic(enabled):
+        return False
+    return enabled is False or (isinstance(enabled, str) and enabled.strip().lower() == "false")
 
 
 def _needs_volume_key(view, ctx) -> bool:
@@ -85,7 +99,7 @@ RULE = Rule(
     id="MLC201",
     name="sagemaker-no-kms-key",
     severity="high",
-    resource_types=tuple(WHAT),
+    resource_types=tuple(KEY_FIELDS),
     check=check,
     fix="Set KmsKeyId to a customer managed AWS::KMS::Key that the execution role may use.",
     peers={"checkov": ["CKV_AWS_187", "CKV_AWS_367", "CKV_AWS_368"], "cfn_nag": ["W1200", "W1201"],
