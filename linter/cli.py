@@ -114,11 +114,12 @@ def cli(paths, output_format, output_files, select, extend_select, ignore, fail_
         sys.exit(EXIT_OK)
 
     from mlcheck.discovery import DiscoveryError, discover, find_repo_root
-    from mlcheck.registry import select_rules
+    from mlcheck.registry import default_subset_rules, select_rules
     from mlcheck.runner import Settings, run
 
     try:
         rules = select_rules(_split_codes(select), _split_codes(extend_select), _split_codes(ignore))
+        subset = default_subset_rules(_split_codes(select), _split_codes(ignore), rules)
     except SelectionError as exc:
         raise click.BadParameter(str(exc), param_hint="--select/--ignore")
     parameters = _parse_parameters(parameter_pairs, parameters_file)
@@ -129,7 +130,8 @@ def cli(paths, output_format, output_files, select, extend_select, ignore, fail_
         raise click.UsageError(str(exc))
 
     settings = Settings(
-        rule_ids=tuple(r.id for r in rules), parameters=parameters, stdin_filename=stdin_filename,
+        rule_ids=tuple(r.id for r in rules), subset_rule_ids=tuple(r.id for r in subset), parameters=parameters,
+        stdin_filename=stdin_filename,
         root=find_repo_root(os.getcwd()) or os.getcwd(), jobs=jobs,
         inline_suppressions=not no_inline_suppressions,
     )

@@ -55,7 +55,8 @@ class TemplateReport:
 
 
 def lint_template(template: Template, rules: list, display: str, uri: str, parameters: dict | None = None,
-                  severity_overrides: dict | None = None) -> TemplateReport:
+                  severity_overrides: dict | None = None, subset_ids: frozenset = frozenset()) -> TemplateReport:
+    """`subset_ids`: rules run only for their default-on hits (see Rule.partly_on_by_default)."""
     report = TemplateReport()
     by_type: dict = defaultdict(list)
     for rule in rules:
@@ -94,6 +95,8 @@ def lint_template(template: Template, rules: list, display: str, uri: str, param
                     for hit in rule.check(view, ctx) or ():
                         if not isinstance(hit, Hit):
                             hit = Hit(*hit)
+                        if rule.id in subset_ids and not hit.default_on:
+                            continue
                         key = (rule.id, hit.path, hit.message)
                         entry = hits.get(key)
                         if entry is None:

@@ -91,3 +91,19 @@ def select_rules(select=None, extend_select=(), ignore=()) -> list:
         if on:
             chosen.append(rule)
     return chosen
+
+
+def default_subset_rules(select=None, ignore=(), chosen=()) -> list:
+    """Rules that are off by default but keep part of their findings on (`partly_on_by_default`), not chosen
+    outright, and covered by the selection as a default-on rule would be (no --select, or a prefix/ALL)."""
+    chosen_ids = {rule.id for rule in chosen}
+    subset = []
+    for rule in all_rules():
+        if not rule.partly_on_by_default or rule.id in chosen_ids:
+            continue
+        if select and not any(_matches(c, rule, explicit_only=False) for c in select):
+            continue
+        if ignore and any(_matches(c, rule, explicit_only=False) for c in ignore):
+            continue
+        subset.append(rule)
+    return subset

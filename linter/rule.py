@@ -39,6 +39,7 @@ class Hit(NamedTuple):
     message: str
     fix: str | None = None
     severity: str | None = None
+    default_on: bool = False  # for rules partly on by default: this hit is reported even when not selected
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,9 @@ class Rule:
     resource_types: tuple = ()
     fix: str = ""
     enabled_by_default: bool = True
+    # An off-by-default rule whose catalogue entry keeps some findings on by default (MLC412): unless selected,
+    # it still runs, and only hits marked `default_on` are reported.
+    partly_on_by_default: bool = False
     peers: dict = field(default_factory=dict)  # tool -> [peer rule ids]
     practice: str = ""  # the practice enforced, quoted from reference/aws-ml-practices.md
     docs: str = ""  # set from the rule module's docstring when the rule is loaded

@@ -27,6 +27,7 @@ _TEMPLATE_HINT = re.compile(r"AWSTemplateFormatVersion|AWS::[A-Za-z0-9]+::[A-Za-
 @dataclass
 class Settings:
     rule_ids: tuple
+    subset_rule_ids: tuple = ()  # run for their default-on findings only (Rule.partly_on_by_default)
     parameters: dict = field(default_factory=dict)
     severity_overrides: dict = field(default_factory=dict)
     stdin_filename: str | None = None
@@ -63,7 +64,7 @@ def check_file(candidate: Candidate, settings: Settings, stdin_bytes: bytes | No
     from mlcheck.registry import rules_by_id
 
     registry = rules_by_id()
-    rules = [registry[rule_id] for rule_id in settings.rule_ids]
+    rules = [registry[rule_id] for rule_id in settings.rule_ids + settings.subset_rule_ids]
     result = FileResult()
     if candidate.path == "-":
         name = settings.stdin_filename or "<stdin>"
@@ -101,7 +102,8 @@ def check_file(candidate: Candidate, settings: Settings, stdin_bytes: bytes | No
         loc = document.location(path)
         _parse_failure(result, ParseError(message, loc.line, loc.column), display, uri,
                        PARSE_ERROR_RULE in settings.rule_ids, registry, prefix="invalid template: ")
-    report = lint_template(template, rules, display, uri, settings.parameters, settings.severity_overrides)
+    report = lint_template(template, rules, display, uri, settings.parameters, settings.severity_overrides,
+                           frozenset(settings.subset_rule_ids))
     if settings.inline_suppressions:
         _suppress(template, report.findings, settings, display, uri)
     result.findings.extend(report.findings)

@@ -7,11 +7,11 @@ without any inline `SecurityGroupEgress` gets AWS's default rule, which allows a
 0.0.0.0/0 (a standalone egress resource does not remove it), so it is reported too. When the group is attached
 to a SageMaker resource with isolation intent — a `VpcOnly` Domain, a notebook with
 `DirectInternetAccess: Disabled`, a network-isolated Model or job — the message says so: there the open egress
-is the exfiltration path the isolation was meant to close. Off by default.
+is the exfiltration path the isolation was meant to close.
 
-The catalogue wants this rule on by default for exactly those groups (attached to SageMaker with isolation
-intent). Rule selection cannot yet run a rule for part of its findings, so until it can, select MLC412 to get
-them; the message marks those findings so they can be filtered or promoted.
+Off by default, except for those groups: findings on a group attached to SageMaker with isolation intent are
+reported without selecting the rule; `--select MLC412` (or `ALL`) reports open egress everywhere, and
+`--ignore MLC412` silences it completely.
 
 ## Why is this bad?
 Open egress lets any process in the group send data anywhere. In a VPC that reaches AWS services through VPC
@@ -60,15 +60,17 @@ from mlcheck.rule import Hit, Rule
 from mlcheck.values import Unknown
 
 
-def _context(ctx, group) -> str:
+def _context(ctx, group) -> tuple:
+    """(message tail, whether the group serves SageMaker meant to be isolated: then the finding is on by
+    default)."""
     attached = sagemaker_attachments(ctx, group) if group is not None else []
     intent = [a for a in attached if a.isolation_intent]
     if intent:
         return (f"; it is attached to SageMaker resource '{intent[0].resource.logical_id}', which is meant to be "
-                "isolated: this is an exfiltration path")
+                "isolated: this is an exfiltration path", True)
     if attached:
-        return f"; it is attached to SageMaker resource '{attached[0].resource.logical_id}'"
-    return ""
+        return f"; it is attached to SageMaker resource '{attached[0].resource.logical_id}'", False
+    return "", False
 
 
 def _judge(ctx, rule, group, label, path):
@@ -83,16 +85,19 @@ def _judge(ctx, rule, group, label, path):
         ctx.unknown(path, ports.reason)
         return None
     opened = "ICMP" if ports is None else describe_ports(ports)
-    return Hit(path + (world_key(rule, cidr),), f"{label} allows egress to {cidr} on {opened}{_context(ctx, group)}")
+    tail, isolated = _context(ctx, group)
+    return Hit(path + (world_key(rule, cidr),), f"{label} allows egress to {cidr} on {opened}{tail}",
+               default_on=isolated)
 
 
 def check(view, ctx):
     if view.type == SECURITY_GROUP:
         raw = view.get("SecurityGroupEgress")
         if raw is None or raw == []:
+            tail, isolated = _context(ctx, view.resource)
             yield Hit(view.resource.path + ("Type",),
                       f"Security group '{view.logical_id}' declares no SecurityGroupEgress, so AWS adds its default "
-                      f"rule allowing all egress to 0.0.0.0/0{_context(ctx, view.resource)}")
+                      f"rule allowing all egress to 0.0.0.0/0{tail}", default_on=isolated)
             return
         rules = inline_rules(view, "SecurityGroupEgress")
         if isinstance(rules, Unknown):
@@ -120,6 +125,7 @@ RULE = Rule(
     fix="Declare SecurityGroupEgress limited to what is needed, e.g. tcp 443 to the VPC endpoints' security group "
         "or the VPC CIDR.",
     enabled_by_default=False,
+    partly_on_by_default=True,
     peers={"cfn_nag": ["W5"], "guard": ["EC2_SECURITY_GROUP_EGRESS_OPEN_TO_WORLD_RULE"]},
     practice="VPC Endpoints (AWS PrivateLink): Enables private and secure communication between your VPC and AWS "
              "services. Traffic never leaves the Amazon network.",

@@ -244,3 +244,17 @@ def test_installed_entry_point_runs_without_traceback(tmp_path):
     write(tmp_path, "stack.yaml", NOTEBOOK_DEFAULTS)
     proc = subprocess.run([exe, "stack.yaml"], capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 1 and "MLC401" in proc.stdout and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("args, expected", [
+    ([], {"StudioGroup"}),  # default: only the group attached to a VpcOnly domain
+    (["--select", "MLC4"], {"StudioGroup"}),
+    (["--select", "MLC412"], {"StudioGroup", "HttpsOut", "ExtraEgress"}),
+    (["--select", "ALL"], {"StudioGroup", "HttpsOut", "ExtraEgress"}),
+    (["--ignore", "MLC412"], set()),
+    (["--select", "MLC3"], set()),
+])
+def test_rule_partly_on_by_default(run_cli, args, expected):
+    _, out, _ = run_cli(str(ROOT / "fixtures" / "MLC412" / "fail-open-egress.yaml"), *args)
+    resources = {line.rsplit("(Resource: ", 1)[1].rstrip(")") for line in out.splitlines() if " MLC412 [" in line}
+    assert resources == expected

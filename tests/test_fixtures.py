@@ -32,6 +32,8 @@ def test_fixture(path):
     expected = expectations(path)
     compared = {rule_id} | {e[0] for e in expected}
     result = check_file(Candidate(str(path), True), ALL)
+    if rule_id != "MLC001":
+        assert not result.errors, f"fixture does not load cleanly: {result.errors}"
     got = sorted((f.rule_id, f.resource or "", f.line) for f in result.findings
                  if f.rule_id in compared and not f.suppressed)
     if path.name.startswith("pass"):
