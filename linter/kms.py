@@ -137,7 +137,7 @@ def resolve_key(ctx, value) -> KeyRef:
         return KeyRef("unknown", reason=value.reason)
     text = value.text("*") if isinstance(value, Composite) else value if isinstance(value, str) else None
     if isinstance(text, str) and _AWS_ALIAS.search(text):
-        return KeyRef("aws-managed", text=text.strip())
+        return KeyRef("aws-managed", text=text.strip()[text.strip().lower().index("alias/aws/"):])
     target = ctx.graph.target(value, KEY, ALIAS)
     if target is not None and target.type == KEY:
         return KeyRef("customer", key=target)
