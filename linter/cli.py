@@ -86,11 +86,13 @@ def _use_color(choice: str) -> bool:
 @click.option("--show-unknown", is_flag=True, help="List values that could not be resolved, so were not verified.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (0 = one per CPU).")
 @click.option("--verbose", "-v", is_flag=True, help="Say which files were skipped and why.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Say nothing about files that are not templates, even when named (the pre-commit hook's mode).")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--explain", metavar="RULE", help="Print a rule's documentation (ID or name) and exit.")
 @click.version_option(__version__, "--version", prog_name="mlcheck", message="%(prog)s %(version)s")
 def cli(paths, output_format, output_files, select, extend_select, ignore, fail_on, exit_zero, parameter_pairs,
-        parameters_file, stdin_filename, color, no_inline_suppressions, show_unknown, jobs, verbose, list_rules,
+        parameters_file, stdin_filename, color, no_inline_suppressions, show_unknown, jobs, verbose, quiet, list_rules,
         explain):
     """Lint CloudFormation templates and SageMaker configuration against ML-architecture best practices.
 
@@ -140,7 +142,7 @@ def cli(paths, output_format, output_files, select, extend_select, ignore, fail_
     for display, reason, explicit in result.files_skipped:
         if verbose:
             click.echo(f"skipped {display}: {reason}", err=True)
-        elif explicit:
+        elif explicit and not quiet:
             click.echo(f"{display}: info: skipped, {reason}", err=True)
     if show_unknown:
         for unknown in result.unknowns:

@@ -258,3 +258,8 @@ def test_rule_partly_on_by_default(run_cli, args, expected):
     _, out, _ = run_cli(str(ROOT / "fixtures" / "MLC412" / "fail-open-egress.yaml"), *args)
     resources = {line.rsplit("(Resource: ", 1)[1].rstrip(")") for line in out.splitlines() if " MLC412 [" in line}
     assert resources == expected
+
+
+def test_quiet_says_nothing_about_named_non_templates(tmp_path, run_cli):
+    write(tmp_path, "package.json", '{"name": "x"}')
+    assert run_cli("package.json", "--quiet", cwd=tmp_path) == (0, "0 findings in 0 files checked\n", "")
