@@ -1,0 +1,446 @@
+#!/usr/bin/env python3
+"""Benchmark mlcheck against cfn-lint and checkov, each run as a subprocess the way a user would run it.
+
+    python bench/run.py [--repeat 5] [--corpus PATH] [--peers-venv PATH] [--skip-install] [--timeout 300]
+
+Stdlib only. mlcheck is run with the interpreter running this script (sys.executable -m mlcheck); the peers
+live in their own venv (bench/.peers-venv by default), never in mlcheck's. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+TEMPLATE_SUFFIXES = {".yaml", ".yml", ".json", ".template"}
+HEAVY = ("boto3", "botocore", "cfnlint", "jsonschema")  # SPEC "Performance": only when a file needs them
+# No network for the peers either: checkov otherwise asks its platform for guideline mappings and PyPI for
+# updates, which would time a network round trip (or a DNS failure), not linting.
+PEER_ENV = {"BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "TRUE"}
+
+
+# ---------------------------------------------------------------- running things
+
+def run(cmd, timeout, cwd, env=None):
+    """Run cmd once; return (seconds, returncode or None on timeout, stdout, stderr).
+
+    Own process group, so a timeout kills the tool's worker processes too and never leaves us waiting on a
+    pipe a grandchild still holds open."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, errors="replace", start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
+        return time.perf_counter() - start, None, out, err
+    return time.perf_counter() - start, proc.returncode, out, err
+
+
+def ok_zero(rc, out, err):
+    return rc == 0  # mlcheck runs with --exit-zero (and --version exits 0), so anything else is a failure
+
+
+def ok_cfnlint(rc, out, err):
+    return rc in (0, 2, 4, 6, 8, 10, 12, 14)  # bit flags for error/warning/info; 1 is cfn-lint's own failure
+
+
+def ok_checkov(rc, out, err):
+    # 1 means failed checks; a crash also exits 1 but prints a traceback and no report.
+    return rc in (0, 1) and not (rc == 1 and not out.strip() and "Traceback" in err)
+
+
+def measure(cmd, ok, repeat, timeout, cwd, env=None):
+    """Median wall time of `repeat` runs, or an error string; stops at the first failing run."""
+    times = []
+    for _ in range(repeat):
+        seconds, rc, out, err = run(cmd, timeout, cwd, env)
+        if rc is None:
+            return {"error": f"timeout after {timeout:.0f}s", "cmd": cmd}
+        if not ok(rc, out, err):
+            tail = (err.strip() or out.strip()).splitlines()[-1:] or [""]
+            return {"error": f"exit {rc}: {tail[0][:200]}", "cmd": cmd}
+        times.append(seconds)
+    return {"median": statistics.median(times), "runs": times, "cmd": cmd}
+
+
+# ---------------------------------------------------------------- peers venv
+
+def peer_bin(venv: Path, name: str) -> Path:
+    return venv / ("Scripts" if os.name == "nt" else "bin") / name
+
+
+def ensure_peers(venv: Path, skip_install: bool) -> None:
+    if skip_install or all(peer_bin(venv, n).exists() for n in ("cfn-lint", "checkov")):
+        return
+    print(f"installing cfn-lint and checkov into {venv} (a few minutes the first time) ...", flush=True)
+    try:
+        if not peer_bin(venv, "python").exists():
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=600)
+        subprocess.run([str(peer_bin(venv, "python")), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                        "cfn-lint", "checkov"], check=True, timeout=1800)
+    except (subprocess.SubprocessError, OSError) as exc:
+        print(f"warning: peer install failed ({exc}); missing peers are reported as n/a", file=sys.stderr)
+
+
+def peer_version(venv: Path, name: str) -> str | None:
+    if not peer_bin(venv, name).exists():
+        return None
+    _, rc, out, err = run([str(peer_bin(venv, name)), "--version"], 120, None, {**os.environ, **PEER_ENV})
+    return (out.strip() or err.strip()).splitlines()[-1] if rc == 0 else None
+
+
+# ---------------------------------------------------------------- inputs
+
+def count_resources(path: Path) -> int:
+    """Resources in a template without a YAML parser (stdlib only): JSON is parsed; for YAML, the keys one
+    indentation level under the top-level `Resources:` line are counted."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if text.lstrip().startswith("{"):
+        try:
+            resources = json.loads(text).get("Resources")
+            return len(resources) if isinstance(resources, dict) else 0
+        except (ValueError, AttributeError):
+            return 0
+    count, indent, inside = 0, None, False
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():  # a top-level key opens or closes the Resources section
+            inside = re.match(r"Resources\s*:\s*$", line) is not None
+            continue
+        if inside:
+            width = len(line) - len(line.lstrip())
+            indent = width if indent is None else indent
+            if width == indent and re.match(r"\s*['\"]?[\w:.-]+['\"]?\s*:", line):
+                count += 1
+    return count
+
+
+def templates_in(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.rglob("*") if p.is_file() and p.suffix.lower() in TEMPLATE_SUFFIXES)
+
+
+def size_of(paths) -> dict:
+    paths = list(paths)
+    return {"resources": sum(count_resources(p) for p in paths), "bytes": sum(p.stat().st_size for p in paths),
+            "files": len(paths)}
+
+
+def pick_corpus_templates(corpus: Path) -> tuple[Path, Path]:
+    """The largest template of the ML repositories (folders named *sagemaker*) and the one whose resource
+    count is closest to 40 (a typical stack); ties by path, so the choice is stable."""
+    ml = [p for p in templates_in(corpus) if "sagemaker" in p.relative_to(corpus).parts[0].lower()]
+    largest = max(ml, key=lambda p: (p.stat().st_size, str(p)))
+    typical = min(ml, key=lambda p: (abs(count_resources(p) - 40), str(p)))
+    return largest, typical
+
+
+SYNTH_HEADER = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Description: Synthetic ML stacks for mlcheck's benchmark (bench/run.py)
+Parameters:
+  SubnetId: {Type: 'AWS::EC2::Subnet::Id'}
+  SecurityGroupId: {Type: 'AWS::EC2::SecurityGroup::Id'}
+  ImageUri: {Type: String}
+Resources:
+"""
+
+# One ML stack, in dependency order so that any prefix of it is still a valid template (a stack can be cut
+# short to hit an exact resource count).
+SYNTH_STACK = [
+    """\
+  Key{i}:
+    Type: AWS::KMS::Key
+    Properties:
+      EnableKeyRotation: true
+      KeyPolicy:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: {{AWS: !Sub 'arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:root'}}
+            Action: 'kms:*'
+            Resource: '*'
+""", """\
+  Bucket{i}:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketEncryption:
+        ServerSideEncryptionConfiguration:
+          - ServerSideEncryptionByDefault: {{SSEAlgorithm: 'aws:kms', KMSMasterKeyID: !GetAtt Key{i}.Arn}}
+      PublicAccessBlockConfiguration:
+        BlockPublicAcls: true
+        BlockPublicPolicy: true
+        IgnorePublicAcls: true
+        RestrictPublicBuckets: true
+      VersioningConfiguration: {{Status: Enabled}}
+""", """\
+  Role{i}:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: {{Service: sagemaker.amazonaws.com}}
+            Action: 'sts:AssumeRole'
+      Policies:
+        - PolicyName: data
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+              - Effect: Allow
+                Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket']
+                Resource: [!GetAtt Bucket{i}.Arn, !Sub '${{Bucket{i}.Arn}}/*']
+              - Effect: Allow
+                Action: ['kms:Decrypt', 'kms:GenerateDataKey']
+                Resource: !GetAtt Key{i}.Arn
+              - Effect: Allow
+                Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents']
+                Resource: '*'
+""", """\
+  Notebook{i}:
+    Type: AWS::SageMaker::NotebookInstance
+    Properties:
+      InstanceType: ml.t3.medium
+      RoleArn: !GetAtt Role{i}.Arn
+      KmsKeyId: !Ref Key{i}
+      DirectInternetAccess: Disabled
+      RootAccess: Disabled
+      SubnetId: !Ref SubnetId
+      SecurityGroupIds: [!Ref SecurityGroupId]
+""", """\
+  Model{i}:
+    Type: AWS::SageMaker::Model
+    Properties:
+      ExecutionRoleArn: !GetAtt Role{i}.Arn
+      EnableNetworkIsolation: true
+      PrimaryContainer:
+        Image: !Ref ImageUri
+        ModelDataUrl: !Sub 's3://${{Bucket{i}}}/model/model.tar.gz'
+      VpcConfig:
+        Subnets: [!Ref SubnetId]
+        SecurityGroupIds: [!Ref SecurityGroupId]
+""", """\
+  EndpointConfig{i}:
+    Type: AWS::SageMaker::EndpointConfig
+    Properties:
+      KmsKeyId: !Ref Key{i}
+      ProductionVariants:
+        - VariantName: AllTraffic
+          ModelName: !GetAtt Model{i}.ModelName
+          InitialInstanceCount: 2
+          InstanceType: ml.m5.large
+          InitialVariantWeight: 1.0
+""", """\
+  Endpoint{i}:
+    Type: AWS::SageMaker::Endpoint
+    Properties:
+      EndpointConfigName: !GetAtt EndpointConfig{i}.EndpointConfigName
+""", """\
+  ScalableTarget{i}:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    Properties:
+      ServiceNamespace: sagemaker
+      ScalableDimension: 'sagemaker:variant:DesiredInstanceCount'
+      ResourceId: !Sub 'endpoint/${{Endpoint{i}.EndpointName}}/variant/AllTraffic'
+      MinCapacity: 2
+      MaxCapacity: 4
+""",
+]
+
+
+def write_synthetic(directory: Path, resources: int) -> Path:
+    blocks = [block.format(i=i) for i in range(resources // len(SYNTH_STACK) + 1) for block in SYNTH_STACK]
+    path = directory / f"synthetic-{resources}.yaml"
+    path.write_text(SYNTH_HEADER + "".join(blocks[:resources]), encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- import profiles
+
+def parse_importtime(stderr: str) -> list[dict]:
+    """`-X importtime` lines as {name, self_us, cumulative_us, parent}. Children are printed before their
+    parent, so the tree is rebuilt walking the lines backwards."""
+    rows = []
+    for line in stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( +)(\S+)", line)
+        if m:
+            rows.append((int(m[1]), int(m[2]), (len(m[3]) - 1) // 2, m[4]))
+    entries, stack = [], []
+    for self_us, cum_us, depth, name in reversed(rows):
+        del stack[depth:]
+        entries.append({"name": name, "self_us": self_us, "cumulative_us": cum_us,
+                        "parent": stack[-1] if stack else None})
+        stack.append(name)
+    return entries
+
+
+def group_of(name: str) -> str:
+    parts = name.split(".")
+    return ".".join(parts[:2]) if parts[0] == "mlcheck" else parts[0]  # mlcheck by module, others by package
+
+
+def top_imports(entries: list[dict], n: int = 5) -> list[tuple[str, float]]:
+    """Cumulative ms per package (mlcheck: per module), counted where the import enters it from outside."""
+    totals: dict[str, int] = {}
+    for e in entries:
+        if e["parent"] is None or group_of(e["parent"]) != group_of(e["name"]):
+            totals[group_of(e["name"])] = totals.get(group_of(e["name"]), 0) + e["cumulative_us"]
+    return [(k, v / 1000) for k, v in sorted(totals.items(), key=lambda kv: -kv[1])[:n]]
+
+
+def import_profile(args: list[str], cwd: str, timeout: float, env: dict) -> dict:
+    _, rc, _, err = run([sys.executable, "-X", "importtime", *args], timeout, cwd, env)
+    entries = parse_importtime(err)
+    roots = [e for e in entries if e["parent"] is None]
+    heavy = sorted({e["name"].split(".")[0] for e in entries} & set(HEAVY))
+    return {"cmd": ["python", "-X", "importtime", *args], "exit": rc,
+            "total_import_ms": sum(e["cumulative_us"] for e in roots) / 1000,
+            "top": top_imports(entries), "heavy_imported": heavy}
+
+
+# ---------------------------------------------------------------- report
+
+def fmt_seconds(result: dict | None) -> str:
+    return f"{result['median']:.3f}" if result and "median" in result else "n/a"
+
+
+def ratio(peer: dict | None, mine: dict | None) -> str:
+    if peer and mine and "median" in peer and "median" in mine and mine["median"] > 0:
+        return f"{peer['median'] / mine['median']:.1f}x"
+    return "n/a"
+
+
+def print_table(cases: list[dict]) -> None:
+    head = ["case", "resources", "bytes", "mlcheck s", "cfn-lint s", "checkov s", "cfn-lint/mlcheck",
+            "checkov/mlcheck"]
+    rows = [[c["case"], str(c["size"].get("resources", "")), str(c["size"].get("bytes", "")),
+             fmt_seconds(c["mlcheck"]), fmt_seconds(c["cfn-lint"]), fmt_seconds(c["checkov"]),
+             ratio(c["cfn-lint"], c["mlcheck"]), ratio(c["checkov"], c["mlcheck"])] for c in cases]
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    for r in [head, ["-" * w for w in widths], *rows]:
+        print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(r, widths))))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=5, help="runs per single-file case (median); default 5")
+    parser.add_argument("--dir-repeat", type=int, default=3, help="runs for the whole-corpus case; default 3")
+    parser.add_argument("--corpus", type=Path, default=REPO / ".." / "shared" / "corpus")
+    parser.add_argument("--peers-venv", type=Path, default=BENCH / ".peers-venv")
+    parser.add_argument("--skip-install", action="store_true", help="use the peers venv as it is")
+    parser.add_argument("--timeout", type=float, default=300, help="seconds per run before it is killed")
+    parser.add_argument("--output", type=Path, default=BENCH / "results" / "latest.json")
+    args = parser.parse_args()
+
+    ensure_peers(args.peers_venv, args.skip_install)
+    peer_env = {**os.environ, **PEER_ENV}
+    corpus = args.corpus.resolve()
+    work = tempfile.TemporaryDirectory(prefix="mlcheck-bench-")
+    cwd = work.name  # neutral cwd: no repo config (.cfnlintrc, .checkov.yaml, pyproject) changes behaviour
+    # A pip-installed mlcheck has bytecode, like the peers; an editable one under PYTHONDONTWRITEBYTECODE
+    # recompiles every module on every run (~30 ms). Give it bytecode, kept in the temp dir, not the repo.
+    my_env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    my_env["PYTHONPYCACHEPREFIX"] = str(Path(cwd) / "pycache")
+
+    def commands(target: Path, directory: bool = False) -> dict:
+        mlcheck = [sys.executable, "-m", "mlcheck", "--exit-zero", str(target)]
+        if directory:  # cfn-lint expands quoted globs itself (one matching nothing is an error); checkov walks
+            cfnlint = [str(target / "**" / f"*{s}") for s in sorted({p.suffix for p in templates_in(target)})]
+            checkov = ["-d", str(target)]
+        else:
+            cfnlint, checkov = [str(target)], ["-f", str(target)]
+        return {"mlcheck": (mlcheck, ok_zero, my_env),
+                "cfn-lint": ([str(peer_bin(args.peers_venv, "cfn-lint")), *cfnlint], ok_cfnlint, peer_env),
+                "checkov": ([str(peer_bin(args.peers_venv, "checkov")), *checkov, "--framework", "cloudformation",
+                             "--quiet", "--compact", "--skip-download"], ok_checkov, peer_env)}
+
+    def bench_case(name: str, size: dict, cmds: dict, repeat: int) -> dict:
+        case = {"case": name, "size": size}
+        for tool, (cmd, ok, env) in cmds.items():
+            if tool != "mlcheck" and not Path(cmd[0]).exists():
+                case[tool] = {"error": "not installed"}
+                continue
+            print(f"  {name}: {tool} x{repeat} ...", end=" ", flush=True)
+            case[tool] = measure(cmd, ok, repeat, args.timeout, cwd, env)
+            print(fmt_seconds(case[tool]) if "median" in case[tool] else case[tool]["error"], flush=True)
+        return case
+
+    warm = write_synthetic(Path(cwd), 8)  # one untimed run writes mlcheck's bytecode before any timing
+    run([sys.executable, "-m", "mlcheck", "--exit-zero", str(warm)], args.timeout, cwd, my_env)
+
+    cases = []
+    # Startup: the fixed cost every pre-commit run pays before reading a template.
+    startup = {"mlcheck": ([sys.executable, "-m", "mlcheck", "--version"], ok_zero, my_env),
+               "cfn-lint": ([str(peer_bin(args.peers_venv, "cfn-lint")), "--version"], ok_zero, peer_env),
+               "checkov": ([str(peer_bin(args.peers_venv, "checkov")), "--version"], ok_zero, peer_env)}
+    cases.append(bench_case("startup (--version)", {}, startup, args.repeat))
+
+    typical = None
+    if corpus.is_dir():
+        largest, typical = pick_corpus_templates(corpus)
+        for label, path in (("largest ML template", largest), ("typical ~40 resources", typical)):
+            case = bench_case(f"{label}: {path.name}", size_of([path]), commands(path), args.repeat)
+            cases.append({**case, "path": str(path.relative_to(corpus))})
+        everything = templates_in(corpus)
+        cases.append(bench_case(f"corpus directory, {len(everything)} files", size_of(everything),
+                                commands(corpus, directory=True), args.dir_repeat))
+    else:
+        print(f"warning: corpus {corpus} not found; only synthetic cases", file=sys.stderr)
+
+    for n in (50, 200, 800):
+        path = write_synthetic(Path(cwd), n)
+        cases.append(bench_case(f"synthetic ML stacks, {n}", size_of([path]), commands(path),
+                                args.repeat))
+
+    # Import profiles: what a plain template run loads, and what dominates startup.
+    baseline = measure([sys.executable, "-c", "pass"], ok_zero, args.repeat, args.timeout, cwd, my_env)
+    profiles = {"import mlcheck.cli": import_profile(["-c", "import mlcheck.cli"], cwd, args.timeout, my_env)}
+    one = typical or Path(cwd) / "synthetic-50.yaml"
+    profiles[f"mlcheck {one.name}"] = import_profile(["-m", "mlcheck", "--exit-zero", str(one)], cwd, args.timeout,
+                                                     my_env)
+
+    print()
+    print_table(cases)
+    print(f"\npython -c pass (interpreter start, same python): {fmt_seconds(baseline)} s")
+    for label, p in profiles.items():
+        top = ", ".join(f"{name} {ms:.0f} ms" for name, ms in p["top"])
+        print(f"{label}: imports {p['total_import_ms']:.0f} ms; top: {top}")
+        print(f"  heavy modules ({'/'.join(HEAVY)}) imported: {', '.join(p['heavy_imported']) or 'none'}")
+    synth = [c for c in cases if c["case"].startswith("synthetic")]
+    for tool in ("mlcheck", "cfn-lint", "checkov"):  # equal slopes between sizes = linear cost
+        t = [c[tool].get("median") for c in synth]
+        if len(t) == 3 and None not in t:
+            print(f"{tool}: ms per added resource 50->200: {(t[1] - t[0]) / 150 * 1000:.2f}, "
+                  f"200->800: {(t[2] - t[1]) / 600 * 1000:.2f}")
+
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps({
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "python": sys.version.split()[0],
+        "platform": platform.platform(), "cpus": os.cpu_count(), "repeat": args.repeat,
+        "dir_repeat": args.dir_repeat, "corpus": str(corpus),
+        "versions": {"mlcheck": run([sys.executable, "-m", "mlcheck", "--version"], 60, cwd, my_env)[2].strip(),
+                     "cfn-lint": peer_version(args.peers_venv, "cfn-lint"),
+                     "checkov": peer_version(args.peers_venv, "checkov")},
+        "python_startup": baseline, "cases": cases, "import_profiles": profiles}, indent=2) + "\n")
+    print(f"\nwrote {args.output}")
+    work.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
