@@ -423,3 +423,21 @@ def inline_rules(view, key):
     if not isinstance(rules, list):
         return []
     return [(i, r) for i, r in enumerate(rules) if isinstance(r, dict)]
+
+
+def group_rules(view, ctx, direction: str):
+    """(rule mapping, security group Resource or None, label, path) for every ingress or egress rule a resource
+    declares: the inline `SecurityGroup<direction>` list of a SecurityGroup, or a standalone
+    `AWS::EC2::SecurityGroup<direction>` itself. An inline list that cannot be known is recorded as unknown."""
+    key = f"SecurityGroup{direction}"
+    if view.type == SECURITY_GROUP:
+        rules = inline_rules(view, key)
+        if isinstance(rules, Unknown):
+            ctx.unknown(view.path(key), rules.reason)
+            return
+        for i, rule in rules:
+            yield rule, view.resource, f"Security group '{view.logical_id}'", view.path(key, i)
+    else:
+        group = group_resource(view.get("GroupId"), ctx.graph)
+        label = f"{direction} rule '{view.logical_id}'" + (f" of security group '{group.logical_id}'" if group else "")
+        yield view.properties, group, label, view.path()

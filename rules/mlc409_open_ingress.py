@@ -50,8 +50,7 @@ from mlcheck.network import (
     INGRESS,
     SECURITY_GROUP,
     describe_ports,
-    group_resource,
-    inline_rules,
+    group_rules,
     port_range,
     sagemaker_attachments,
     sensitive_in,
@@ -86,20 +85,8 @@ def _judge(ctx, rule: dict, group, label: str, path: tuple):
 
 
 def check(view, ctx):
-    if view.type == SECURITY_GROUP:
-        rules = inline_rules(view, "SecurityGroupIngress")
-        if isinstance(rules, Unknown):
-            ctx.unknown(view.path("SecurityGroupIngress"), rules.reason)
-            return
-        for i, rule in rules:
-            hit = _judge(ctx, rule, view.resource, f"Security group '{view.logical_id}'",
-                         view.path("SecurityGroupIngress", i))
-            if hit:
-                yield hit
-    else:
-        group = group_resource(view.get("GroupId"), ctx.graph)
-        label = f"Ingress rule '{view.logical_id}'" + (f" of security group '{group.logical_id}'" if group else "")
-        hit = _judge(ctx, view.properties, group, label, view.path())
+    for rule, group, label, path in group_rules(view, ctx, "Ingress"):
+        hit = _judge(ctx, rule, group, label, path)
         if hit:
             yield hit
 

@@ -49,8 +49,7 @@ from mlcheck.network import (
     EGRESS,
     SECURITY_GROUP,
     describe_ports,
-    group_resource,
-    inline_rules,
+    group_rules,
     port_range,
     sagemaker_attachments,
     world_cidr,
@@ -99,19 +98,8 @@ def check(view, ctx):
                       f"Security group '{view.logical_id}' declares no SecurityGroupEgress, so AWS adds its default "
                       f"rule allowing all egress to 0.0.0.0/0{tail}", default_on=isolated)
             return
-        rules = inline_rules(view, "SecurityGroupEgress")
-        if isinstance(rules, Unknown):
-            ctx.unknown(view.path("SecurityGroupEgress"), rules.reason)
-            return
-        for i, rule in rules:
-            hit = _judge(ctx, rule, view.resource, f"Security group '{view.logical_id}'",
-                         view.path("SecurityGroupEgress", i))
-            if hit:
-                yield hit
-    else:
-        group = group_resource(view.get("GroupId"), ctx.graph)
-        label = f"Egress rule '{view.logical_id}'" + (f" of security group '{group.logical_id}'" if group else "")
-        hit = _judge(ctx, view.properties, group, label, view.path())
+    for rule, group, label, path in group_rules(view, ctx, "Egress"):
+        hit = _judge(ctx, rule, group, label, path)
         if hit:
             yield hit
 

@@ -14,7 +14,7 @@ from mlcheck.resolve import Resolver
 from mlcheck.runner import Settings, check_file
 from mlcheck.s3 import bucket_for_uri
 from mlcheck.template import build_template
-from mlcheck.values import AZ, Composite, Pseudo, Unknown
+from mlcheck.values import Composite, Pseudo, Unknown
 
 
 def context(text):
