@@ -159,7 +159,7 @@ def documents(view):
             trust = view.get("AssumeRolePolicyDocument")
             if trust is not None:
                 yield Document(view.resource, "trust", trust, view.path("AssumeRolePolicyDocument"),
-                               "trust policy")
+                               "its trust policy")
     elif kind in SINGLE_DOCUMENT:
         document = view.get("PolicyDocument")
         if document is not None:
@@ -167,11 +167,11 @@ def documents(view):
     elif kind == KEY:
         document = view.get("KeyPolicy")
         if document is not None:
-            yield Document(view.resource, "key", document, view.path("KeyPolicy"), "key policy")
+            yield Document(view.resource, "key", document, view.path("KeyPolicy"), "its key policy")
     elif kind == BUCKET_POLICY:
         document = view.get("PolicyDocument")
         if document is not None:
-            yield Document(view.resource, "bucket", document, view.path("PolicyDocument"), "bucket policy")
+            yield Document(view.resource, "bucket", document, view.path("PolicyDocument"), "policy document")
 
 
 def action_path(statement: Statement, index: int, key: str = "Action") -> tuple:

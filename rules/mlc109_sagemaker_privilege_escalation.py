@@ -1,0 +1,111 @@
+"""Principal can pass any role to SageMaker compute it creates.
+
+## What it does
+Combines all identity policies of a role, user or group — inline, attached template managed policies,
+`AWS::IAM::Policy`/`RolePolicy`/... naming it, and known AWS managed policies — and reports the principal when
+they allow both:
+- `iam:PassRole` on every role (`*`, `arn:aws:iam::*:role/*`; an `iam:PassedToService` condition does not
+  help here: the role is passed to SageMaker), and
+- creating SageMaker compute or sessions on every resource: `sagemaker:CreateNotebookInstance`,
+  `CreateTrainingJob`, `CreateProcessingJob`, `CreateHyperParameterTuningJob`,
+  `CreatePresignedNotebookInstanceUrl` or `CreatePresignedDomainUrl`.
+An unconditional Deny of either half removes the finding.
+
+## Why is this bad?
+Together these let the principal start a notebook or job that runs as *any* role in the account — an
+administrator role included — and act with that role's permissions: a well-known privilege-escalation path.
+
+## Example
+```yaml
+        - Effect: Allow
+          Action: [sagemaker:CreateTrainingJob, iam:PassRole]
+          Resource: "*"
+```
+
+## Use instead
+```yaml
+        - Effect: Allow
+          Action: sagemaker:CreateTrainingJob
+          Resource: !Sub arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:training-job/team-*
+        - Effect: Allow
+          Action: iam:PassRole
+          Resource: !GetAtt TrainingExecutionRole.Arn
+          Condition:
+            StringEquals: {iam:PassedToService: sagemaker.amazonaws.com}
+```
+
+## References
+- [AWS IAM privilege escalation methods (Rhino Security Labs)](https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/)
+- [Granting a user permissions to pass a role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html)
+"""
+
+import re
+
+from mlcheck import policy as pol
+from mlcheck.roles import principal_statements
+from mlcheck.rule import Hit, Rule
+
+CREATE_ACTIONS = ("sagemaker:CreateNotebookInstance", "sagemaker:CreateTrainingJob",
+                  "sagemaker:CreateProcessingJob", "sagemaker:CreateHyperParameterTuningJob",
+                  "sagemaker:CreatePresignedNotebookInstanceUrl", "sagemaker:CreatePresignedDomainUrl")
+_ANY_ROLE = re.compile(r"^(\*|arn:[^:]*:iam::[^:]*:(role/)?\*)$")
+_ANY_SAGEMAKER = re.compile(r"^(\*|arn:[^:]*:sagemaker:[^:]*:[^:]*:\*)$")
+
+
+def _matcher(pattern):
+    def match(value):
+        text = pol.text_of(value)
+        if text is None:
+            return None if pol.is_unknown(value) else False
+        return bool(pattern.match(text))
+
+    return match
+
+
+def _source(perms, statement, principal) -> str:
+    for s, doc in perms.entries:
+        if s is statement:
+            if doc.owner is principal:
+                return pol.where(doc, statement)
+            owner = pol.owner_label(doc.owner)
+            return f"{pol.where(doc, statement)} of {owner[0].lower() + owner[1:]}"
+    return "a statement"
+
+
+def check(view, ctx):
+    perms = principal_statements(ctx, view.resource)
+    passrole, pass_stmt = pol.evaluate(perms.statements, "iam:PassRole", _matcher(_ANY_ROLE))
+    if passrole != pol.ALLOW:
+        if passrole == pol.UNKNOWN or perms.unknown_for("iam:PassRole"):
+            ctx.unknown(view.path(), "whether the principal may pass any role cannot be known")
+        return
+    granted, unknown = None, False
+    for action in CREATE_ACTIONS:
+        verdict, statement = pol.evaluate(perms.statements, action, _matcher(_ANY_SAGEMAKER))
+        if verdict == pol.ALLOW:
+            granted = (action, statement)
+            break
+        if verdict == pol.UNKNOWN or perms.unknown_for(action):
+            unknown = True
+    if granted is None:
+        if unknown:
+            ctx.unknown(view.path(), "whether the principal may create SageMaker compute cannot be known")
+        return
+    action, create_stmt = granted
+    kind = view.type.rsplit("::", 1)[1]
+    yield Hit(pass_stmt.path, f"{kind} '{view.logical_id}' may pass any role ({_source(perms, pass_stmt, view.resource)}) and "
+                              f"call {action} on any resource ({_source(perms, create_stmt, view.resource)}): it can run SageMaker "
+                              "compute as any role in the account")
+
+
+RULE = Rule(
+    id="MLC109",
+    name="sagemaker-privilege-escalation",
+    severity="high",
+    resource_types=("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"),
+    check=check,
+    fix="Limit iam:PassRole to the execution roles the principal should use, or scope the SageMaker create "
+        "actions to named resources.",
+    peers={"checkov": ["CKV_AWS_110"]},
+    practice="Principle of Least Privilege: Grant only the permissions an entity needs to perform its function.",
+)
