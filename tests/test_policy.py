@@ -174,3 +174,22 @@ def test_key_through_alias_arn_and_role_through_model_and_literal_arn(tmp_path):
     assert "kms:Decrypt, kms:GenerateDataKey or kms:CreateGrant" in messages[0]
     # the notebook's role comes from a parameter without default: unknown, never a finding
     assert any(u.resource == "Outside" for u in result.unknowns)
+
+
+# -- graded severities (the fixture expectations do not carry severity) ------------------------------------------
+
+def _findings(rule_id, name):
+    from conftest import FIXTURES
+
+    result = check_file(Candidate(str(FIXTURES / rule_id / name), True), Settings(rule_ids=(rule_id,)))
+    return {(f.resource, f.severity) for f in result.findings}
+
+
+def test_bucket_encryption_grades_sagemaker_buckets_above_others():
+    assert _findings("MLC207", "fail-sagemaker-bucket.yaml") == {
+        ("ModelBucket", "medium"), ("CaptureBucket", "medium"), ("LogsBucket", "low")}
+
+
+def test_execution_role_trust_confused_deputy_note_is_info():
+    assert _findings("MLC108", "fail-trust.yaml") == {
+        ("WrongServiceRole", "medium"), ("SharedRole", "medium"), ("UnguardedRole", "info")}
