@@ -55,7 +55,15 @@ KEY_FIELDS = {
         KeyField(("AsyncInferenceConfig", "OutputConfig"), "KmsKeyId", OUTPUT,
                  "the asynchronous inference results it writes to S3"),
     ],
-    "AWS::SageMaker::Domain": [KeyField((), "KmsKeyId", VOLUME, "its EFS home directories")],
+    "AWS::SageMaker::Domain": [
+        KeyField((), "KmsKeyId", VOLUME, "its EFS home directories"),
+        KeyField(("DefaultUserSettings", "SharingSettings"), "S3KmsKeyId", OUTPUT,
+                 "the notebooks its users share to S3", required=False),
+    ],
+    "AWS::SageMaker::UserProfile": [
+        KeyField(("UserSettings", "SharingSettings"), "S3KmsKeyId", OUTPUT, "the notebooks the user shares to S3",
+                 required=False),
+    ],
     "AWS::SageMaker::FeatureGroup": [
         KeyField(("OfflineStoreConfig", "S3StorageConfig"), "KmsKeyId", OUTPUT, "its offline store in S3"),
         KeyField(("OnlineStoreConfig", "SecurityConfig"), "KmsKeyId", STORAGE, "its online store",
@@ -78,6 +86,7 @@ KIND = {
     "AWS::SageMaker::NotebookInstance": "Notebook instance",
     "AWS::SageMaker::EndpointConfig": "Endpoint configuration",
     "AWS::SageMaker::Domain": "Studio domain",
+    "AWS::SageMaker::UserProfile": "User profile",
     "AWS::SageMaker::FeatureGroup": "Feature group",
     "AWS::SageMaker::MonitoringSchedule": "Monitoring schedule",
     "AWS::SageMaker::DataQualityJobDefinition": "Data quality job definition",

@@ -2,7 +2,7 @@
 
 ## What it does
 Checks every KMS key field of SageMaker resources (the fields MLC201 requires, plus FeatureGroup online
-store keys) for an AWS managed key: an alias `alias/aws/...` (for example `alias/aws/s3`,
+store keys and Studio notebook sharing keys, `SharingSettings.S3KmsKeyId`) for an AWS managed key: an alias `alias/aws/...` (for example `alias/aws/s3`,
 `alias/aws/sagemaker`, `alias/aws/ebs`), written literally, as an alias ARN, or built with `!Sub`.
 
 ## Why is this bad?
