@@ -280,7 +280,7 @@ def _key_statements(ctx, key):
         return [], True, None
     if isinstance(document, Unknown):
         return [], None, document.reason
-    doc = pol.Document(key, "key", document, view.path("KeyPolicy"), "key policy")
+    doc = pol.Document(key, "key", document, view.path("KeyPolicy"), "the key policy")
     return [(s, doc) for s in doc.statements()], False, None
 
 
