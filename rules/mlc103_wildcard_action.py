@@ -36,18 +36,19 @@ Policy:
 - [Grant least privilege](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege)
 """
 
-from mlcheck.policy import IDENTITY_POLICY_TYPES, action_path, identity_policies, statements
+from mlcheck.policy import IDENTITY_POLICY_TYPES, action_path, documents, owner_label, where
 from mlcheck.rule import Hit, Rule
 from mlcheck.values import Composite, Unknown
 
 
 def check(view, ctx):
-    owner = view.type.rsplit("::", 1)[1]
-    for document, doc_path in identity_policies(view):
-        if isinstance(document, Unknown):
-            ctx.unknown(doc_path, document.reason)
+    for doc in documents(view):
+        if doc.kind != "identity":
             continue
-        for number, statement in enumerate(statements(document, doc_path), start=1):
+        if isinstance(doc.document, Unknown):
+            ctx.unknown(doc.path, doc.document.reason)
+            continue
+        for statement in doc.statements():
             if not statement.is_allow:
                 continue
             for i, action in enumerate(statement.actions):
@@ -67,7 +68,7 @@ def check(view, ctx):
                 else:
                     continue
                 yield Hit(action_path(statement, i),
-                          f"{owner} '{view.logical_id}': statement {number} allows {what}")
+                          f"{owner_label(view.resource)}: {where(doc, statement)} allows {what}")
 
 
 RULE = Rule(
