@@ -14,6 +14,7 @@ their compact string only when a policy names that service.
 from __future__ import annotations
 
 import json
+import os
 import re
 from functools import lru_cache
 from typing import NamedTuple
@@ -30,9 +31,8 @@ class ActionInfo(NamedTuple):
 
 @lru_cache(maxsize=1)
 def _data() -> dict:
-    from importlib import resources  # only when an IAM rule first meets an action
-
-    with resources.files("mlcheck.data").joinpath("iam_actions.json").open("r", encoding="utf-8") as handle:
+    # A plain file next to the package (importlib.resources alone costs more to import than reading this).
+    with open(os.path.join(os.path.dirname(__file__), "data", "iam_actions.json"), encoding="utf-8") as handle:
         return json.load(handle)
 
 
@@ -65,10 +65,25 @@ def info(action: str) -> ActionInfo | None:
     return service_actions(service).get(name.lower())
 
 
+class _Prefix:
+    """A glob whose only wildcard is a trailing `*` (`s3:Get*`, the common case): no regex needed."""
+
+    __slots__ = ("prefix",)
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+
+    def match(self, text: str) -> bool:
+        return text.startswith(self.prefix)
+
+
 @lru_cache(maxsize=4096)
-def _pattern(glob: str) -> re.Pattern:
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in glob.lower()) + r"\Z",
-                      re.S)
+def _pattern(glob: str):
+    glob = glob.lower()
+    body = glob[:-1]
+    if glob.endswith("*") and "*" not in body and "?" not in body:
+        return _Prefix(body)
+    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in glob) + r"\Z", re.S)
 
 
 def matches(glob: str, action: str) -> bool:
