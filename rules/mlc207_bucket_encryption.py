@@ -85,12 +85,13 @@ def check(view, ctx):
         users = sorted({u.resource.logical_id for u in uses})
         shown = f"{first.resource.type.rsplit('::', 1)[-1]} '{first.resource.logical_id}' in {first.key}" + (
             f" and {len(users) - 1} more" if len(users) > 1 else "")
-        current = f"defaults to {algorithm}" if algorithm else "has no default encryption"
+        current = f"defaults to {algorithm}" if algorithm else "sets no BucketEncryption (so S3 uses SSE-S3)"
         yield Hit(path, f"Bucket '{view.logical_id}' holds SageMaker data (used by {shown}) but {current}, not "
                         "SSE-KMS with a key you control")
         return
     if not algorithm:
-        yield Hit(path, f"Bucket '{view.logical_id}' has no BucketEncryption default", severity="low")
+        yield Hit(path, f"Bucket '{view.logical_id}' sets no BucketEncryption default (S3 falls back to SSE-S3 with "
+                        "an AWS owned key)", severity="low")
 
 
 RULE = Rule(
