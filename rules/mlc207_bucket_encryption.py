@@ -91,7 +91,7 @@ def check(view, ctx):
         return
     if not algorithm:
         yield Hit(path, f"Bucket '{view.logical_id}' sets no BucketEncryption default (S3 falls back to SSE-S3 with "
-                        "an AWS owned key)", severity="low")
+                        "S3-managed keys)", severity="low")
 
 
 RULE = Rule(
