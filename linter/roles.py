@@ -10,7 +10,7 @@
   attachment that cannot be resolved, an AWS managed policy we do not know): callers treat those as unknown.
 - `execution_role_users(ctx)`: the reverse, role logical id -> the SageMaker resources running as it.
 
-Indexes are built once per template and scenario (`mlcheck.cache.template_index`).
+Indexes are built once per template (`mlcheck.cache.template_index`), under template-wide resolution.
 """
 
 from __future__ import annotations
@@ -303,9 +303,11 @@ def _principal_permissions(ctx, principal) -> Permissions:
 
 
 def principal_statements(ctx, principal) -> Permissions:
-    """The effective identity statements of a role, user or group (built once per template and scenario)."""
-    cache = template_index(ctx, "roles.permissions", lambda _ctx: {})
+    """The effective identity statements of a role, user or group, resolved template-wide like every index
+    (`mlcheck.cache`) and computed once per principal: a statement inside an `Fn::If` that can go both ways is
+    unknown here, never a guess."""
+    index_ctx, cache = template_index(ctx, "roles.permissions", lambda index_ctx: (index_ctx, {}))
     found = cache.get(principal.logical_id)
     if found is None:
-        found = cache[principal.logical_id] = _principal_permissions(ctx, principal)
+        found = cache[principal.logical_id] = _principal_permissions(index_ctx, principal)
     return found
