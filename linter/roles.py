@@ -272,6 +272,22 @@ def _add_documents(perms, ctx, resource):
 
 def _principal_permissions(ctx, principal) -> Permissions:
     perms = Permissions()
+    _add_own(perms, ctx, principal)
+    if principal.type == USER:  # a user also holds its groups' permissions
+        groups = ctx.view(principal).get("Groups")
+        if isinstance(groups, Unknown):
+            perms.unknown.append(f"Groups of {principal.logical_id}: {groups.reason}")
+        for value in groups if isinstance(groups, list) else []:
+            group = ctx.graph.target(value, GROUP)
+            if group is not None:
+                _add_own(perms, ctx, group)
+            elif isinstance(value, Unknown) or (isinstance(value, Composite) and value.has_unknown()):
+                perms.unknown.append(f"a group of {principal.logical_id} cannot be known")
+    return perms
+
+
+def _add_own(perms, ctx, principal) -> None:
+    """The principal's own inline, managed and attached policies."""
     _add_documents(perms, ctx, principal)
     view = ctx.view(principal)
     arns = view.get("ManagedPolicyArns")
@@ -299,7 +315,6 @@ def _principal_permissions(ctx, principal) -> Permissions:
     perms.unknown.extend(reasons)
     for policy in policies:
         _add_documents(perms, ctx, policy)
-    return perms
 
 
 def principal_statements(ctx, principal) -> Permissions:

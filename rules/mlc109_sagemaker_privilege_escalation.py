@@ -1,7 +1,8 @@
 """Principal can pass any role to SageMaker compute it creates.
 
 ## What it does
-Combines all identity policies of a role, user or group — inline, attached template managed policies,
+Combines all identity policies of a role, user or group — inline, attached template managed policies, a
+user's groups' policies,
 `AWS::IAM::Policy`/`RolePolicy`/... naming it, and known AWS managed policies — and reports the principal when
 they allow both:
 - `iam:PassRole` on every role (`*`, `arn:aws:iam::*:role/*`; an `iam:PassedToService` condition does not
