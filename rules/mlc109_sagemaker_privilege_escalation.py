@@ -1,10 +1,9 @@
 """Principal can pass any role to SageMaker compute it creates.
 
 ## What it does
-Combines all identity policies of a role, user or group — inline, attached template managed policies, a
-user's groups' policies,
-`AWS::IAM::Policy`/`RolePolicy`/... naming it, and known AWS managed policies — and reports the principal when
-they allow both:
+Combines all identity policies of a role, user or group — inline, attached template managed policies,
+`AWS::IAM::Policy`/`RolePolicy`/... naming it, known AWS managed policies, and for a user its groups' policies
+— and reports the principal when they allow both:
 - `iam:PassRole` on every role (`*`, `arn:aws:iam::*:role/*`; an `iam:PassedToService` condition does not
   help here: the role is passed to SageMaker), and
 - creating SageMaker compute or sessions on every resource: `sagemaker:CreateNotebookInstance`,
