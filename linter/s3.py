@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from mlcheck.cache import template_index
 from mlcheck.names import name_key
-from mlcheck.policy import statements
+from mlcheck.policy import has_condition, is_public_principal, statements
 from mlcheck.values import Composite, ResourceRef, Unknown, is_symbolic
 
 BUCKET = "AWS::S3::Bucket"
@@ -53,13 +53,11 @@ URI_KEYS = frozenset((
 ARTIFACT_KEYS = frozenset(("ModelDataUrl", "S3ModelArtifacts"))
 
 # Condition keys that restrict a public principal to a known set of callers.
-RESTRICTING_KEYS = frozenset(k.lower() for k in (
+RESTRICTING_KEYS = frozenset((
     "aws:SourceVpce", "aws:SourceVpc", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount",
     "aws:PrincipalArn", "aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths",
 ))
 
-# Condition operators that restrict (a negated or IfExists operator lets requests without the key through).
-_POSITIVE_OPERATORS = ("stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike")
 
 
 # -- URIs ---------------------------------------------------------------------------------------------------
@@ -284,45 +282,6 @@ def _lower_text(value):
     return value.lower() if isinstance(value, str) else None
 
 
-def is_public_principal(principal) -> bool | None:
-    """True for `*`, `{AWS: "*"}` (or a list holding `*`); None when the principal cannot be known."""
-    if isinstance(principal, str):
-        return principal.strip() == "*"
-    if isinstance(principal, Unknown):
-        return None
-    if isinstance(principal, dict):
-        aws = principal.get("AWS")
-        if isinstance(aws, Unknown):
-            return None
-        values = aws if isinstance(aws, list) else [aws]
-        return any(isinstance(v, str) and v.strip() == "*" for v in values)
-    return False
-
-
-def restricting_condition(condition) -> bool | None:
-    """Whether a statement's Condition limits a public principal to known callers (None when unknown)."""
-    if condition is None:
-        return False
-    if isinstance(condition, Unknown):
-        return None
-    if not isinstance(condition, dict):
-        return False
-    for operator, clauses in condition.items():
-        op = operator.lower() if isinstance(operator, str) else ""
-        op = op.split(":", 1)[1] if op.startswith(("forallvalues:", "foranyvalue:")) else op
-        if op not in _POSITIVE_OPERATORS or not isinstance(clauses, dict):
-            continue
-        for key, value in clauses.items():
-            if not isinstance(key, str) or key.lower() not in RESTRICTING_KEYS:
-                continue
-            values = value if isinstance(value, list) else [value]
-            if any(isinstance(v, Unknown) for v in values):
-                return None
-            if values and all(not (isinstance(v, str) and v.strip() == "*") for v in values):
-                return True
-    return False
-
-
 def public_statements(stmts):
     """(statement, None) for each Allow statement open to everyone without a restricting condition, and
     (statement, reason) for statements whose principal or condition cannot be known."""
@@ -335,7 +294,7 @@ def public_statements(stmts):
             continue
         if not public:
             continue
-        restricted = restricting_condition(statement.condition)
+        restricted = has_condition(statement, RESTRICTING_KEYS)
         if restricted is None:
             yield statement, "condition cannot be known"
         elif not restricted:
