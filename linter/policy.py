@@ -244,6 +244,26 @@ def is_public_principal(principal) -> bool | None:
     return False
 
 
+def public_statements(stmts, restricting_keys):
+    """(statement, None) for each Allow statement open to everyone (`*`, `{AWS: "*"}`) without a restricting
+    condition on one of `restricting_keys`; (statement, reason) when its principal or condition cannot be
+    known — the caller records those as unknown."""
+    for statement in stmts:
+        if not statement.is_allow:
+            continue
+        public = is_public_principal(statement.principal)
+        if public is None:
+            yield statement, "principal cannot be known"
+            continue
+        if not public:
+            continue
+        restricted = has_condition(statement, restricting_keys)
+        if restricted is None:
+            yield statement, "condition cannot be known"
+        elif not restricted:
+            yield statement, None
+
+
 def services_of(principal) -> list:
     return [v.strip() for k, v in principal_values(principal) if k == "Service" and isinstance(v, str)]
 

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 
 from mlcheck.cache import template_index
 from mlcheck.names import name_key
-from mlcheck.policy import has_condition, is_public_principal, statements
+from mlcheck.policy import is_public_principal, statements
+from mlcheck.policy import public_statements as policy_public_statements
 from mlcheck.values import Composite, ResourceRef, Unknown, is_symbolic
 
 BUCKET = "AWS::S3::Bucket"
@@ -283,22 +284,8 @@ def _lower_text(value):
 
 
 def public_statements(stmts):
-    """(statement, None) for each Allow statement open to everyone without a restricting condition, and
-    (statement, reason) for statements whose principal or condition cannot be known."""
-    for statement in stmts:
-        if statement.effect != "Allow":
-            continue
-        public = is_public_principal(statement.principal)
-        if public is None:
-            yield statement, "principal cannot be known"
-            continue
-        if not public:
-            continue
-        restricted = has_condition(statement, RESTRICTING_KEYS)
-        if restricted is None:
-            yield statement, "condition cannot be known"
-        elif not restricted:
-            yield statement, None
+    """Public Allow statements of a bucket policy (see policy.public_statements)."""
+    return policy_public_statements(stmts, RESTRICTING_KEYS)
 
 
 def _false(value) -> bool:

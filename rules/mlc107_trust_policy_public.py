@@ -33,7 +33,7 @@ training data, the models and whatever else the role reaches.
 - [Modifying a role trust policy](https://docs.aws.amazon.com/IAM/latest/UserGuide/roles-managingrole-editing-console.html#roles-managingrole_edit-trust-policy)
 """
 
-from mlcheck.policy import documents, has_condition, is_public_principal, where
+from mlcheck.policy import documents, public_statements, where
 from mlcheck.rule import Hit, Rule
 from mlcheck.values import Unknown
 
@@ -48,20 +48,9 @@ def check(view, ctx):
         if isinstance(doc.document, Unknown):
             ctx.unknown(doc.path, doc.document.reason)
             continue
-        for statement in doc.statements():
-            if not statement.is_allow:
-                continue
-            public = is_public_principal(statement.principal)
-            if public is None:
-                ctx.unknown(statement.path + ("Principal",), "principal cannot be known")
-                continue
-            if not public:
-                continue
-            restricted = has_condition(statement, RESTRICTING)
-            if restricted:
-                continue
-            if restricted is None:
-                ctx.unknown(statement.path, "condition cannot be known")
+        for statement, unknown in public_statements(doc.statements(), RESTRICTING):
+            if unknown:
+                ctx.unknown(statement.path, unknown)
                 continue
             yield Hit(statement.path + ("Principal",),
                       f"Role '{view.logical_id}': {where(doc, statement)} lets any AWS principal (Principal *) "
