@@ -172,8 +172,11 @@ def run(candidates: list[Candidate], settings: Settings) -> RunResult:
     result = RunResult()
     stdin_bytes = sys.stdin.buffer.read() if any(c.path == "-" for c in candidates) else None
     jobs = settings.jobs or (os.cpu_count() or 1)
-    if len(candidates) >= PARALLEL_THRESHOLD and jobs > 1:
-        outcomes = _parallel(candidates, settings, jobs)
+    files = [c for c in candidates if c.path != "-"]
+    if len(files) >= PARALLEL_THRESHOLD and jobs > 1:
+        by_path = dict(zip((c.path for c in files), _parallel(files, settings, jobs)))
+        # stdin was read by this process, so it is checked here
+        outcomes = [by_path[c.path] if c.path != "-" else check_file(c, settings, stdin_bytes) for c in candidates]
     else:
         outcomes = [check_file(c, settings, stdin_bytes) for c in candidates]
     registry = rules_by_id()

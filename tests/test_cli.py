@@ -263,3 +263,14 @@ def test_rule_partly_on_by_default(run_cli, args, expected):
 def test_quiet_says_nothing_about_named_non_templates(tmp_path, run_cli):
     write(tmp_path, "package.json", '{"name": "x"}')
     assert run_cli("package.json", "--quiet", cwd=tmp_path) == (0, "0 findings in 0 files checked\n", "")
+
+
+def test_many_files_in_parallel_with_stdin(tmp_path, run_cli):
+    for i in range(10):
+        write(tmp_path, f"t{i}.yaml", NOTEBOOK_DEFAULTS)
+    paths = [f"t{i}.yaml" for i in range(10)]
+    code, out, _ = run_cli(*paths, "-", "--stdin-filename", "piped.yaml", "--jobs", "2", input=NOTEBOOK_DEFAULTS,
+                           cwd=tmp_path)
+    assert code == 1
+    assert out.splitlines()[-1] == "33 findings (22 high, 11 medium) in 11 files"
+    assert "piped.yaml:11:5: MLC401" in out and "t9.yaml:11:5: MLC401" in out
