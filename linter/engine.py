@@ -121,13 +121,23 @@ def lint_template(template: Template, rules: list, display: str, uri: str, param
             if len(seen_in) < len(scenarios):
                 message += f" (when {_branch_note([scenarios[i] for i in seen_in], varying)})"
             loc = document.location(hit.path)
+            owner = _owner(template, hit.path, resource)
             report.findings.append(Finding(
                 rule_id=rule.id, rule_name=rule.name, severity=overrides.get(rule.id, hit.severity or rule.severity),
                 message=message, file=display, line=loc.line, column=loc.column, end_line=loc.end_line,
-                end_column=loc.end_column, resource=resource.logical_id, resource_type=resource.type,
+                end_column=loc.end_column, resource=owner.logical_id, resource_type=owner.type,
                 path=hit.path, fix=hit.fix or rule.fix, uri=uri,
             ))
     return report
+
+
+def _owner(template, path, resource):
+    """The resource a finding is filed under: the one its location lies in. A cross-resource rule checking one
+    resource may point into another (the attached policy whose statement is at fault), and suppressions and
+    reports should name the resource whose lines are shown."""
+    if len(path) > 1 and path[0] == "Resources" and path[1] != resource.logical_id:
+        return template.resources.get(path[1], resource)
+    return resource
 
 
 def _varying_conditions(scenarios: list) -> list:
