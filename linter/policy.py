@@ -229,9 +229,21 @@ def principal_values(principal) -> list:
                 out.append(("?", value))
                 continue
             for item in value if isinstance(value, list) else [value]:
-                out.append((kind, item))
+                out.append((kind, _principal_item(kind, item)))
         return out
     return [("?", Unknown("principal is not a mapping"))]
+
+
+def _principal_item(kind, item):
+    """A principal value as IAM reads it: an unquoted YAML account id (a number) is the account's id text, and
+    a service principal built with `${AWS::URLSuffix}` (`!Sub sagemaker.${AWS::URLSuffix}`) is the service's
+    `amazonaws.com` principal."""
+    if isinstance(item, int) and not isinstance(item, bool):
+        return str(item)
+    if kind == "Service" and isinstance(item, Composite) and all(
+            isinstance(p, str) or (isinstance(p, Pseudo) and p.name == "AWS::URLSuffix") for p in item.parts):
+        return item.text("amazonaws.com")
+    return item
 
 
 def is_public_principal(principal) -> bool | None:
