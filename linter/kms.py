@@ -293,6 +293,9 @@ def key_access(ctx, key, role, actions) -> Access:
     if not default_policy:
         verdicts = set()
         for statement in key_stmts:
+            if statement.is_unknown:
+                verdicts.add(None)
+                continue
             if not statement.is_allow:
                 continue
             verdicts.add(delegates_to_iam(statement))
@@ -328,7 +331,7 @@ def key_access(ctx, key, role, actions) -> Access:
         if identity[0] != pol.ALLOW:
             reasons += perms.unknown_for(action)
         if reasons:
-            access.unknown.extend(reasons)
+            access.unknown.extend(r for r in dict.fromkeys(reasons) if r not in access.unknown)
         else:
             access.missing.append(action)
     return access

@@ -65,6 +65,12 @@ class Statement:
         return self.effect == "Deny"
 
     @property
+    def is_unknown(self) -> bool:
+        """The statement (or its Effect) cannot be known, e.g. an `Fn::If` on a condition that can go both ways:
+        it may allow or deny anything, so it is neither a grant nor a pass."""
+        return isinstance(self.effect, Unknown)
+
+    @property
     def label(self) -> str:
         return f"statement {self.number}" + (f" ('{self.sid}')" if isinstance(self.sid, str) and self.sid else "")
 
@@ -110,9 +116,14 @@ def statements(document, path: tuple):
         items = [(body, path + ("Statement",))]
     elif isinstance(body, list):
         items = [(s, path + ("Statement", i)) for i, s in enumerate(body)]
+    elif isinstance(body, Unknown):
+        items = [(body, path + ("Statement",))]
     else:
         return
     for number, (statement, spath) in enumerate(items, start=1):
+        if isinstance(statement, Unknown):
+            yield _unknown_statement(statement, spath, number)
+            continue
         if not isinstance(statement, dict):
             continue
         yield Statement(
@@ -130,6 +141,13 @@ def statements(document, path: tuple):
             number=number,
             sid=statement.get("Sid"),
         )
+
+
+def _unknown_statement(unknown: Unknown, path: tuple, number: int) -> Statement:
+    """A statement that cannot be known: every element unknown, so no question about it has a certain answer."""
+    return Statement(effect=unknown, actions=(unknown,), not_actions=(), resources=(unknown,), not_resources=(),
+                     principal=unknown, not_principal=None, condition=None, path=path, has_action=True,
+                     has_resource=True, number=number)
 
 
 def identity_policies(view):
@@ -261,6 +279,9 @@ def public_statements(stmts, restricting_keys):
     condition on one of `restricting_keys`; (statement, reason) when its principal or condition cannot be
     known — the caller records those as unknown."""
     for statement in stmts:
+        if statement.is_unknown:
+            yield statement, "statement cannot be known"
+            continue
         if not statement.is_allow:
             continue
         public = is_public_principal(statement.principal)
@@ -415,7 +436,7 @@ def evaluate(stmts, action: str, match, principal_match=None) -> tuple:
     allow = None
     maybe = None
     for statement in stmts:
-        if not (statement.is_allow or statement.is_deny):
+        if not (statement.is_allow or statement.is_deny or statement.is_unknown):
             continue
         applies_action = covers_action(statement, action)
         if applies_action is False:
@@ -427,6 +448,9 @@ def evaluate(stmts, action: str, match, principal_match=None) -> tuple:
         if applies_principal is False:
             continue
         certain = applies_action and applies_resource and applies_principal
+        if statement.is_unknown:  # may be an Allow or a Deny that applies
+            maybe = maybe or statement
+            continue
         if statement.is_deny:
             if certain and statement.condition in (None, {}):
                 return DENY, statement

@@ -331,6 +331,7 @@ def https_only(ctx, bucket):
             continue
         if any(denies_insecure_transport(s) for s in stmts):
             return True
+        reasons += [f"policy {policy.logical_id}: {s.label} cannot be known" for s in stmts if s.is_unknown]
     if reasons:
         return Unknown("; ".join(reasons))
     return False
