@@ -266,7 +266,8 @@ def policies_for_target(ctx, target):
     index = template_index(ctx, "autoscaling.policies", _policy_index)
     found = list(index.by_target.get(target.logical_id, []))
     view = ctx.view(target)
-    key = (name_key(view.get("ResourceId")), view.get("ScalableDimension"))
-    if key[0] is not None:
+    dimension = view.get("ScalableDimension")
+    key = (name_key(view.get("ResourceId")), dimension)
+    if key[0] is not None and isinstance(dimension, str):
         found.extend(p for p in index.by_key.get(key, []) if p not in found)
     return found, index.unknown
