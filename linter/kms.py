@@ -111,7 +111,7 @@ class KeyUse:
 def key_fields(view):
     """KeyUse for each key field of a SageMaker resource whose parent block is present."""
     for spec in KEY_FIELDS.get(view.type, ()):
-        parent = view.get(*spec.parent) if spec.parent else view.properties
+        parent = view.get(*spec.parent)
         if parent is None:
             continue
         if isinstance(parent, Unknown):

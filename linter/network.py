@@ -438,6 +438,9 @@ def group_rules(view, ctx, direction: str):
         for i, rule in rules:
             yield rule, view.resource, f"Security group '{view.logical_id}'", view.path(key, i)
     else:
+        if "__unknown__" in view.properties:
+            ctx.unknown(view.path(), view.properties["__unknown__"].reason)
+            return
         group = group_resource(view.get("GroupId"), ctx.graph)
         label = f"{direction} rule '{view.logical_id}'" + (f" of security group '{group.logical_id}'" if group else "")
         yield view.properties, group, label, view.path()

@@ -38,8 +38,11 @@ class ResourceView:
         return self._properties
 
     def get(self, *keys, default=None):
-        """Resolved value at Properties/keys..., or `default` if absent (no AWS default applied)."""
+        """Resolved value at Properties/keys..., or `default` if absent (no AWS default applied). When the whole
+        Properties block cannot be known, every property is that Unknown (never "absent")."""
         value = self.properties
+        if "__unknown__" in value:
+            return value["__unknown__"]
         for key in keys:
             if isinstance(value, dict):
                 if key not in value:
