@@ -421,6 +421,24 @@ def arn_glob_match(pattern: str, arn: str) -> bool:
     return iam_actions.matches(pattern, arn) if pattern != "*" else True
 
 
+_ANY_NAME = "mlcheck-any/mlcheck-any-name-0"  # a name nobody writes: a pattern that matches it matches every name
+
+
+def covers_every(value, service: str, resource_type: str) -> bool | None:
+    """Whether a Resource value covers every resource of one type, whatever its name: `*`, `arn:aws:iam::*:*`,
+    `arn:aws:iam::123456789012:role/*`, `...:role*` (IAM's `*` crosses `/`), `!Sub` ARNs with pseudo parameters.
+    None when the value cannot be known; False for a resource reference or a named resource."""
+    text = text_of(value)
+    if text is None:
+        return None if is_unknown(value) else False
+    if text == "*":
+        return True
+    fields = text.split(":", 5)
+    if len(fields) < 6 or not arn_glob_match(fields[0], "arn"):
+        return False
+    return arn_glob_match(fields[2], service) and arn_glob_match(fields[5], f"{resource_type}/{_ANY_NAME}")
+
+
 # -- evaluation ---------------------------------------------------------------------------------------------
 
 ALLOW, DENY, NONE, UNKNOWN = "allow", "deny", "none", "unknown"

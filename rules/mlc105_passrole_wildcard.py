@@ -32,23 +32,22 @@ escalation. Naming the roles (and the service that receives them) keeps it to wh
 - [SageMaker roles: passing roles](https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html)
 """
 
-import re
-
-from mlcheck.policy import (IDENTITY_POLICY_TYPES, covers_action, documents, has_condition, owner_label,
-                            text_of, where)
+from mlcheck.policy import (IDENTITY_POLICY_TYPES, covers_action, covers_every, documents, has_condition,
+                            owner_label, where)
 from mlcheck.rule import Hit, Rule
 from mlcheck.values import Unknown
 
-_ANY_ROLE = re.compile(r"^(\*|arn:[^:]*:iam::[^:]*:(role/)?\*)$")
-
 
 def any_role(statement):
-    """Index of a Resource value that covers every role, or None."""
+    """(index of a Resource value that covers every role or None, index of one that cannot be known or None)."""
+    unknown = None
     for i, value in enumerate(statement.resources):
-        text = text_of(value)
-        if text is not None and _ANY_ROLE.match(text):
-            return i
-    return None
+        covers = covers_every(value, "iam", "role")
+        if covers:
+            return i, None
+        if covers is None and unknown is None:
+            unknown = i
+    return None, unknown
 
 
 def check(view, ctx):
@@ -64,8 +63,11 @@ def check(view, ctx):
             covers = covers_action(statement, "iam:PassRole")
             if covers is False:
                 continue
-            index = any_role(statement)
+            index, unknown = any_role(statement)
             if index is None:
+                if unknown is not None and covers is not False:
+                    ctx.unknown(statement.path + ("Resource",) + ((unknown,) if len(statement.resources) > 1
+                                                                  else ()), "a resource of the statement cannot be known")
                 continue
             path = statement.path + ("Resource",) + ((index,) if len(statement.resources) > 1 else ())
             if covers is None:

@@ -39,27 +39,23 @@ administrator role included — and act with that role's permissions: a well-kno
 - [Granting a user permissions to pass a role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html)
 """
 
-import re
-
 from mlcheck import policy as pol
 from mlcheck.roles import principal_statements
 from mlcheck.rule import Hit, Rule
 
-CREATE_ACTIONS = ("sagemaker:CreateNotebookInstance", "sagemaker:CreateTrainingJob",
-                  "sagemaker:CreateProcessingJob", "sagemaker:CreateHyperParameterTuningJob",
-                  "sagemaker:CreatePresignedNotebookInstanceUrl", "sagemaker:CreatePresignedDomainUrl")
-_ANY_ROLE = re.compile(r"^(\*|arn:[^:]*:iam::[^:]*:(role/)?\*)$")
-_ANY_SAGEMAKER = re.compile(r"^(\*|arn:[^:]*:sagemaker:[^:]*:[^:]*:\*)$")
+# action -> the SageMaker resource type it creates or opens (a pattern covering every name of it is "any")
+CREATE_ACTIONS = {
+    "sagemaker:CreateNotebookInstance": "notebook-instance",
+    "sagemaker:CreateTrainingJob": "training-job",
+    "sagemaker:CreateProcessingJob": "processing-job",
+    "sagemaker:CreateHyperParameterTuningJob": "hyper-parameter-tuning-job",
+    "sagemaker:CreatePresignedNotebookInstanceUrl": "notebook-instance",
+    "sagemaker:CreatePresignedDomainUrl": "user-profile",
+}
 
 
-def _matcher(pattern):
-    def match(value):
-        text = pol.text_of(value)
-        if text is None:
-            return None if pol.is_unknown(value) else False
-        return bool(pattern.match(text))
-
-    return match
+def _matcher(service, resource_type):
+    return lambda value: pol.covers_every(value, service, resource_type)
 
 
 def _source(perms, statement, principal) -> str:
@@ -74,14 +70,14 @@ def _source(perms, statement, principal) -> str:
 
 def check(view, ctx):
     perms = principal_statements(ctx, view.resource)
-    passrole, pass_stmt = pol.evaluate(perms.statements, "iam:PassRole", _matcher(_ANY_ROLE))
+    passrole, pass_stmt = pol.evaluate(perms.statements, "iam:PassRole", _matcher("iam", "role"))
     if passrole != pol.ALLOW:
         if passrole == pol.UNKNOWN or perms.unknown_for("iam:PassRole"):
             ctx.unknown(view.path(), "whether the principal may pass any role cannot be known")
         return
     granted, unknown = None, False
-    for action in CREATE_ACTIONS:
-        verdict, statement = pol.evaluate(perms.statements, action, _matcher(_ANY_SAGEMAKER))
+    for action, resource_type in CREATE_ACTIONS.items():
+        verdict, statement = pol.evaluate(perms.statements, action, _matcher("sagemaker", resource_type))
         if verdict == pol.ALLOW:
             granted = (action, statement)
             break
