@@ -49,6 +49,9 @@ def check(view, ctx):
             ctx.unknown(doc.path, doc.document.reason)
             continue
         for statement in doc.statements():
+            if statement.is_unknown:
+                ctx.unknown(statement.path, "statement cannot be known")
+                continue
             if not statement.is_allow:
                 continue
             for i, action in enumerate(statement.actions):

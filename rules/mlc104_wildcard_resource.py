@@ -101,6 +101,9 @@ def check(view, ctx):
             ctx.unknown(doc.path, doc.document.reason)
             continue
         for statement in doc.statements():
+            if statement.is_unknown:
+                ctx.unknown(statement.path, "statement cannot be known")
+                continue
             if not statement.is_allow or not statement.has_action:
                 continue
             stars = [i for i, r in enumerate(statement.resources) if isinstance(r, str) and r.strip() == "*"]

@@ -75,6 +75,9 @@ def check(view, ctx):
         return
     sagemaker, others, unknown = [], [], False
     for statement in doc.statements():
+        if statement.is_unknown:
+            unknown = True
+            continue
         if not statement.is_allow:
             continue
         covers = covers_action(statement, "sts:AssumeRole")

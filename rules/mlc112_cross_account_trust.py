@@ -66,6 +66,9 @@ def check(view, ctx):
             ctx.unknown(doc.path, doc.document.reason)
             continue
         for statement in doc.statements():
+            if statement.is_unknown:
+                ctx.unknown(statement.path, "statement cannot be known")
+                continue
             if not statement.is_allow:
                 continue
             accounts = other_accounts(statement)

@@ -43,6 +43,9 @@ def check(view, ctx):
         ctx.unknown(view.path("PolicyDocument"), reason)
         return
     for statement in stmts:
+        if statement.is_unknown:
+            ctx.unknown(statement.path, "statement cannot be known")
+            continue
         if statement.effect != "Allow":
             continue
         for i, action in enumerate(statement.actions):

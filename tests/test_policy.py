@@ -193,3 +193,49 @@ def test_bucket_encryption_grades_sagemaker_buckets_above_others():
 def test_execution_role_trust_confused_deputy_note_is_info():
     assert _findings("MLC108", "fail-trust.yaml") == {
         ("WrongServiceRole", "medium"), ("SharedRole", "medium"), ("UnguardedRole", "info")}
+
+
+# -- statements that cannot be known -------------------------------------------------------------------------------
+
+UNKNOWN_STATEMENTS = """
+Parameters:
+  P: {Type: String}
+Conditions:
+  A: !Equals [!Ref P, a]
+  B: !Equals [!Ref P, b]
+  C: !Equals [!Ref P, c]
+  D: !Equals [!Ref P, d]
+  E: !Equals [!Ref P, e]
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - !If [E, {Effect: Allow, Principal: {Service: sagemaker.amazonaws.com}, Action: sts:AssumeRole},
+                 {Effect: Allow, Principal: {Service: sagemaker.amazonaws.com}, Action: sts:AssumeRole}]
+      Path: !If [A, /a/, !If [B, /b/, !If [C, /c/, !If [D, /d/, /]]]]    # four conditions fill the cap
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Statement:
+              - !If [E, {Effect: Allow, Action: "*", Resource: "*"}, !Ref AWS::NoValue]
+  Model:
+    Type: AWS::SageMaker::Model
+    Properties:
+      ExecutionRoleArn: !GetAtt Role.Arn
+      PrimaryContainer: {Image: x}
+"""
+
+
+def test_a_statement_that_cannot_be_known_is_recorded_never_dropped(tmp_path):
+    """Beyond the scenario cap a whole statement is unknown: rules that read statements one by one record it
+    ("could not verify"); none reports on it and none counts it as a pass in silence."""
+    path = tmp_path / "t.yaml"
+    path.write_text(UNKNOWN_STATEMENTS)
+    rules = ("MLC103", "MLC104", "MLC105", "MLC106", "MLC108", "MLC111", "MLC112")
+    result = check_file(Candidate(str(path), True), Settings(rule_ids=rules))
+    assert [f.rule_id for f in result.findings] == []
+    recorded = {u.rule_id for u in result.unknowns if u.reason == "statement cannot be known"}
+    assert recorded >= {"MLC103", "MLC104", "MLC105", "MLC106", "MLC111", "MLC112"}
+    assert any(u.rule_id == "MLC108" for u in result.unknowns)
