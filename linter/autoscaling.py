@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mlcheck.cache import template_index
+from mlcheck.cache import deployed_only_when, template_index
 from mlcheck.names import has_unknown, name_key
 from mlcheck.values import Composite, ResourceRef, Unknown, is_symbolic
 
@@ -197,7 +197,11 @@ def targets_for_variant(ctx, endpoint, variant_name):
     for target in index.by_endpoint.get(endpoint.logical_id, ()):
         target_key = name_key(target.variant)
         if key is not None and target_key == key:
-            found.append(target)
+            condition = deployed_only_when(ctx, target.resource)
+            if condition:  # exists only on one branch: neither a target nor the lack of one
+                unknown.append(f"{target.resource.logical_id} exists only when condition {condition} is true")
+            else:
+                found.append(target)
         elif key is None or target_key is None or has_unknown(variant_name) or has_unknown(target.variant):
             unknown.append(f"variant of {target.resource.logical_id} cannot be compared with {variant_name}")
     return found, unknown

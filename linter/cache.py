@@ -72,6 +72,26 @@ def _state(ctx):
     return state
 
 
+def deployed_only_when(ctx, resource) -> str | None:
+    """The condition a resource's `Condition` attribute ties it to, when that can be false while the resource
+    being checked (`ctx.resource`, under `ctx`'s scenario) exists; None when it is deployed whenever the checked
+    resource is (no Condition, one that is always true, the same Condition, or one the scenario makes true).
+    A policy, endpoint or scaling target that exists only on one branch cannot make a resource compliant."""
+    condition = resource.condition
+    if not condition:
+        return None
+    subject = getattr(ctx, "resource", None)
+    if subject is not None and getattr(subject, "condition", None) == condition:
+        return None
+    resolver = getattr(ctx, "resolver", None)
+    if resolver is not None and resolver.scenario.get(condition) is True:
+        return None
+    evaluator = getattr(resolver, "conditions", None)
+    if evaluator is not None and evaluator.possible(condition) == frozenset((True,)):
+        return None
+    return condition
+
+
 def template_index(ctx, name: str, build: Callable[[Any], Any]):
     """The index `name` of ctx's template, built by `build(index_context)` on first use."""
     state = _state(ctx)

@@ -303,6 +303,7 @@ def key_access(ctx, key, role, actions) -> Access:
         admits = True if True in verdicts else None if None in verdicts else False
     access = Access(admits)
     perms = principal_statements(ctx, role)
+    stmts = perms.statements_for(ctx)
     matcher = key_matcher(key)
     for action in actions:
         # the key policy, for this role: Deny with `*` or the role wins; Allow to the role grants outright
@@ -315,9 +316,9 @@ def key_access(ctx, key, role, actions) -> Access:
         if kp_role[0] == pol.DENY:
             access.denied.append((action, kp_role[1], _doc_of(entries, kp_role[1])))
             continue
-        identity = pol.evaluate(perms.statements, action, matcher)
+        identity = pol.evaluate(stmts, action, matcher)
         if identity[0] == pol.DENY:
-            access.denied.append((action, identity[1], _doc_of(perms.entries, identity[1])))
+            access.denied.append((action, identity[1], _doc_of(perms.entries, identity[1], stmts)))
             continue
         if kp_role[0] == pol.ALLOW:
             continue
@@ -337,9 +338,11 @@ def key_access(ctx, key, role, actions) -> Access:
     return access
 
 
-def _doc_of(entries, statement):
-    for s, doc in entries:
-        if s is statement:
+def _doc_of(entries, statement, seen=None):
+    """The Document of a statement (`seen`: the statement list `statement` was taken from, parallel to
+    `entries`, when it holds copies)."""
+    for i, (s, doc) in enumerate(entries):
+        if s is statement or (seen is not None and seen[i] is statement):
             return doc
     return None
 

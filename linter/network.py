@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from mlcheck.cache import template_index
+from mlcheck.cache import deployed_only_when, template_index
 from mlcheck.values import AZ, Composite, Pseudo, ResourceRef, Unknown, is_symbolic
 
 REGION = Pseudo("AWS::Region")
@@ -259,6 +259,20 @@ def missing_endpoints(ctx, vpc, required):
     present = index.by_vpc.get(vpc.logical_id, {})
     missing = [s for s in required if s not in present]
     return missing, (index.unknown if missing else [])
+
+
+def conditional_endpoints(ctx, vpc, required) -> list:
+    """Reasons a required service's endpoints may be absent: each exists only under a Condition that can be
+    false while the checked resource exists."""
+    present = endpoints(ctx).by_vpc.get(vpc.logical_id, {})
+    reasons = []
+    for service in required:
+        found = present.get(service, ())
+        conditions = [deployed_only_when(ctx, e) for e in found]
+        if found and all(conditions):
+            reasons.append(f"the {service} endpoint {found[0].logical_id} exists only when condition "
+                           f"{conditions[0]} is true")
+    return reasons
 
 
 # -- security groups --------------------------------------------------------------------------------------------

@@ -55,6 +55,9 @@ class Statement:
     has_resource: bool
     number: int = 1  # 1-based position in its document, for messages
     sid: object = None
+    # the Condition its policy resource is deployed under, when that may be false (see cache.deployed_only_when):
+    # such an Allow may not exist, so it is not a certain grant
+    conditional: str | None = None
 
     @property
     def is_allow(self) -> bool:
@@ -465,7 +468,7 @@ def evaluate(stmts, action: str, match, principal_match=None) -> tuple:
         applies_principal = principal_match(statement) if principal_match else True
         if applies_principal is False:
             continue
-        certain = applies_action and applies_resource and applies_principal
+        certain = applies_action and applies_resource and applies_principal and not statement.conditional
         if statement.is_unknown:  # may be an Allow or a Deny that applies
             maybe = maybe or statement
             continue

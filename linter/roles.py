@@ -16,9 +16,9 @@ Indexes are built once per template (`mlcheck.cache.template_index`), under temp
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from mlcheck.cache import template_index
+from mlcheck.cache import deployed_only_when, template_index
 from mlcheck.policy import SINGLE_DOCUMENT, Document, documents, statements
 from mlcheck.values import Composite, ResourceRef, Unknown
 
@@ -250,6 +250,16 @@ class Permissions:
     def statements(self) -> list:
         return [s for s, _ in self.entries]
 
+    def statements_for(self, ctx) -> list:
+        """The statements as seen from the resource `ctx` checks: a statement of a policy deployed under a
+        Condition stays `conditional` (not a certain grant) unless that resource exists only under it too."""
+        out = []
+        for statement, doc in self.entries:
+            if statement.conditional and deployed_only_when(ctx, doc.owner) is None:
+                statement = replace(statement, conditional=None)
+            out.append(statement)
+        return out
+
     def unknown_for(self, action: str) -> list:
         """Reasons the answer for `action` may be incomplete."""
         service = action.split(":", 1)[0].lower()
@@ -260,6 +270,7 @@ class Permissions:
 
 
 def _add_documents(perms, ctx, resource):
+    condition = deployed_only_when(ctx, resource)
     for doc in documents(ctx.view(resource)):
         if doc.kind != "identity":
             continue
@@ -267,6 +278,8 @@ def _add_documents(perms, ctx, resource):
             perms.unknown.append(f"{doc.name} of {resource.logical_id}: {doc.document.reason}")
             continue
         for statement in doc.statements():
+            if condition:
+                statement = replace(statement, conditional=condition)
             perms.entries.append((statement, doc))
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass, field
 
-from mlcheck.cache import template_index
+from mlcheck.cache import deployed_only_when, template_index
 from mlcheck.names import name_key
 from mlcheck.policy import is_public_principal, statements
 from mlcheck.policy import public_statements as policy_public_statements
@@ -330,7 +330,11 @@ def https_only(ctx, bucket):
             reasons.append(f"policy {policy.logical_id}: {reason}")
             continue
         if any(denies_insecure_transport(s) for s in stmts):
-            return True
+            condition = deployed_only_when(ctx, policy)
+            if condition is None:
+                return True
+            reasons.append(f"policy {policy.logical_id} exists only when condition {condition} is true")
+            continue
         reasons += [f"policy {policy.logical_id}: {s.label} cannot be known" for s in stmts if s.is_unknown]
     if reasons:
         return Unknown("; ".join(reasons))

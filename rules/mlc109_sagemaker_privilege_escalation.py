@@ -58,8 +58,8 @@ def _matcher(service, resource_type):
     return lambda value: pol.covers_every(value, service, resource_type)
 
 
-def _source(perms, statement, principal) -> str:
-    for s, doc in perms.entries:
+def _source(perms, stmts, statement, principal) -> str:
+    for (_, doc), s in zip(perms.entries, stmts):
         if s is statement:
             if doc.owner is principal:
                 return pol.where(doc, statement)
@@ -70,14 +70,15 @@ def _source(perms, statement, principal) -> str:
 
 def check(view, ctx):
     perms = principal_statements(ctx, view.resource)
-    passrole, pass_stmt = pol.evaluate(perms.statements, "iam:PassRole", _matcher("iam", "role"))
+    stmts = perms.statements_for(ctx)
+    passrole, pass_stmt = pol.evaluate(stmts, "iam:PassRole", _matcher("iam", "role"))
     if passrole != pol.ALLOW:
         if passrole == pol.UNKNOWN or perms.unknown_for("iam:PassRole"):
             ctx.unknown(view.path(), "whether the principal may pass any role cannot be known")
         return
     granted, unknown = None, False
     for action, resource_type in CREATE_ACTIONS.items():
-        verdict, statement = pol.evaluate(perms.statements, action, _matcher("sagemaker", resource_type))
+        verdict, statement = pol.evaluate(stmts, action, _matcher("sagemaker", resource_type))
         if verdict == pol.ALLOW:
             granted = (action, statement)
             break
@@ -89,8 +90,8 @@ def check(view, ctx):
         return
     action, create_stmt = granted
     kind = view.type.rsplit("::", 1)[1]
-    yield Hit(pass_stmt.path, f"{kind} '{view.logical_id}' may pass any role ({_source(perms, pass_stmt, view.resource)}) and "
-                              f"call {action} on any resource ({_source(perms, create_stmt, view.resource)}): it can run SageMaker "
+    yield Hit(pass_stmt.path, f"{kind} '{view.logical_id}' may pass any role ({_source(perms, stmts, pass_stmt, view.resource)}) and "
+                              f"call {action} on any resource ({_source(perms, stmts, create_stmt, view.resource)}): it can run SageMaker "
                               "compute as any role in the account")
 
 

@@ -48,6 +48,7 @@ from mlcheck.network import (
     REQUIRED_ENDPOINTS,
     SAGEMAKER_NETWORKED,
     VPC_ONLY_DOMAIN_ENDPOINTS,
+    conditional_endpoints,
     missing_endpoints,
     vpcs_of,
 )
@@ -69,6 +70,9 @@ def check(view, ctx):
     for vpc in vpcs:
         missing, unknown = missing_endpoints(ctx, vpc, required)
         if not missing:
+            conditional = conditional_endpoints(ctx, vpc, required)
+            if conditional:
+                ctx.unknown(location, "; ".join(conditional))
             continue
         if unknown:
             ctx.unknown(location, "; ".join(unknown))

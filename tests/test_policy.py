@@ -239,3 +239,61 @@ def test_a_statement_that_cannot_be_known_is_recorded_never_dropped(tmp_path):
     recorded = {u.rule_id for u in result.unknowns if u.reason == "statement cannot be known"}
     assert recorded >= {"MLC103", "MLC104", "MLC105", "MLC106", "MLC111", "MLC112"}
     assert any(u.rule_id == "MLC108" for u in result.unknowns)
+
+
+# -- resources deployed under a Condition ---------------------------------------------------------------------------
+
+CONDITIONAL_GRANTS = """
+Parameters:
+  Env: {Type: String, AllowedValues: [dev, prod], Default: dev}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Key:
+    Type: AWS::KMS::Key
+    Properties: {EnableKeyRotation: true}
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: sagemaker.amazonaws.com}, Action: sts:AssumeRole}
+  KmsPolicy:
+    Type: AWS::IAM::Policy
+    Condition: IsProd
+    Properties:
+      PolicyName: kms
+      Roles: [!Ref Role]
+      PolicyDocument:
+        Statement:
+          - {Effect: Allow, Action: [kms:Decrypt, kms:GenerateDataKey, kms:CreateGrant], Resource: !GetAtt Key.Arn}
+  Always:                      # exists without the grant when IsProd is false: not verifiable, no pass
+    Type: AWS::SageMaker::NotebookInstance
+    Properties: {InstanceType: ml.t3.medium, RoleArn: !GetAtt Role.Arn, KmsKeyId: !Ref Key}
+  ProdOnly:                    # exists exactly when the grant does: verified
+    Type: AWS::SageMaker::NotebookInstance
+    Condition: IsProd
+    Properties: {InstanceType: ml.t3.medium, RoleArn: !GetAtt Role.Arn, KmsKeyId: !Ref Key}
+"""
+
+
+def test_a_grant_deployed_under_a_condition_counts_only_where_it_exists(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text(CONDITIONAL_GRANTS)
+    result = check_file(Candidate(str(path), True), Settings(rule_ids=("MLC203",)))
+    assert result.findings == []
+    assert {u.resource for u in result.unknowns} == {"Always"}
+
+
+@pytest.mark.parametrize("rule_id, name, resource", [
+    ("MLC304", "pass-policy-only-in-prod.yaml", "Data"),
+    ("MLC407", "pass-endpoints-under-condition.yaml", "Model"),
+    ("MLC501", "pass-target-under-condition.yaml", "Config"),
+])
+def test_what_exists_on_one_branch_only_is_unknown_not_a_pass(rule_id, name, resource):
+    from conftest import FIXTURES
+
+    result = check_file(Candidate(str(FIXTURES / rule_id / name), True), Settings(rule_ids=(rule_id,)))
+    assert result.findings == []
+    assert any(u.rule_id == rule_id and u.resource == resource and "exists only when condition" in u.reason
+               for u in result.unknowns)
