@@ -103,6 +103,8 @@ def _broad(statement):
     for i, pattern in actions:
         if pattern.lower() == "s3:*":
             return element_path(statement, "Action", i), "s3:*"
+        if pattern == "*":
+            return element_path(statement, "Action", i), "every action ('*', so s3:* too)"
     stars = [i for i, r in enumerate(statement.resources) if text_of(r) == "*"]
     if not stars:
         return None
