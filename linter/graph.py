@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from mlcheck.template import Resource, Template
-from mlcheck.values import Composite, ResourceRef
+from mlcheck.values import Composite, Pseudo, ResourceRef
 
 _SUB_VAR = re.compile(r"\$\{([^}!][^}]*)\}")
 
@@ -125,6 +125,9 @@ class ResourceGraph:
         elif isinstance(value, Composite):
             refs = {ref.logical_id for ref in value.resource_refs()}
             resource = resources.get(refs.pop()) if len(refs) == 1 else None
+            if not refs and all(isinstance(p, (str, Pseudo)) for p in value.parts):
+                # `!Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/name`: the name part is literal
+                resource = self._by_literal(value.text("*"), types)
         elif isinstance(value, str):
             resource = self._by_literal(value, types)
         else:
