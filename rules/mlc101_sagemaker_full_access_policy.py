@@ -58,6 +58,9 @@ def check(view, ctx):
         return
     for i, arn in enumerate(arns):
         if isinstance(arn, Composite):
+            if arn.has_unknown():
+                ctx.unknown(view.path("ManagedPolicyArns", i), "policy ARN cannot be known")
+                continue
             arn = arn.text("*")
         if isinstance(arn, Unknown):
             ctx.unknown(view.path("ManagedPolicyArns", i), arn.reason)

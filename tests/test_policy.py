@@ -297,3 +297,12 @@ def test_what_exists_on_one_branch_only_is_unknown_not_a_pass(rule_id, name, res
     assert result.findings == []
     assert any(u.rule_id == rule_id and u.resource == resource and "exists only when condition" in u.reason
                for u in result.unknowns)
+
+
+def test_a_managed_policy_arn_built_from_an_unknown_is_recorded():
+    from conftest import FIXTURES
+
+    result = check_file(Candidate(str(FIXTURES / "MLC101" / "pass-policy-name-unknown.yaml"), True),
+                        Settings(rule_ids=("MLC101", "MLC102")))
+    assert result.findings == []
+    assert {(u.rule_id, u.line) for u in result.unknowns} >= {("MLC101", 15), ("MLC101", 16), ("MLC102", 15)}
