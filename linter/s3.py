@@ -315,8 +315,29 @@ def denies_insecure_transport(statement) -> bool:
             continue
         for key, value in clauses.items():
             if isinstance(key, str) and key.lower() == "aws:securetransport" and _false(value):
-                return _covers_get_object(statement.actions)
+                return _covers_get_object(statement.actions) and _covers_objects(statement) is not False
     return False
+
+
+def _covers_objects(statement) -> bool | None:
+    """Whether a statement's Resource reaches the bucket's objects (`arn:aws:s3:::bucket/*`, `${Bucket.Arn}/*`,
+    `*`), not only the bucket itself (`!GetAtt Bucket.Arn`); None when a value cannot be known."""
+    if not statement.has_resource:
+        return True
+    unknown = False
+    for value in statement.resources:
+        if isinstance(value, str):
+            text = value.strip()
+        elif isinstance(value, Composite) and not value.has_unknown():
+            text = value.text("x").strip()
+        elif isinstance(value, ResourceRef):
+            continue  # !GetAtt Bucket.Arn: the bucket, not its objects
+        else:
+            unknown = True
+            continue
+        if text == "*" or "/" in text.split(":::", 1)[-1]:
+            return True
+    return None if unknown else False
 
 
 def https_only(ctx, bucket):
