@@ -40,7 +40,7 @@ Trusting an account's root trusts every principal that account's administrators 
 
 import re
 
-from mlcheck.policy import documents, has_condition, principal_values, where
+from mlcheck.policy import documents, has_condition, is_unknown, principal_values, where
 from mlcheck.rule import Hit, Rule
 from mlcheck.values import Unknown
 
@@ -58,6 +58,13 @@ def other_accounts(statement) -> list:
     return out
 
 
+def unknown_principal(statement) -> bool:
+    """An AWS principal that cannot be known (`!Sub arn:aws:iam::${PartnerAccount}:root`, no default): it may be
+    another account."""
+    return any(kind == "?" or (kind == "AWS" and is_unknown(value))
+               for kind, value in principal_values(statement.principal))
+
+
 def check(view, ctx):
     for doc in documents(view):
         if doc.kind != "trust":
@@ -73,6 +80,8 @@ def check(view, ctx):
                 continue
             accounts = other_accounts(statement)
             if not accounts:
+                if unknown_principal(statement) and has_condition(statement, GUARDS) is not True:
+                    ctx.unknown(statement.path + ("Principal",), "a trusted principal cannot be known")
                 continue
             guarded = has_condition(statement, GUARDS)
             if guarded:

@@ -306,3 +306,12 @@ def test_a_managed_policy_arn_built_from_an_unknown_is_recorded():
                         Settings(rule_ids=("MLC101", "MLC102")))
     assert result.findings == []
     assert {(u.rule_id, u.line) for u in result.unknowns} >= {("MLC101", 15), ("MLC101", 16), ("MLC102", 15)}
+
+
+def test_a_trusted_account_that_cannot_be_known_is_recorded():
+    from conftest import FIXTURES
+
+    result = check_file(Candidate(str(FIXTURES / "MLC112" / "pass-partner-account-unknown.yaml"), True),
+                        Settings(rule_ids=("MLC112",)))
+    assert result.findings == []
+    assert [(u.rule_id, u.resource) for u in result.unknowns] == [("MLC112", "PartnerRole")]
