@@ -118,8 +118,10 @@ def check(view, ctx):
             ctx.unknown(view.path("ScalableDimension"), _reason(dimension, "ScalableDimension"))
         elif dimension not in VARIANT_DIMENSIONS:
             yield Hit(view.path("ScalableDimension"),
-                      f"ScalableTarget '{view.logical_id}' scales a variant but its ScalableDimension is "
-                      f"{dimension!s}, not sagemaker:variant:DesiredInstanceCount")
+                      f"ScalableTarget '{view.logical_id}' scales a variant but "
+                      + ("sets no ScalableDimension (sagemaker:variant:DesiredInstanceCount is needed)"
+                         if dimension is None else
+                         f"its ScalableDimension is {dimension}, not sagemaker:variant:DesiredInstanceCount"))
     low, high = view.get("MinCapacity"), view.get("MaxCapacity")
     if is_symbolic(low) or is_symbolic(high):
         ctx.unknown(view.path("MinCapacity"), "MinCapacity or MaxCapacity is computed")
