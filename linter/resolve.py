@@ -25,6 +25,26 @@ from mlcheck.values import (
 )
 
 _SUB_VAR = re.compile(r"\$\{([^}]*)\}")
+# Dynamic references (`{{resolve:ssm:/name}}`, `{{resolve:secretsmanager:...}}`): CloudFormation reads the value
+# from SSM or Secrets Manager at deploy time, so it cannot be known here.
+_DYNAMIC = re.compile(r"\{\{resolve:[^}]*\}\}")
+
+
+def _dynamic(text: str):
+    """A string with its dynamic references as unknown parts (the string itself when it has none)."""
+    if "{{resolve:" not in text:
+        return text
+    parts: list = []
+    last = 0
+    for match in _DYNAMIC.finditer(text):
+        parts.append(text[last:match.start()])
+        parts.append(Unknown(f"dynamic reference {match.group(0)} is resolved at deploy time"))
+        last = match.end()
+    parts.append(text[last:])
+    value = make_string(parts)
+    if isinstance(value, Composite) and len(value.parts) == 1:
+        return value.parts[0]  # the whole string is one reference
+    return value
 _MAX_DEPTH = 200
 
 # `AWS::Partition` has one value in the commercial regions; it is kept symbolic elsewhere, but text rules that
@@ -51,6 +71,9 @@ class Resolver:
             value = param.default
         else:
             return Unknown(f"parameter '{name}' has no Default and no --parameter value")
+        if param.type.startswith("AWS::SSM::Parameter::Value<"):
+            # its value is what SSM holds under the name given (the Default is a parameter *name*)
+            return Unknown(f"parameter '{name}' is read from SSM parameter {value} at deploy time")
         if param.is_list and isinstance(value, str):
             return [v.strip() for v in value.split(",")] if value else []
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -79,6 +102,8 @@ class Resolver:
                 if r is not NO_VALUE:
                     out.append(r)
             return out
+        if isinstance(value, str) and "{{resolve:" in value:
+            return _dynamic(value)
         return value
 
     def _function(self, key: str, arg: Any, depth: int) -> Any:
@@ -126,7 +151,7 @@ class Resolver:
         parts: list = []
         last = 0
         for match in _SUB_VAR.finditer(text):
-            parts.append(text[last:match.start()])
+            parts.append(_dynamic(text[last:match.start()]))
             last = match.end()
             name = match.group(1).strip()
             if name.startswith("!"):  # ${!Literal} is the literal text ${Literal}
@@ -144,7 +169,7 @@ class Resolver:
             elif isinstance(value, dict) or value is NO_VALUE:
                 value = Unknown(f"non-text value for ${{{name}}} in Fn::Sub")
             parts.append(value)
-        parts.append(text[last:])
+        parts.append(_dynamic(text[last:]))
         return make_string(parts)
 
     def _join(self, arg, depth):
@@ -292,6 +317,8 @@ class ConditionEvaluator:
             name = expr["Ref"]
             param = self.template.parameters.get(name)
             if param is not None:
+                if param.type.startswith("AWS::SSM::Parameter::Value<"):
+                    return {_ANY}
                 if name in self.overrides:
                     return {_text(self.overrides[name])}
                 if param.allowed_values:

@@ -14,6 +14,7 @@ Parameters:
   Free: {Type: String}
   Subnets: {Type: CommaDelimitedList, Default: "subnet-a, subnet-b"}
   Count: {Type: Number, Default: 2}
+  FromSsm: {Type: "AWS::SSM::Parameter::Value<String>", Default: /ml/notebook/internet}
 Mappings:
   Sizes:
     dev: {Instance: ml.t3.medium}
@@ -75,10 +76,18 @@ def test_resolution(template, expr, expected):
     ({"Fn::Select": [5, ["a"]]}, "out of range"),
     ({"Fn::Length": [1, 2]}, "not evaluated"),
     ({"Fn::Select": 5}, "malformed Fn::Select"),
+    ({"Ref": "FromSsm"}, "read from SSM parameter /ml/notebook/internet"),
+    ("{{resolve:ssm:/ml/root-access}}", "dynamic reference {{resolve:ssm:/ml/root-access}}"),
 ])
 def test_unresolvable_values_are_unknown(template, expr, reason):
     value = resolve(template, expr)
     assert isinstance(value, Unknown) and reason in value.reason
+
+
+def test_dynamic_reference_inside_a_string_is_an_unknown_part(template):
+    value = resolve(template, {"Fn::Sub": "arn:aws:iam::{{resolve:ssm:/acct}}:role/${Env}"})
+    assert isinstance(value, Composite) and value.has_unknown() and value.parts[0] == "arn:aws:iam::"
+    assert value.parts[-1] == ":role/dev"
 
 
 def test_parameter_override_and_list_override(template):
