@@ -91,6 +91,8 @@ def check(view, ctx):
     if isinstance(subnets, Unknown):
         ctx.unknown(path, subnets.reason)
         return
+    if not subnets:
+        return  # an empty list (e.g. a list parameter whose Default is ""): nothing deployed to judge
     zones = []
     for subnet in subnets:
         zone = az_of_subnet(ctx, subnet)
