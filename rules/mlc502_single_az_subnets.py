@@ -93,6 +93,7 @@ def check(view, ctx):
         return
     if not subnets:
         return  # an empty list (e.g. a list parameter whose Default is ""): nothing deployed to judge
+    subnets = list({s.logical_id: s for s in subnets}.values())  # a subnet listed twice is still one subnet
     zones = []
     for subnet in subnets:
         zone = az_of_subnet(ctx, subnet)

@@ -119,3 +119,23 @@ def test_indexes_are_built_once_per_template():
         other = RuleContext(ctx.template, ctx.graph, Resolver(ctx.template, None, scenario))
         template_index(other, "test.count", lambda c: builds.append(1) or len(builds))
     assert builds == [1]
+
+
+def test_a_subnet_listed_twice_is_one_subnet(tmp_path):
+    from mlcheck.discovery import Candidate
+    from mlcheck.runner import Settings, check_file
+
+    path = tmp_path / "t.yaml"
+    path.write_text("""
+Resources:
+  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+  A: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.1.0/24, AvailabilityZone: us-east-1a}}
+  Model:
+    Type: AWS::SageMaker::Model
+    Properties:
+      ExecutionRoleArn: arn:aws:iam::123456789012:role/model
+      PrimaryContainer: {Image: x}
+      VpcConfig: {Subnets: [!Ref A, !Ref A], SecurityGroupIds: [sg-0123456789abcdef0]}
+""")
+    result = check_file(Candidate(str(path), True), Settings(rule_ids=("MLC502",)))
+    assert [f.message for f in result.findings] == ["'Model' uses one subnet (A): one AZ failure takes it down"]
