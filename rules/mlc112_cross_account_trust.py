@@ -40,7 +40,7 @@ Trusting an account's root trusts every principal that account's administrators 
 
 import re
 
-from mlcheck.policy import documents, has_condition, is_unknown, principal_values, where
+from mlcheck.policy import condition_entries, documents, has_condition, is_unknown, principal_values, where
 from mlcheck.rule import Hit, Rule
 from mlcheck.values import Unknown
 
@@ -65,6 +65,25 @@ def unknown_principal(statement) -> bool:
                for kind, value in principal_values(statement.principal))
 
 
+def _guarded(statement) -> bool | None:
+    """An sts:ExternalId condition, MFA required (aws:MultiFactorAuthPresent true — `false` admits callers
+    without MFA), or a limit on the MFA age; None when a condition cannot be known."""
+    external = has_condition(statement, ("sts:ExternalId", "aws:MultiFactorAuthAge"))
+    if external:
+        return True
+    unknown = external is None
+    for operator, key, values in condition_entries(statement.condition):
+        if not (isinstance(key, str) and key.lower() == "aws:multifactorauthpresent"):
+            continue
+        if not (isinstance(operator, str) and operator.lower() == "bool"):
+            continue
+        if any(is_unknown(v) for v in values):
+            unknown = True
+        elif any(v is True or (isinstance(v, str) and v.strip().lower() == "true") for v in values):
+            return True
+    return None if unknown else False
+
+
 def check(view, ctx):
     for doc in documents(view):
         if doc.kind != "trust":
@@ -80,10 +99,10 @@ def check(view, ctx):
                 continue
             accounts = other_accounts(statement)
             if not accounts:
-                if unknown_principal(statement) and has_condition(statement, GUARDS) is not True:
+                if unknown_principal(statement) and _guarded(statement) is not True:
                     ctx.unknown(statement.path + ("Principal",), "a trusted principal cannot be known")
                 continue
-            guarded = has_condition(statement, GUARDS)
+            guarded = _guarded(statement)
             if guarded:
                 continue
             if guarded is None:
