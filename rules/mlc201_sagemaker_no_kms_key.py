@@ -82,6 +82,10 @@ def _capture_off(view, ctx) -> bool:
 def _needs_volume_key(view, ctx) -> bool:
     """False when no variant has a storage volume SageMaker would encrypt with KmsKeyId."""
     found = False
+    listed = view.get("ProductionVariants")
+    if isinstance(listed, Unknown):
+        ctx.unknown(view.path("ProductionVariants"), listed.reason)
+        return False
     for i, variant in variants(view):
         if is_serverless(variant):
             continue

@@ -42,6 +42,10 @@ from mlcheck.values import Unknown, is_symbolic
 
 
 def check(view, ctx):
+    listed = view.get("ProductionVariants")
+    if isinstance(listed, Unknown):
+        ctx.unknown(view.path("ProductionVariants"), listed.reason)
+        return
     for i, variant in variants(view):
         if is_serverless(variant):
             continue

@@ -315,3 +315,17 @@ def test_a_trusted_account_that_cannot_be_known_is_recorded():
                         Settings(rule_ids=("MLC112",)))
     assert result.findings == []
     assert [(u.rule_id, u.resource) for u in result.unknowns] == [("MLC112", "PartnerRole")]
+
+
+def test_variants_that_cannot_be_known_are_recorded(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text("""
+Resources:
+  Config:
+    Type: AWS::SageMaker::EndpointConfig
+    Properties:
+      ProductionVariants: !ImportValue shared-variants
+""")
+    result = check_file(Candidate(str(path), True), Settings(rule_ids=("MLC201", "MLC501")))
+    assert result.findings == []
+    assert {u.rule_id for u in result.unknowns} == {"MLC201", "MLC501"}
