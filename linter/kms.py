@@ -328,7 +328,13 @@ def key_access(ctx, key, role, actions) -> Access:
         if kp_role[0] == pol.UNKNOWN or kp_root[0] == pol.UNKNOWN:
             reasons.append(f"key policy of {key.logical_id} cannot be fully read")
         if identity[0] == pol.UNKNOWN:
-            reasons.append(f"a statement of role {role.logical_id} cannot be fully read")
+            maybe = identity[1]
+            doc = _doc_of(perms.entries, maybe, stmts)
+            if maybe is not None and maybe.conditional and doc is not None:
+                reasons.append(f"the grant to role {role.logical_id} in {doc.owner.logical_id} exists only when "
+                               f"condition {maybe.conditional} is true")
+            else:
+                reasons.append(f"a statement of role {role.logical_id} cannot be fully read")
         if identity[0] != pol.ALLOW:
             reasons += perms.unknown_for(action)
         if reasons:

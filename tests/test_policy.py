@@ -283,6 +283,7 @@ def test_a_grant_deployed_under_a_condition_counts_only_where_it_exists(tmp_path
     result = check_file(Candidate(str(path), True), Settings(rule_ids=("MLC203",)))
     assert result.findings == []
     assert {u.resource for u in result.unknowns} == {"Always"}
+    assert "in KmsPolicy exists only when condition IsProd is true" in result.unknowns[0].reason
 
 
 @pytest.mark.parametrize("rule_id, name, resource", [
