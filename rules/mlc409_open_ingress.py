@@ -79,7 +79,9 @@ def _judge(ctx, rule: dict, group, label: str, path: tuple):
     if attached:
         message += f"; it is attached to SageMaker resource '{attached[0].resource.logical_id}'"
     if sensitive:
-        message += f"; includes sensitive port {', '.join(sensitive[:3])}" + (" ..." if len(sensitive) > 3 else "")
+        more = len(sensitive) - 3
+        message += (f"; includes sensitive port{'s' if len(sensitive) > 1 else ''} {', '.join(sensitive[:3])}"
+                     + (f" and {more} more" if more > 0 else ""))
     severity = "high" if attached or sensitive else "medium"
     return Hit(path + (world_key(rule, cidr),), message, severity=severity)
 

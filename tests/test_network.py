@@ -107,6 +107,8 @@ def test_open_ingress_severity(tmp_path):
     result = check_file(Candidate(str(path), True), Settings(rule_ids=("MLC409",)))
     got = sorted((f.resource, f.line, f.severity) for f in result.findings)
     assert got == [("Attached", 19, "high"), ("Web", 8, "medium"), ("Web", 9, "high")]
+    wide = [f.message for f in result.findings if f.line == 9][0]
+    assert wide.endswith("includes sensitive ports 3306 (MySQL), 3389 (RDP)")
 
 
 def test_indexes_are_built_once_per_template():
