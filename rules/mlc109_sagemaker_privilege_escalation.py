@@ -6,7 +6,8 @@ Combines all identity policies of a role, user or group — inline, attached tem
 — and reports the principal when they allow both:
 - `iam:PassRole` on every role (`*`, `arn:aws:iam::*:role/*`; an `iam:PassedToService` condition does not
   help here: the role is passed to SageMaker), and
-- creating SageMaker compute or sessions on every resource: `sagemaker:CreateNotebookInstance`,
+- creating SageMaker compute or sessions on every resource of the kind (`*`, `arn:aws:sagemaker:*:*:*/*`,
+  `...:training-job/*`: the caller picks the name): `sagemaker:CreateNotebookInstance`,
   `CreateTrainingJob`, `CreateProcessingJob`, `CreateHyperParameterTuningJob`,
   `CreatePresignedNotebookInstanceUrl` or `CreatePresignedDomainUrl`.
 An unconditional Deny of either half removes the finding.
