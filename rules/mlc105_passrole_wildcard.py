@@ -66,13 +66,24 @@ def check(view, ctx):
             covers = covers_action(statement, "iam:PassRole")
             if covers is False:
                 continue
-            index, unknown = any_role(statement)
-            if index is None:
-                if unknown is not None and covers is not False:
-                    ctx.unknown(statement.path + ("Resource",) + ((unknown,) if len(statement.resources) > 1
-                                                                  else ()), "a resource of the statement cannot be known")
-                continue
-            path = statement.path + ("Resource",) + ((index,) if len(statement.resources) > 1 else ())
+            if not statement.has_resource and statement.not_resources:
+                # NotResource: every role except those listed — all roles but a few
+                excluded = [covers_every(v, "iam", "role") for v in statement.not_resources]
+                if any(excluded):
+                    continue
+                path = statement.path + ("NotResource",)
+                if None in excluded:
+                    ctx.unknown(path, "a resource of the statement cannot be known")
+                    continue
+            else:
+                index, unknown = any_role(statement)
+                if index is None:
+                    if unknown is not None:
+                        ctx.unknown(statement.path + ("Resource",) + ((unknown,) if len(statement.resources) > 1
+                                                                      else ()),
+                                    "a resource of the statement cannot be known")
+                    continue
+                path = statement.path + ("Resource",) + ((index,) if len(statement.resources) > 1 else ())
             if covers is None:
                 ctx.unknown(path, "an action of the statement cannot be known")
                 continue
@@ -82,8 +93,9 @@ def check(view, ctx):
             if guarded is None:
                 ctx.unknown(path, "condition cannot be known")
                 continue
-            yield Hit(path, f"{owner_label(view.resource)}: {where(doc, statement)} allows iam:PassRole on every "
-                            "role, to any service (no iam:PassedToService condition)")
+            roles = "every role not listed in NotResource" if path[-1] == "NotResource" else "every role"
+            yield Hit(path, f"{owner_label(view.resource)}: {where(doc, statement)} allows iam:PassRole on "
+                            f"{roles}, to any service (no iam:PassedToService condition)")
 
 
 RULE = Rule(
