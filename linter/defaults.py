@@ -13,6 +13,9 @@ DEFAULTS = {
     "AWS::SageMaker::Model": {
         ("EnableNetworkIsolation",): False,
     },
+    "AWS::SageMaker::TrainingJob": {  # a CreateTrainingJob request (mlcheck.sagemaker_api)
+        ("EnableNetworkIsolation",): False,
+    },
     "AWS::KMS::Key": {
         ("EnableKeyRotation",): False,
         ("KeySpec",): "SYMMETRIC_DEFAULT",

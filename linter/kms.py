@@ -79,8 +79,32 @@ KEY_FIELDS = {
            KeyField(("JobResources", "ClusterConfig"), "VolumeKmsKeyId", VOLUME,
                     "the storage volumes of its monitoring instances")]
        for t, out in _MONITORING.items()},
+    # jobs given as SageMaker API requests (mlcheck.sagemaker_api): no CloudFormation type, internal type names
+    "AWS::SageMaker::TrainingJob": [
+        KeyField(("OutputDataConfig",), "KmsKeyId", OUTPUT, "the model artifacts it writes to S3"),
+        KeyField(("ResourceConfig",), "VolumeKmsKeyId", VOLUME, "the storage volumes of its training instances"),
+    ],
+    "AWS::SageMaker::ProcessingJob": [
+        KeyField(("ProcessingOutputConfig",), "KmsKeyId", OUTPUT, "the outputs it writes to S3"),
+        KeyField(("ProcessingResources", "ClusterConfig"), "VolumeKmsKeyId", VOLUME,
+                 "the storage volumes of its processing instances"),
+    ],
+    "AWS::SageMaker::TransformJob": [
+        KeyField(("TransformOutput",), "KmsKeyId", OUTPUT, "the inference results it writes to S3"),
+        KeyField(("TransformResources",), "VolumeKmsKeyId", VOLUME, "the storage volumes of its instances"),
+    ],
+    "AWS::SageMaker::HyperParameterTuningJob": [
+        KeyField(("TrainingJobDefinition", "OutputDataConfig"), "KmsKeyId", OUTPUT,
+                 "the model artifacts its training jobs write to S3"),
+        KeyField(("TrainingJobDefinition", "ResourceConfig"), "VolumeKmsKeyId", VOLUME,
+                 "the storage volumes of its training instances"),
+    ],
 }
 KEY_USER_TYPES = tuple(KEY_FIELDS)
+# Job volume keys that SageMaker rejects for instance types with local NVMe storage (the parent block names the
+# instance type): MLC201 does not ask for them there.
+JOB_VOLUME_TYPES = ("AWS::SageMaker::TrainingJob", "AWS::SageMaker::ProcessingJob", "AWS::SageMaker::TransformJob",
+                    "AWS::SageMaker::HyperParameterTuningJob")
 
 KIND = {
     "AWS::SageMaker::NotebookInstance": "Notebook instance",
@@ -93,6 +117,10 @@ KIND = {
     "AWS::SageMaker::ModelQualityJobDefinition": "Model quality job definition",
     "AWS::SageMaker::ModelBiasJobDefinition": "Model bias job definition",
     "AWS::SageMaker::ModelExplainabilityJobDefinition": "Model explainability job definition",
+    "AWS::SageMaker::TrainingJob": "Training job",
+    "AWS::SageMaker::ProcessingJob": "Processing job",
+    "AWS::SageMaker::TransformJob": "Transform job",
+    "AWS::SageMaker::HyperParameterTuningJob": "Tuning job",
 }
 
 

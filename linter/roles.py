@@ -44,6 +44,9 @@ ROLE_FIELDS = {
     "AWS::SageMaker::Pipeline": [("RoleArn",)],
     "AWS::SageMaker::EndpointConfig": [("ExecutionRoleArn",)],
     **{t: [("RoleArn",)] for t in _MONITORING_DEFINITIONS},
+    # jobs given as SageMaker API requests (mlcheck.sagemaker_api)
+    **{t: [("RoleArn",)] for t in ("AWS::SageMaker::TrainingJob", "AWS::SageMaker::ProcessingJob")},
+    "AWS::SageMaker::HyperParameterTuningJob": [("TrainingJobDefinition", "RoleArn")],
 }
 EXECUTION_ROLE_TYPES = tuple(ROLE_FIELDS)
 

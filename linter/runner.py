@@ -92,11 +92,16 @@ def check_file(candidate: Candidate, settings: Settings, stdin_bytes: bytes | No
                        PARSE_ERROR_RULE in settings.rule_ids, registry)
         return result
 
-    if not is_cloudformation(document.data):
-        result.skipped = "not a CloudFormation template (no AWSTemplateFormatVersion, no Resources with Type)"
-        return result
+    if is_cloudformation(document.data):
+        template = build_template(display, document)
+    else:
+        from mlcheck import sagemaker_api  # cheap: botocore is loaded only by MLC004, for SageMaker documents
 
-    template = build_template(display, document)
+        if not sagemaker_api.is_sagemaker_api(document.data):
+            result.skipped = ("not a CloudFormation template (no AWSTemplateFormatVersion, no Resources with Type) "
+                              "nor a SageMaker API request or Pipelines definition")
+            return result
+        template = sagemaker_api.build_api_template(display, document)
     result.checked = True
     for path, message in template.problems:
         loc = document.location(path)

@@ -32,6 +32,10 @@ class Resource:
     type: str
     definition: dict  # the raw resource mapping (Type, Properties, Metadata, Condition, ...)
     path: tuple  # path of the resource in the document, e.g. ("Resources", "Notebook")
+    # SageMaker API documents (mlcheck.sagemaker_api): the document path of the request body, which is the
+    # resource's Properties, and the Create* operation it is a request of. None for CloudFormation resources.
+    body_path: tuple | None = None
+    operation: str | None = None
 
     @property
     def properties(self) -> dict:
@@ -40,7 +44,7 @@ class Resource:
 
     @property
     def properties_path(self) -> tuple:
-        return self.path + ("Properties",)
+        return self.body_path if self.body_path is not None else self.path + ("Properties",)
 
     @property
     def condition(self) -> str | None:

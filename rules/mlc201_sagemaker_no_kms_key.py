@@ -9,7 +9,13 @@ Checks that every SageMaker resource that stores data names a KMS key for it:
 - Studio Domain `KmsKeyId` (its EFS volume);
 - FeatureGroup `OfflineStoreConfig.S3StorageConfig.KmsKeyId` (the offline store in S3);
 - monitoring job definitions (data quality, model quality, bias, explainability) and MonitoringSchedule job
-  definitions: the output `KmsKeyId` and the cluster's `VolumeKmsKeyId`.
+  definitions: the output `KmsKeyId` and the cluster's `VolumeKmsKeyId`;
+- training, processing, transform and tuning jobs given as SageMaker API requests (CreateTrainingJob, ...,
+  also as SageMaker Pipelines steps): `OutputDataConfig.KmsKeyId` and `ResourceConfig.VolumeKmsKeyId`,
+  `ProcessingOutputConfig.KmsKeyId` and `ProcessingResources.ClusterConfig.VolumeKmsKeyId`,
+  `TransformOutput.KmsKeyId` and `TransformResources.VolumeKmsKeyId` (a tuning job: those of its
+  `TrainingJobDefinition`). A job on instance types with local NVMe storage needs no volume key (SageMaker
+  rejects one there).
 
 A block that is absent (no data capture, no offline store) needs no key. Endpoint configurations whose
 instance types all have local NVMe storage, and serverless-only configurations, need no `KmsKeyId`:
@@ -49,7 +55,7 @@ EndpointConfig:
 - [Host instance storage volumes](https://docs.aws.amazon.com/sagemaker/latest/dg/host-instance-storage.html)
 """
 
-from mlcheck.kms import KEY_FIELDS, key_fields, kind_of
+from mlcheck.kms import JOB_VOLUME_TYPES, KEY_FIELDS, VOLUME, key_fields, kind_of
 from mlcheck.rule import Hit, Rule
 from mlcheck.sagemaker import has_local_nvme, is_serverless, variants
 from mlcheck.values import Unknown, is_symbolic
@@ -67,9 +73,26 @@ def check(view, ctx):
             continue
         if view.type == "AWS::SageMaker::EndpointConfig" and not spec.parent and not _needs_volume_key(view, ctx):
             continue
+        if spec.purpose == VOLUME and view.type in JOB_VOLUME_TYPES and not _job_needs_volume_key(view, ctx, spec):
+            continue
         where = f"{spec.parent[-1]}.{spec.key}" if spec.parent else spec.key
         yield Hit(use.path, f"{kind_of(view.type)} '{view.logical_id}' sets no {where}, so SageMaker encrypts "
                             f"{spec.what} with an AWS owned key instead of one you control")
+
+
+def _job_needs_volume_key(view, ctx, spec) -> bool:
+    """False when the job's instances have local NVMe storage (SageMaker rejects a VolumeKmsKeyId there)."""
+    instance_type = view.get(*spec.parent, "InstanceType")
+    groups = view.get(*spec.parent, "InstanceGroups")
+    types = [instance_type] if instance_type is not None else \
+        [g.get("InstanceType") for g in groups if isinstance(g, dict)] if isinstance(groups, list) else []
+    if not types:
+        return True
+    for value in types:
+        if not isinstance(value, str):
+            ctx.unknown(view.path(*spec.parent), "instance type is computed")
+            return False
+    return not all(has_local_nvme(t) for t in types)
 
 
 def _capture_off(view, ctx) -> bool:

@@ -6,6 +6,12 @@ inside a `MonitoringSchedule`: when the cluster runs more than one instance (`In
 job's `NetworkConfig.EnableInterContainerTrafficEncryption` must be `true` (missing means false). A job on
 one instance has no inter-container traffic and is not reported.
 
+The same holds for training and processing jobs given as SageMaker API requests (CreateTrainingJob,
+CreateProcessingJob, CreateHyperParameterTuningJob, or SageMaker Pipelines steps): a training job with
+`ResourceConfig.InstanceCount` > 1 needs the top-level `EnableInterContainerTrafficEncryption: true` (a tuning
+job: in its `TrainingJobDefinition`), a processing job with `ProcessingResources.ClusterConfig.InstanceCount`
+> 1 needs `NetworkConfig.EnableInterContainerTrafficEncryption: true`.
+
 ## Why is this bad?
 Instances of a distributed job exchange data — features, partial results, model parameters — over the
 network. Without inter-container encryption that traffic travels unencrypted inside the VPC.
@@ -46,7 +52,14 @@ JOBS = {
     **{t: (("JobResources", "ClusterConfig"), ("NetworkConfig",))
        for t in ("AWS::SageMaker::DataQualityJobDefinition", "AWS::SageMaker::ModelQualityJobDefinition",
                  "AWS::SageMaker::ModelBiasJobDefinition", "AWS::SageMaker::ModelExplainabilityJobDefinition")},
+    # jobs given as SageMaker API requests (mlcheck.sagemaker_api)
+    "AWS::SageMaker::TrainingJob": (("ResourceConfig",), ()),
+    "AWS::SageMaker::ProcessingJob": (("ProcessingResources", "ClusterConfig"), ("NetworkConfig",)),
+    "AWS::SageMaker::HyperParameterTuningJob": (("TrainingJobDefinition", "ResourceConfig"),
+                                                ("TrainingJobDefinition",)),
 }
+KIND = {"AWS::SageMaker::TrainingJob": "Training job", "AWS::SageMaker::ProcessingJob": "Processing job",
+        "AWS::SageMaker::HyperParameterTuningJob": "Tuning job"}
 
 
 def _count(value):
@@ -74,7 +87,7 @@ def check(view, ctx):
     if flag is True or (isinstance(flag, str) and flag.strip().lower() == "true"):
         return
     shown = "not set (false)" if flag is None else describe(flag)
-    kind = view.type.rsplit("::", 1)[-1]
+    kind = KIND.get(view.type, view.type.rsplit("::", 1)[-1])
     yield Hit(view.path(*network, "EnableInterContainerTrafficEncryption"),
               f"{kind} '{view.logical_id}' runs on {number} instances without inter-container traffic encryption "
               f"(EnableInterContainerTrafficEncryption is {shown})")

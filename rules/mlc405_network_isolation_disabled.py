@@ -40,16 +40,31 @@ Model:
 
 from mlcheck.rule import PropertyCheck, Rule, is_true
 
-RULE = Rule(
-    id="MLC405",
-    name="network-isolation-disabled",
-    severity="medium",
-    resource_types=("AWS::SageMaker::Model",),
-    check=PropertyCheck(
+TRAINING_JOB = "AWS::SageMaker::TrainingJob"  # a CreateTrainingJob request (mlcheck.sagemaker_api)
+_CHECKS = {
+    "AWS::SageMaker::Model": PropertyCheck(
         "AWS::SageMaker::Model", "EnableNetworkIsolation", is_true(),
         message="Model '{resource}' does not isolate its containers from the network (EnableNetworkIsolation is "
                 "{value})",
     ),
+    TRAINING_JOB: PropertyCheck(
+        TRAINING_JOB, "EnableNetworkIsolation", is_true(),
+        message="Training job '{resource}' does not isolate its containers from the network "
+                "(EnableNetworkIsolation is {value})",
+    ),
+}
+
+
+def check(view, ctx):
+    return _CHECKS[view.type](view, ctx)
+
+
+RULE = Rule(
+    id="MLC405",
+    name="network-isolation-disabled",
+    severity="medium",
+    resource_types=tuple(_CHECKS),
+    check=check,
     fix="Set EnableNetworkIsolation: true (the container then gets no network access; SageMaker still fetches "
         "the model artifacts).",
     peers={"checkov": ["CKV_AWS_370"], "aws": ["SageMaker.5", "sagemaker-model-isolation-enabled"]},

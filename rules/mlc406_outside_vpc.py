@@ -4,8 +4,10 @@
 Checks that every `AWS::SageMaker::Model` has a `VpcConfig`, and that every monitoring schedule with an
 inline job definition and every monitoring job definition (`DataQualityJobDefinition`,
 `ModelQualityJobDefinition`, `ModelBiasJobDefinition`, `ModelExplainabilityJobDefinition`) has
-`NetworkConfig.VpcConfig`. (The same applies to training and processing job requests.) A schedule that refers
-to a separately defined job definition is judged on that definition.
+`NetworkConfig.VpcConfig`. A schedule that refers to a separately defined job definition is judged on that
+definition. The same applies to training and processing jobs given as SageMaker API requests (CreateTrainingJob
+`VpcConfig`, CreateProcessingJob `NetworkConfig.VpcConfig`, CreateHyperParameterTuningJob
+`TrainingJobDefinition.VpcConfig`, also as SageMaker Pipelines steps).
 
 ## Why is this bad?
 Outside a VPC, the containers' traffic to S3, ECR and your data sources is governed by none of your network
@@ -50,12 +52,23 @@ JOB_DEFINITIONS = (
     "AWS::SageMaker::ModelBiasJobDefinition",
     "AWS::SageMaker::ModelExplainabilityJobDefinition",
 )
-KIND = {MODEL: "Model", SCHEDULE: "Monitoring schedule"}
+# jobs given as SageMaker API requests (mlcheck.sagemaker_api): type -> path of the VpcConfig
+JOBS = {
+    "AWS::SageMaker::TrainingJob": ("VpcConfig",),
+    "AWS::SageMaker::ProcessingJob": ("NetworkConfig", "VpcConfig"),
+    "AWS::SageMaker::HyperParameterTuningJob": ("TrainingJobDefinition", "VpcConfig"),
+}
+KIND = {MODEL: "Model", SCHEDULE: "Monitoring schedule", "AWS::SageMaker::TrainingJob": "Training job",
+        "AWS::SageMaker::ProcessingJob": "Processing job", "AWS::SageMaker::HyperParameterTuningJob": "Tuning job"}
 
 
 def check(view, ctx):
     if view.type == MODEL:
         parent, keys = (), ("VpcConfig",)
+    elif view.type in JOBS:
+        parent, keys = (), JOBS[view.type]
+        if keys[0] == "TrainingJobDefinition" and not isinstance(view.get(keys[0]), dict):
+            return  # a tuning job with TrainingJobDefinitions (several) or none: not judged
     elif view.type == SCHEDULE:
         parent = ("MonitoringScheduleConfig", "MonitoringJobDefinition")
         job = view.get(*parent)
@@ -82,7 +95,7 @@ RULE = Rule(
     id="MLC406",
     name="outside-vpc",
     severity="medium",
-    resource_types=(MODEL, SCHEDULE) + JOB_DEFINITIONS,
+    resource_types=(MODEL, SCHEDULE) + JOB_DEFINITIONS + tuple(JOBS),
     check=check,
     fix="Add VpcConfig (Subnets in at least two AZs, SecurityGroupIds) so the containers run in your VPC.",
     peers={"aws": ["sagemaker-model-in-vpc"]},

@@ -1,0 +1,126 @@
+"""SageMaker API configuration as an input kind: recognition, the pseudo-resources, and botocore's cost."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from mlcheck import sagemaker_api as api
+from mlcheck.discovery import Candidate
+from mlcheck.loader import load_document
+from mlcheck.registry import all_rules
+from mlcheck.runner import Settings, check_file
+
+ALL = Settings(rule_ids=tuple(rule.id for rule in all_rules()))
+
+TRAINING = {
+    "TrainingJobName": "train",
+    "RoleArn": "arn:aws:iam::123456789012:role/train",
+    "AlgorithmSpecification": {"TrainingImage": "i", "TrainingInputMode": "File"},
+    "OutputDataConfig": {"S3OutputPath": "s3://out/x"},
+    "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 50},
+    "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
+}
+
+
+@pytest.mark.parametrize("data,kind", [
+    (TRAINING, "request"),
+    ({"//": ["comment"], **TRAINING}, "request"),
+    ({"Operation": "CreateTrainingJob", "Input": TRAINING}, "wrapped request"),
+    ({"Operation": "CreateBucket", "Input": {}}, None),
+    ({"Version": "2020-12-01", "Steps": [{"Name": "T", "Type": "Training", "Arguments": TRAINING}]}, "pipeline"),
+    ({"apiVersion": "v1", "kind": "Pod", "metadata": {}, "spec": {}}, None),
+    ({"name": "x", "version": "1.0.0", "scripts": {}}, None),
+    ({"RoleArn": "arn:aws:iam::1:role/x", "Tags": []}, None),
+    ({"ModelName": "m"}, None),  # a name alone is not enough
+    ({"ModelName": "m", "PrimaryContainer": {}}, "request"),
+    ([1, 2], None),
+])
+def test_recognition(data, kind):
+    assert api.describe_kind(data) == kind
+
+
+@pytest.mark.parametrize("body,operation", [
+    (TRAINING, "CreateTrainingJob"),
+    ({"TransformJobName": "t", "ModelName": "m", "TransformInput": {}}, "CreateTransformJob"),
+    ({"EndpointName": "e", "EndpointConfigName": "c"}, "CreateEndpoint"),
+    ({"EndpointConfigName": "c", "ProductionVariants": []}, "CreateEndpointConfig"),
+    ({"NotebookInstanceName": "n", "InstanceType": "ml.t3.medium"}, "CreateNotebookInstance"),
+    ({"ProcessingResources": {}, "AppSpecification": {}}, "CreateProcessingJob"),  # no name: two markers
+])
+def test_operation_by_signature(body, operation):
+    assert api.operation_of(body) == operation
+
+
+def test_signature_table_agrees_with_botocore():
+    model = api.service_model()
+    for op, (_, name_member) in api.OPERATIONS.items():
+        members = model["shapes"][model["operations"][op]["input"]["shape"]]["members"]
+        assert name_member in members, (op, name_member)
+    for op, markers in api.SIGNATURES:
+        members = model["shapes"][model["operations"][op]["input"]["shape"]]["members"]
+        assert markers <= set(members), (op, markers - set(members))
+
+
+def _template(data, text=None):
+    text = text or json.dumps(data, indent=2)
+    return api.build_api_template("f.json", load_document(text.encode(), "f.json"))
+
+
+def test_pseudo_resources_and_paths():
+    pipeline = {
+        "Version": "2020-12-01",
+        "Parameters": [{"Name": "Count", "Type": "Integer", "DefaultValue": 2}],
+        "Steps": [
+            {"Name": "Prep", "Type": "Processing", "Arguments": {"ProcessingResources": {}}},
+            {"Name": "Check", "Type": "Condition", "Arguments": {
+                "Conditions": [], "IfSteps": [{"Name": "Train", "Type": "Training", "Arguments": TRAINING}]}},
+            {"Name": "Done", "Type": "Fail", "Arguments": {}},
+        ],
+    }
+    template = _template(pipeline)
+    assert {r.logical_id: (r.type, r.properties_path, r.operation) for r in template.resources.values()} == {
+        "Prep": ("AWS::SageMaker::ProcessingJob", ("Steps", 0, "Arguments"), "CreateProcessingJob"),
+        "Train": ("AWS::SageMaker::TrainingJob", ("Steps", 1, "Arguments", "IfSteps", 0, "Arguments"),
+                  "CreateTrainingJob"),
+    }
+    assert template.parameters["Count"].default == 2
+    wrapped = _template({"Operation": "CreateTrainingJob", "Input": TRAINING})
+    assert wrapped.resources["train"].properties_path == ("Input",)
+    bare = _template({"//": ["x"], **TRAINING})
+    assert bare.resources["train"].properties_path == ()
+    assert "//" not in bare.resources["train"].properties
+
+
+def test_pipeline_expressions_are_parameters_or_unknown(tmp_path):
+    body = dict(TRAINING, ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": {"Get": "Parameters.Count"},
+                                          "VolumeSizeInGB": 50},
+                OutputDataConfig={"S3OutputPath": "s3://o/x", "KmsKeyId": {"Get": "Parameters.Key"}})
+    pipeline = {"Version": "2020-12-01", "Parameters": [{"Name": "Count", "Type": "Integer", "DefaultValue": 3},
+                                                         {"Name": "Key", "Type": "String"}],
+                "Steps": [{"Name": "Train", "Type": "Training", "Arguments": body}]}
+    path = tmp_path / "pipeline.json"
+    path.write_text(json.dumps(pipeline, indent=2))
+    result = check_file(Candidate(str(path), True), ALL)
+    rules = {f.rule_id for f in result.findings}
+    assert "MLC208" in rules  # InstanceCount 3 from the parameter's default
+    assert not any(f.rule_id == "MLC201" and "OutputDataConfig" in f.message for f in result.findings)
+    assert any(u.rule_id == "MLC201" for u in result.unknowns)  # the key parameter has no default
+
+
+def test_botocore_not_imported_for_other_files(tmp_path):
+    (tmp_path / "package.json").write_text('{"name": "x", "version": "1.0.0"}\n')
+    (tmp_path / "pod.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\n")
+    (tmp_path / "stack.yaml").write_text("Resources:\n  B:\n    Type: AWS::S3::Bucket\n")
+    code = (
+        "import sys\n"
+        "from mlcheck.cli import cli\n"
+        "try:\n"
+        f"    cli([{str(tmp_path)!r}, '--select', 'ALL', '--exit-zero', '--jobs', '1'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('BOTOCORE' if 'botocore' in sys.modules else 'NO-BOTOCORE')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.stdout.strip().endswith("NO-BOTOCORE"), proc.stdout + proc.stderr
