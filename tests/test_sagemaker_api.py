@@ -109,18 +109,92 @@ def test_pipeline_expressions_are_parameters_or_unknown(tmp_path):
     assert any(u.rule_id == "MLC201" for u in result.unknowns)  # the key parameter has no default
 
 
-def test_botocore_not_imported_for_other_files(tmp_path):
-    (tmp_path / "package.json").write_text('{"name": "x", "version": "1.0.0"}\n')
-    (tmp_path / "pod.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\n")
-    (tmp_path / "stack.yaml").write_text("Resources:\n  B:\n    Type: AWS::S3::Bucket\n")
+def _botocore_imported(folder) -> bool:
     code = (
         "import sys\n"
         "from mlcheck.cli import cli\n"
         "try:\n"
-        f"    cli([{str(tmp_path)!r}, '--select', 'ALL', '--exit-zero', '--jobs', '1'])\n"
+        f"    cli([{str(folder)!r}, '--select', 'ALL', '--exit-zero', '--jobs', '1'])\n"
         "except SystemExit:\n"
         "    pass\n"
         "print('BOTOCORE' if 'botocore' in sys.modules else 'NO-BOTOCORE')\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert proc.stdout.strip().endswith("NO-BOTOCORE"), proc.stdout + proc.stderr
+    assert proc.stdout.strip().endswith("BOTOCORE"), proc.stdout + proc.stderr
+    return not proc.stdout.strip().endswith("NO-BOTOCORE")
+
+
+def test_botocore_only_for_sagemaker_requests(tmp_path):
+    """botocore (about 0.1 s to import and load the SageMaker model) is paid only by MLC004 on API documents."""
+    (tmp_path / "package.json").write_text('{"name": "x", "version": "1.0.0"}\n')
+    (tmp_path / "pod.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\n")
+    (tmp_path / "stack.yaml").write_text(
+        "Resources:\n  M:\n    Type: AWS::SageMaker::Model\n    Properties: {ExecutionRoleArn: arn:aws:iam::1:role/r}\n")
+    assert not _botocore_imported(tmp_path)
+    (tmp_path / "train.json").write_text(json.dumps(TRAINING))
+    assert _botocore_imported(tmp_path)
+
+
+def test_cli_mixed_directory(tmp_path, run_cli):
+    """A CloudFormation template, a training-job request, a Kubernetes manifest and package.json side by side."""
+    (tmp_path / "stack.yaml").write_text(
+        "Resources:\n  Notebook:\n    Type: AWS::SageMaker::NotebookInstance\n"
+        "    Properties: {InstanceType: ml.t3.medium, RoleArn: arn:aws:iam::123456789012:role/n}\n")
+    (tmp_path / "train.json").write_text(json.dumps(dict(TRAINING, ResourceConfig={
+        "InstanceType": "ml.m5.xlarge", "InstanceCount": 2, "VolumeSizeInGB": 50}), indent=2))
+    (tmp_path / "deployment.yaml").write_text("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n")
+    (tmp_path / "package.json").write_text('{"name": "web", "version": "1.0.0"}\n')
+    code, out, err = run_cli(tmp_path, "--verbose", "--output-format", "json")
+    assert code == 1
+    report = json.loads(out)
+    files = {f["file"].rsplit("/", 1)[-1] for f in report["findings"]}
+    assert files == {"stack.yaml", "train.json"}
+    train = {(f["rule"], f["line"]) for f in report["findings"] if f["file"].endswith("train.json")}
+    assert ("MLC208", 1) in train and ("MLC201", 8) in train and ("MLC406", 1) in train
+    assert all(f["resource_type"] == "AWS::SageMaker::TrainingJob" for f in report["findings"]
+               if f["file"].endswith("train.json"))
+    assert "deployment.yaml" in err and "package.json" in err and "Traceback" not in err
+    assert not report["errors"]
+
+
+def _has_path(model, operation, keys):
+    shape = model["shapes"][model["operations"][operation]["input"]["shape"]]
+    for key in keys:
+        members = shape.get("members", {})
+        if key not in members:
+            return False
+        shape = model["shapes"][members[key]["shape"]]
+    return True
+
+
+def test_job_property_paths_exist_in_botocore():
+    """A typo in a job property path would be a silent false negative (the CloudFormation types are checked
+    against cfn-lint's schemas in test_catalogue)."""
+    from mlcheck.kms import KEY_FIELDS
+    from mlcheck.rules.mlc208_inter_container_encryption import JOBS as MLC208_JOBS
+    from mlcheck.rules.mlc405_network_isolation_disabled import _CHECKS as MLC405_CHECKS
+    from mlcheck.rules.mlc406_outside_vpc import JOBS as MLC406_JOBS
+
+    model = api.service_model()
+    operation = {t: op for op, (t, _) in api.OPERATIONS.items()}
+    paths = []
+    for job in api.JOB_TYPES:
+        paths += [(job, f.parent + (f.key,)) for f in KEY_FIELDS[job]]
+    for job, (cluster, network) in MLC208_JOBS.items():
+        if job in api.JOB_TYPES:
+            paths += [(job, cluster + ("InstanceCount",)), (job, network + ("EnableInterContainerTrafficEncryption",))]
+    paths += list(MLC406_JOBS.items())
+    paths += [(t, c.keys) for t, c in MLC405_CHECKS.items() if t in api.JOB_TYPES]
+    for job, keys in paths:
+        assert _has_path(model, operation[job], keys), (job, keys)
+
+
+def test_mlc405_model_property_exists_in_cloudformation_schema():
+    """MLC405 is no longer a single PropertyCheck (test_catalogue's schema test covers those): check its
+    CloudFormation property here."""
+    from test_catalogue import _schema
+
+    from mlcheck.rules.mlc405_network_isolation_disabled import _CHECKS
+
+    check = _CHECKS["AWS::SageMaker::Model"]
+    assert check.keys[0] in _schema(check.resource_type)["properties"]
