@@ -289,18 +289,30 @@ class ConditionEvaluator:
         self._cache[name] = result
         return result
 
-    def _eval(self, expr, depth) -> frozenset:
+    def consistent(self, assignment: dict) -> bool:
+        """Whether a scenario can occur: each condition's value is one its expression can take when the
+        conditions it names have their values in the scenario (`IsProd` false and `IsProdSecure: !And
+        [!Condition IsProd, ...]` true cannot)."""
+        for name, value in assignment.items():
+            expr = self.template.conditions.get(name)
+            if expr is not None and value not in self._eval(expr, 0, assignment):
+                return False
+        return True
+
+    def _eval(self, expr, depth, assign=None) -> frozenset:
         if depth > 50 or not isinstance(expr, dict) or len(expr) != 1:
             return BOTH
         (key, arg), = expr.items()
         try:
             if key == "Condition":
+                if assign is not None and arg in assign:
+                    return frozenset((assign[arg],))
                 return self.possible(arg)
             if key == "Fn::Not":
-                return frozenset(not v for v in self._eval(arg[0], depth + 1))
+                return frozenset(not v for v in self._eval(arg[0], depth + 1, assign))
             if key in ("Fn::And", "Fn::Or"):
                 combine = all if key == "Fn::And" else any
-                sets = [self._eval(a, depth + 1) for a in arg]
+                sets = [self._eval(a, depth + 1, assign) for a in arg]
                 return frozenset(combine(c) for c in product(*sets))
             if key == "Fn::Equals":
                 left, right = self._values(arg[0]), self._values(arg[1])
@@ -376,8 +388,9 @@ def scenarios_for(names: set, evaluator: ConditionEvaluator) -> list[dict]:
     for values in product((True, False), repeat=len(open_)):
         scenario = dict(fixed)
         scenario.update(zip(open_, values))
-        out.append(scenario)
-    return out
+        if evaluator.consistent(scenario):  # leave out combinations no deployment can produce
+            out.append(scenario)
+    return out or [fixed]
 
 
 def describe_scenario(assignments: dict) -> str:
