@@ -30,6 +30,7 @@ DataBucket:
 """
 
 from mlcheck.cache import template_index
+from mlcheck.policy import services_of
 from mlcheck.rule import Hit, Rule
 from mlcheck.s3 import BUCKET, BUCKET_POLICY, bucket_for_name, policy_statements
 from mlcheck.values import Unknown
@@ -38,10 +39,7 @@ LOG_SERVICES = ("logging.s3.amazonaws.com", "delivery.logs.amazonaws.com", "clou
 
 
 def _services(principal):
-    if not isinstance(principal, dict):
-        return []
-    service = principal.get("Service")
-    return [s for s in (service if isinstance(service, list) else [service]) if isinstance(s, str)]
+    return services_of(principal)  # service principals as IAM reads them (${AWS::URLSuffix} included)
 
 
 def _destinations(ctx):
