@@ -125,9 +125,15 @@ def check(view, ctx):
             continue
         resource, uri = locations[0]
         for doc in documents(view):
-            if doc.kind != "identity" or isinstance(doc.document, Unknown):
+            if doc.kind != "identity":
+                continue
+            if isinstance(doc.document, Unknown):
+                ctx.unknown(doc.path, doc.document.reason)
                 continue
             for statement in doc.statements():
+                if statement.is_unknown:
+                    ctx.unknown(statement.path, "statement cannot be known")
+                    continue
                 if not statement.is_allow:
                     continue
                 found = _broad(statement)

@@ -330,3 +330,27 @@ Resources:
     result = check_file(Candidate(str(path), True), Settings(rule_ids=("MLC201", "MLC501")))
     assert result.findings == []
     assert {u.rule_id for u in result.unknowns} == {"MLC201", "MLC501"}
+
+
+def test_execution_role_policy_that_cannot_be_known_is_recorded_by_mlc110(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text("""
+Resources:
+  Bucket: {Type: AWS::S3::Bucket}
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: sagemaker.amazonaws.com}, Action: sts:AssumeRole}]
+      Policies:
+        - PolicyName: shared
+          PolicyDocument: !ImportValue shared-s3-policy
+  Model:
+    Type: AWS::SageMaker::Model
+    Properties:
+      ExecutionRoleArn: !GetAtt Role.Arn
+      PrimaryContainer: {Image: x, ModelDataUrl: !Sub "s3://${Bucket}/model.tar.gz"}
+""")
+    result = check_file(Candidate(str(path), True), Settings(rule_ids=("MLC110",)))
+    assert result.findings == []
+    assert [(u.rule_id, u.resource) for u in result.unknowns] == [("MLC110", "Role")]
