@@ -57,7 +57,10 @@ def check(view, ctx):
             continue
         instance_type = variant.get("InstanceType")
         count = variant.get("InitialInstanceCount")
-        if is_symbolic(instance_type) or is_symbolic(count) or not is_large(instance_type):
+        if is_symbolic(instance_type) or is_symbolic(count):
+            ctx.unknown(view.path("ProductionVariants", i), "instance type or count is computed")
+            continue
+        if not is_large(instance_type):
             continue
         number = capacity(count) if count is not None else 1
         if number != 1:

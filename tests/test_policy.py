@@ -354,3 +354,20 @@ Resources:
     result = check_file(Candidate(str(path), True), Settings(rule_ids=("MLC110",)))
     assert result.findings == []
     assert [(u.rule_id, u.resource) for u in result.unknowns] == [("MLC110", "Role")]
+
+
+def test_a_computed_instance_type_is_recorded_by_mlc507(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text("""
+Parameters:
+  InstanceType: {Type: String}
+Resources:
+  Config:
+    Type: AWS::SageMaker::EndpointConfig
+    Properties:
+      ProductionVariants:
+        - {VariantName: AllTraffic, ModelName: m, InstanceType: !Ref InstanceType, InitialInstanceCount: 1}
+""")
+    result = check_file(Candidate(str(path), True), Settings(rule_ids=("MLC507",)))
+    assert result.findings == []
+    assert [u.rule_id for u in result.unknowns] == ["MLC507"]
