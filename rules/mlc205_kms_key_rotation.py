@@ -3,7 +3,8 @@
 ## What it does
 Checks every `AWS::KMS::Key` whose `KeySpec` is `SYMMETRIC_DEFAULT` (the default) for
 `EnableKeyRotation: true`. Asymmetric keys (`RSA_*`, `ECC_*`, `SM2`), HMAC keys (`HMAC_*`) and keys with
-imported key material (`Origin: EXTERNAL`) are exempt: KMS cannot rotate them automatically.
+imported key material (`Origin: EXTERNAL`) or in a custom key store (`AWS_CLOUDHSM`, `EXTERNAL_KEY_STORE`) are
+exempt: KMS cannot rotate them automatically.
 
 ## Why is this bad?
 Without rotation the same key material protects every training set, model artifact and volume for the key's
@@ -52,7 +53,7 @@ def check(view, ctx):
     if is_symbolic(origin):
         ctx.unknown(view.path("Origin"), "key origin cannot be known")
         return
-    if isinstance(origin, str) and origin.strip() == "EXTERNAL":
+    if isinstance(origin, str) and origin.strip() in ("EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"):
         return
     rotation, is_default = _known(view, ctx, "EnableKeyRotation")
     if rotation is None:
