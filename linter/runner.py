@@ -95,7 +95,8 @@ def check_file(candidate: Candidate, settings: Settings, stdin_bytes: bytes | No
     if is_cloudformation(document.data):
         template = build_template(display, document)
     else:
-        from mlcheck import sagemaker_api  # cheap: botocore is loaded only by MLC004, for SageMaker documents
+        # cheap: no botocore here; MLC004 loads it, and only for SageMaker API documents
+        from mlcheck import sagemaker_api
 
         if not sagemaker_api.is_sagemaker_api(document.data):
             result.skipped = ("not a CloudFormation template (no AWSTemplateFormatVersion, no Resources with Type) "

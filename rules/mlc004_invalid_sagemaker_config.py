@@ -192,6 +192,8 @@ def _validate(shapes, shape_name, value, path, names, operation, pipeline, exemp
 
 def _bounds(shape, size, path, where, operation, unit):
     low, high = shape.get("min"), shape.get("max")
+    if size == 1:
+        unit = unit[:-1]  # "1 character"
     if low is not None and size < low:
         yield Hit(path, f"{operation}: {where} has {size} {unit}, fewer than the minimum {low}")
     elif high is not None and size > high:
