@@ -6,10 +6,10 @@ Follows each customer managed key a SageMaker resource uses — `KmsKeyId`, `Vol
 `!GetAtt Key.Arn`, an `AWS::KMS::Alias` resource, a `!Sub` ARN or a literal alias — to the
 `AWS::KMS::Key`, and the resource's execution role — Model `ExecutionRoleArn` (an EndpointConfig through its
 variants' models), NotebookInstance `RoleArn`, Domain `DefaultUserSettings.ExecutionRole`, job definitions'
-`RoleArn` — to the `AWS::IAM::Role`. Then it asks whether the role may use the key: its identity policies
-(inline, attached template managed policies, `AWS::IAM::Policy`/`RolePolicy` naming it, known AWS managed
-policies) must allow `kms:Decrypt` and `kms:GenerateDataKey` on the key (`*`, the key's ARN, or an ARN
-pattern covering it), plus `kms:CreateGrant` for storage volumes and `kms:Encrypt` for data the resource
+`RoleArn`, training/processing/tuning job requests' `RoleArn` — to the `AWS::IAM::Role`. Then it asks
+whether the role may use the key: its identity policies (inline, attached template managed policies,
+`AWS::IAM::Policy`/`RolePolicy` naming it, known AWS managed policies) must allow `kms:Decrypt` and
+`kms:GenerateDataKey` on the key (`*`, the key's ARN, or an ARN pattern covering it), plus `kms:CreateGrant` for storage volumes and `kms:Encrypt` for data the resource
 writes — unless the key policy grants the role directly. An explicit Deny in either policy wins.
 
 A key or role that is not defined in the template, or a policy that cannot be read, is unknown: nothing is
