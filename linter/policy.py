@@ -333,7 +333,8 @@ def _base_operator(operator) -> str:
 def has_condition(statement: Statement, keys, positive: bool = True) -> bool | None:
     """Whether the statement has a condition on one of `keys` (case-insensitive; a key ending in '/' matches
     any key with that prefix) whose values are not all `*`. With `positive`, only operators that restrict
-    (StringEquals, ArnLike, ...; not negated or ...IfExists) count. None when the condition cannot be known."""
+    (StringEquals, ArnLike, ...; not negated, ...IfExists or ForAllValues:, which all let a request without the
+    key through) count. None when the condition cannot be known."""
     wanted = tuple(k.lower() for k in keys)
     unknown = False
     for operator, key, values in condition_entries(statement.condition):
@@ -345,8 +346,9 @@ def has_condition(statement: Statement, keys, positive: bool = True) -> bool | N
         k = key.lower()
         if not any(k == w or (w.endswith("/") and k.startswith(w)) for w in wanted):
             continue
-        if positive and _base_operator(operator) not in POSITIVE_OPERATORS:
-            continue
+        if positive and (_base_operator(operator) not in POSITIVE_OPERATORS
+                         or str(operator).lower().startswith("forallvalues:")):
+            continue  # ForAllValues: holds when the request carries no value for the key at all
         if any(is_unknown(v) for v in values):
             unknown = True
             continue
