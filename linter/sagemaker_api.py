@@ -34,6 +34,7 @@ import re
 from typing import Any
 
 from mlcheck.template import Parameter, Resource, Template
+from mlcheck.values import Unknown
 
 COMMENT_KEY = "//"
 
@@ -157,9 +158,6 @@ def is_sagemaker_api(data: Any) -> bool:
 
 # -- building the template ----------------------------------------------------------------------------------
 
-_PIPELINE_FUNCTION = "Fn::SageMakerPipelinesExpression"
-
-
 def _is_expression(value) -> bool:
     """A Pipelines expression: `{"Get": ...}` or `{"Std:Join": ...}`-style (one key)."""
     if not isinstance(value, dict) or len(value) != 1:
@@ -180,12 +178,13 @@ def _convert(value, pipeline: bool):
             (key, arg), = value.items()
             if key == "Get" and isinstance(arg, str) and arg.startswith("Parameters."):
                 return {"Ref": arg[len("Parameters."):]}
-            return {_PIPELINE_FUNCTION: value}
+            shown = arg if key == "Get" and isinstance(arg, str) else key
+            return Unknown(f"SageMaker Pipelines expression {shown} is known only when the pipeline runs")
         if len(value) == 1:
             (key,) = value
             if key == "Ref" or key.startswith("Fn::"):
-                # a literal key that looks like an intrinsic function: not one in an API request
-                return {_PIPELINE_FUNCTION: value}
+                # looks like a CloudFormation intrinsic function, which an API request does not evaluate
+                return Unknown(f"{key} is not evaluated in a SageMaker API request")
         return {k: _convert(v, pipeline) for k, v in value.items()}
     if isinstance(value, list):
         return [_convert(v, pipeline) for v in value]

@@ -108,6 +108,13 @@ def test_pipeline_expressions_are_parameters_or_unknown(tmp_path):
     assert any(u.rule_id == "MLC201" for u in result.unknowns)  # the key parameter has no default
 
 
+def test_other_pipeline_expressions_are_unknown_with_a_reason():
+    body = dict(TRAINING, OutputDataConfig={"S3OutputPath": "s3://o/x", "KmsKeyId": {"Get": "Steps.Key.Arn"}})
+    template = _template({"Version": "2020-12-01", "Steps": [{"Name": "T", "Type": "Training", "Arguments": body}]})
+    value = template.resources["T"].properties["OutputDataConfig"]["KmsKeyId"]
+    assert "Steps.Key.Arn is known only when the pipeline runs" in value.reason
+
+
 def _botocore_imported(folder) -> bool:
     code = (
         "import sys\n"
