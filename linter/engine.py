@@ -79,9 +79,8 @@ def lint_template(template: Template, rules: list, display: str, uri: str, param
         if resource.condition and evaluator.possible(resource.condition) == frozenset((False,)):
             continue  # never deployed
         names = condition_names_in(resource.definition.get("Properties"), set())
-        if resource.condition:
-            names.add(resource.condition)
-        scenarios = [s for s in scenarios_for(names, evaluator) if s.get(resource.condition, True)]
+        assume = {resource.condition: True} if resource.condition else None
+        scenarios = scenarios_for(names, evaluator, assume)
         # hit key -> (rule, hit, indexes of scenarios it appeared in)
         hits: dict = {}
         unknown_seen: set = set()

@@ -371,12 +371,15 @@ def condition_names_in(value, found: set, depth: int = 0) -> set:
 MAX_BRANCHING_CONDITIONS = 4  # at most 2**4 = 16 scenarios per resource: many conditions stay fast
 
 
-def scenarios_for(names: set, evaluator: ConditionEvaluator) -> list[dict]:
-    """Every assignment of the given conditions that can occur. Conditions beyond the cap are left out of the
-    scenarios, so values depending on them resolve to unknown rather than multiplying the work."""
-    fixed: dict = {}
+def scenarios_for(names: set, evaluator: ConditionEvaluator, assume: dict | None = None) -> list[dict]:
+    """Every assignment of the given conditions that can occur, given the `assume`d values (a resource's own
+    Condition is true wherever it is deployed, and takes no branching slot). Conditions beyond the cap are left
+    out of the scenarios, so values depending on them resolve to unknown rather than multiplying the work."""
+    fixed: dict = dict(assume or {})
     open_: list = []
     for name in sorted(names):
+        if name in fixed:
+            continue
         possible = evaluator.possible(name)
         if len(possible) == 1:
             fixed[name] = next(iter(possible))

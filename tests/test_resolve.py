@@ -123,3 +123,10 @@ def test_graph_links_by_reference_and_by_literal_name(template):
     assert graph.target("arn:aws:s3:::data-bucket/key", "AWS::S3::Bucket").logical_id == "Bucket"
     assert graph.target("other-bucket", "AWS::S3::Bucket") is None
     assert graph.target(ResourceRef("Bucket"), "AWS::IAM::Role") is None
+
+
+def test_a_resource_condition_takes_no_branching_slot(template):
+    evaluator = ConditionEvaluator(template)
+    scenarios = scenarios_for({"IsProd", "IsEast"}, evaluator, assume={"IsProd": True})
+    assert sorted(s["IsEast"] for s in scenarios) == [False, True]
+    assert all(s["IsProd"] is True for s in scenarios)
