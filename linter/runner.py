@@ -158,7 +158,11 @@ def _looks_like_template(raw: bytes) -> bool:
         head = raw[:65536].decode("utf-8", "replace")
     except Exception:
         return False
-    return bool(_TEMPLATE_HINT.search(head))
+    if _TEMPLATE_HINT.search(head):
+        return True
+    from mlcheck.sagemaker_api import TEXT_HINT  # a SageMaker API request (no botocore)
+
+    return bool(TEXT_HINT.search(head))
 
 
 def _parse_failure(result, exc: ParseError, display, uri, report_finding, registry, prefix=""):

@@ -101,6 +101,13 @@ SIGNATURES = (
 # Every name member and signature key: a document none of whose top-level keys is here is not a request.
 _ANY_KEY = frozenset(k for op, keys in SIGNATURES for k in keys | {OPERATIONS[op][1]})
 
+# Text that marks a file that does not parse as meant to be a SageMaker request (so it is reported, MLC001,
+# instead of skipped): a distinctive name member as a key, or a wrapped Create* operation.
+TEXT_HINT = re.compile(
+    r"""["']?\b(?:TrainingJobName|ProcessingJobName|TransformJobName|HyperParameterTuningJobName|"""
+    r"""EndpointConfigName|NotebookInstanceName|MonitoringScheduleName)["']?\s*:"""
+    r"""|["']Operation["']\s*:\s*["']Create[A-Za-z]+["']""")
+
 # Pipelines step types that carry a request body.
 STEP_OPERATIONS = {
     "Training": "CreateTrainingJob",

@@ -203,3 +203,12 @@ def test_mlc405_model_property_exists_in_cloudformation_schema():
 
     check = _CHECKS["AWS::SageMaker::Model"]
     assert check.keys[0] in _schema(check.resource_type)["properties"]
+
+
+def test_broken_request_is_reported_broken_other_json_skipped(tmp_path, run_cli):
+    (tmp_path / "train.json").write_text('{"TrainingJobName": "x",\n  "RoleArn": }\n')
+    (tmp_path / "package.json").write_text('{"name": "x",\n }')
+    code, out, err = run_cli(tmp_path, "--verbose")
+    assert code == 2
+    assert "train.json:2:14: MLC001" in out and "package.json:" not in out
+    assert "package.json: not parsed" in err
