@@ -3,7 +3,9 @@
 Recognised by content, after CloudFormation (see SPEC "Kinds"):
 - a bare request body of a Create* operation below, recognised by a cheap signature of top-level keys
   (`SIGNATURES`: the operation's name member plus a key only that operation has, or two such keys);
-- `{"Operation": "CreateTrainingJob", "Input": {...}}`: a request wrapped with its operation's name;
+- `{"Operation": "CreateTrainingJob", "Input": {...}}`: a request wrapped with its operation's name (and,
+  optionally, `Metadata` beside them, where inline suppressions go: `Metadata: {mlcheck: {ignore: [...]}}`, as
+  at the top level of a template or of a Pipelines definition);
 - a Pipelines definition, `{"Version": "2020-12-01", "Steps": [{"Name", "Type", "Arguments"}, ...]}`, whose
   Training/Processing/Transform/Tuning/Model steps carry request bodies (Condition steps are followed into
   their `IfSteps`/`ElseSteps`).
@@ -138,7 +140,8 @@ def operation_of(body: Any) -> str | None:
 
 
 def _is_wrapped(data: dict) -> bool:
-    return isinstance(data.get("Operation"), str) and "Input" in data and set(_keys(data)) <= {"Operation", "Input"}
+    return (isinstance(data.get("Operation"), str) and "Input" in data
+            and _keys(data) <= {"Operation", "Input", "Metadata"})
 
 
 def _is_pipeline(data: dict) -> bool:

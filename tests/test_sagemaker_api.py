@@ -212,3 +212,17 @@ def test_broken_request_is_reported_broken_other_json_skipped(tmp_path, run_cli)
     assert code == 2
     assert "train.json:2:14: MLC001" in out and "package.json:" not in out
     assert "package.json: not parsed" in err
+
+
+@pytest.mark.parametrize("document", [
+    {"Operation": "CreateTrainingJob", "Input": TRAINING},
+    {"Version": "2020-12-01", "Steps": [{"Name": "train", "Type": "Training", "Arguments": TRAINING}]},
+])
+def test_inline_suppressions_in_wrapped_requests_and_pipelines(tmp_path, document):
+    document = dict(document, Metadata={"mlcheck": {"ignore": [{"id": "MLC405", "reason": "vendor algorithm"}]}})
+    path = tmp_path / "request.json"
+    path.write_text(json.dumps(document, indent=2))
+    result = check_file(Candidate(str(path), True), ALL)
+    isolation = [f for f in result.findings if f.rule_id == "MLC405"]
+    assert isolation and all(f.suppressed for f in isolation)
+    assert not any(f.rule_id in ("MLC002", "MLC003", "MLC004") for f in result.findings)
