@@ -125,12 +125,18 @@ def _keys(body: dict) -> set:
     return {k for k in body if k != COMMENT_KEY}
 
 
+# Members of Describe* responses that no Create* request has: a saved `aws sagemaker describe-training-job`
+# output looks like a request but is not one (tests check that no request has these members).
+RESPONSE_MARKERS = frozenset({"CreationTime", "LastModifiedTime", "ResponseMetadata", "JobDefinitionArn"} | {
+    op[len("Create"):] + "Arn" for op in OPERATIONS})
+
+
 def operation_of(body: Any) -> str | None:
     """The Create* operation an unwrapped request body belongs to, by its signature, or None."""
     if not isinstance(body, dict):
         return None
     keys = _keys(body)
-    if not keys & _ANY_KEY:
+    if not keys & _ANY_KEY or keys & RESPONSE_MARKERS:
         return None
     for op, markers in SIGNATURES:
         found = len(keys & markers)

@@ -60,6 +60,15 @@ def test_signature_table_agrees_with_botocore():
     for op, markers in api.SIGNATURES:
         members = model["shapes"][model["operations"][op]["input"]["shape"]]["members"]
         assert markers <= set(members), (op, markers - set(members))
+    for op in api.OPERATIONS:
+        members = model["shapes"][model["operations"][op]["input"]["shape"]]["members"]
+        assert not api.RESPONSE_MARKERS & set(members), (op, api.RESPONSE_MARKERS & set(members))
+
+
+def test_saved_describe_output_is_not_a_request():
+    described = dict(TRAINING, TrainingJobArn="arn:aws:sagemaker:eu-west-1:123456789012:training-job/train",
+                     TrainingJobStatus="Completed", CreationTime="2026-01-01T00:00:00Z")
+    assert api.describe_kind(described) is None
 
 
 def _template(data, text=None):
