@@ -153,8 +153,8 @@ def _validate(shapes, shape_name, value, path, names, operation, pipeline, exemp
             return  # free-form JSON
         members = shape.get("members", {})
         for name, item in value.items():
-            if depth == 0 and not names and name == api.COMMENT_KEY and not pipeline:
-                continue  # the top-level "//" comment convention
+            if not path and name == api.COMMENT_KEY:
+                continue  # the "//" comment convention, at the top level of the document only
             if name not in members:
                 yield Hit(path + (name,), f"{operation}: unknown member '{name}' in {where}{_hint(name, members)}")
                 continue

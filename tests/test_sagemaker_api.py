@@ -235,3 +235,15 @@ def test_inline_suppressions_in_wrapped_requests_and_pipelines(tmp_path, documen
     isolation = [f for f in result.findings if f.rule_id == "MLC405"]
     assert isolation and all(f.suppressed for f in isolation)
     assert not any(f.rule_id in ("MLC002", "MLC003", "MLC004") for f in result.findings)
+
+
+def test_comment_key_only_at_the_top_level(tmp_path):
+    wrapped = tmp_path / "wrapped.json"
+    wrapped.write_text(json.dumps({"//": ["fine"], "Operation": "CreateTrainingJob",
+                                   "Input": {"//": "not a member", **TRAINING}}, indent=2))
+    bare = tmp_path / "bare.json"
+    bare.write_text(json.dumps({"//": ["fine"], **TRAINING}, indent=2))
+    only = Settings(rule_ids=("MLC004",))
+    assert [(f.line, "unknown member '//'" in f.message)
+            for f in check_file(Candidate(str(wrapped), True), only).findings] == [(7, True)]
+    assert check_file(Candidate(str(bare), True), only).findings == []
