@@ -10,7 +10,9 @@ model (the model the AWS SDKs are generated from, so it is as current as the ins
   timestamp where the model wants another);
 - a missing required member (in a Pipelines step the job's or model's name is exempt: Pipelines names it);
 - a value outside the model's enum (e.g. an instance type or input mode that does not exist) or outside its
-  min/max: the length of a string or list, the size of a map, the value of a number.
+  min/max: the length of a string or list, the size of a map, the value of a number. Enums grow as AWS adds
+  instance types, so the message names the botocore version whose model was used: a type newer than the
+  installed botocore needs a botocore upgrade, not a template change.
 
 Each problem is reported at the line of the offending member (a missing member at the mapping that lacks it).
 Pipelines expressions (`{"Get": ...}`, `{"Std:Join": ...}`) are only known when the pipeline runs and are not
@@ -178,8 +180,8 @@ def _validate(shapes, shape_name, value, path, names, operation, pipeline, exemp
     elif kind == "string":
         enum = shape.get("enum")
         if enum and value not in enum:
-            yield Hit(path, f"{operation}: {where} is '{value}', which is not one of the API's values"
-                            f"{_hint(value, enum, quote=True)}")
+            yield Hit(path, f"{operation}: {where} is '{value}', which is not one of the API's values "
+                            f"(botocore {_botocore_version()}){_hint(value, enum, quote=True)}")
         else:
             yield from _bounds(shape, len(value), path, where, operation, "characters")
     elif kind in ("integer", "long", "float", "double"):
@@ -188,6 +190,13 @@ def _validate(shapes, shape_name, value, path, names, operation, pipeline, exemp
             yield Hit(path, f"{operation}: {where} is {value}, below the minimum {low}")
         elif high is not None and value > high:
             yield Hit(path, f"{operation}: {where} is {value}, above the maximum {high}")
+
+
+def _botocore_version() -> str:
+    """Enums grow (new instance types): the message names the model version, so an old botocore is visible."""
+    import botocore
+
+    return botocore.__version__
 
 
 def _bounds(shape, size, path, where, operation, unit):
