@@ -277,6 +277,24 @@ def is_public_principal(principal) -> bool | None:
     return False
 
 
+def allow_statements(view, ctx, *kinds):
+    """(document, statement) for every Allow statement of a resource's policy documents of the given kinds
+    ("identity", "trust", "key", "bucket"; all when none is given). A document or statement that cannot be
+    known is recorded with `ctx.unknown`, never skipped in silence."""
+    for doc in documents(view):
+        if kinds and doc.kind not in kinds:
+            continue
+        if isinstance(doc.document, Unknown):
+            ctx.unknown(doc.path, doc.document.reason)
+            continue
+        for statement in doc.statements():
+            if statement.is_unknown:
+                ctx.unknown(statement.path, "statement cannot be known")
+                continue
+            if statement.is_allow:
+                yield doc, statement
+
+
 def public_statements(stmts, restricting_keys):
     """(statement, None) for each Allow statement open to everyone (`*`, `{AWS: "*"}`) without a restricting
     condition on one of `restricting_keys`; (statement, reason) when its principal or condition cannot be

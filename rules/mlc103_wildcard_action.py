@@ -36,42 +36,31 @@ Policy:
 - [Grant least privilege](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege)
 """
 
-from mlcheck.policy import IDENTITY_POLICY_TYPES, action_path, documents, owner_label, where
+from mlcheck.policy import IDENTITY_POLICY_TYPES, action_path, allow_statements, owner_label, where
 from mlcheck.rule import Hit, Rule
 from mlcheck.values import Composite, Unknown
 
 
 def check(view, ctx):
-    for doc in documents(view):
-        if doc.kind != "identity":
-            continue
-        if isinstance(doc.document, Unknown):
-            ctx.unknown(doc.path, doc.document.reason)
-            continue
-        for statement in doc.statements():
-            if statement.is_unknown:
-                ctx.unknown(statement.path, "statement cannot be known")
+    for doc, statement in allow_statements(view, ctx, "identity"):
+        for i, action in enumerate(statement.actions):
+            if isinstance(action, Composite):
+                ctx.unknown(action_path(statement, i), "action is computed")
                 continue
-            if not statement.is_allow:
+            if isinstance(action, Unknown):
+                ctx.unknown(action_path(statement, i), action.reason)
                 continue
-            for i, action in enumerate(statement.actions):
-                if isinstance(action, Composite):
-                    ctx.unknown(action_path(statement, i), "action is computed")
-                    continue
-                if isinstance(action, Unknown):
-                    ctx.unknown(action_path(statement, i), action.reason)
-                    continue
-                if not isinstance(action, str):
-                    continue
-                action = action.strip()
-                if action == "*":
-                    what = "every action of every service ('*')"
-                elif action.endswith(":*") and action.count(":") == 1:
-                    what = f"every {action.split(':')[0]} action ('{action}')"
-                else:
-                    continue
-                yield Hit(action_path(statement, i),
-                          f"{owner_label(view.resource)}: {where(doc, statement)} allows {what}")
+            if not isinstance(action, str):
+                continue
+            action = action.strip()
+            if action == "*":
+                what = "every action of every service ('*')"
+            elif action.endswith(":*") and action.count(":") == 1:
+                what = f"every {action.split(':')[0]} action ('{action}')"
+            else:
+                continue
+            yield Hit(action_path(statement, i),
+                      f"{owner_label(view.resource)}: {where(doc, statement)} allows {what}")
 
 
 RULE = Rule(

@@ -48,10 +48,16 @@ Policy:
 """
 
 from mlcheck import iam_actions
-from mlcheck.policy import (IDENTITY_POLICY_TYPES, condition_entries, documents, element_path, granted_actions,
-                            owner_label, where)
+from mlcheck.policy import (
+    IDENTITY_POLICY_TYPES,
+    allow_statements,
+    condition_entries,
+    element_path,
+    granted_actions,
+    owner_label,
+    where,
+)
 from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown
 
 _RESOURCE_KEYS = ("aws:resourcetag/", "aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths",
                   "aws:calledvia", "aws:calledviafirst", "aws:calledvialast", "aws:viaawsservice")
@@ -94,33 +100,24 @@ def _shown(actions: list) -> str:
 
 
 def check(view, ctx):
-    for doc in documents(view):
-        if doc.kind != "identity":
+    for doc, statement in allow_statements(view, ctx, "identity"):
+        if not statement.has_action:
             continue
-        if isinstance(doc.document, Unknown):
-            ctx.unknown(doc.path, doc.document.reason)
+        stars = [i for i, r in enumerate(statement.resources) if isinstance(r, str) and r.strip() == "*"]
+        if not stars:
             continue
-        for statement in doc.statements():
-            if statement.is_unknown:
-                ctx.unknown(statement.path, "statement cannot be known")
-                continue
-            if not statement.is_allow or not statement.has_action:
-                continue
-            stars = [i for i, r in enumerate(statement.resources) if isinstance(r, str) and r.strip() == "*"]
-            if not stars:
-                continue
-            actions = scopable_writes(statement)
-            if not actions:
-                continue
-            narrow = narrowed(statement)
-            if narrow:
-                continue
-            path = element_path(statement, "Resource", stars[0])
-            if narrow is None:
-                ctx.unknown(path, "condition cannot be known")
-                continue
-            yield Hit(path, f"{owner_label(view.resource)}: {where(doc, statement)} allows write actions on every "
-                            f"resource ('*') that can be limited to ARNs: {_shown(actions)}")
+        actions = scopable_writes(statement)
+        if not actions:
+            continue
+        narrow = narrowed(statement)
+        if narrow:
+            continue
+        path = element_path(statement, "Resource", stars[0])
+        if narrow is None:
+            ctx.unknown(path, "condition cannot be known")
+            continue
+        yield Hit(path, f"{owner_label(view.resource)}: {where(doc, statement)} allows write actions on every "
+                        f"resource ('*') that can be limited to ARNs: {_shown(actions)}")
 
 
 RULE = Rule(

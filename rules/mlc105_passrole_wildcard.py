@@ -32,10 +32,16 @@ escalation. Naming the roles (and the service that receives them) keeps it to wh
 - [SageMaker roles: passing roles](https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html)
 """
 
-from mlcheck.policy import (IDENTITY_POLICY_TYPES, covers_action, covers_every, documents, has_condition,
-                            owner_label, where)
+from mlcheck.policy import (
+    IDENTITY_POLICY_TYPES,
+    allow_statements,
+    covers_action,
+    covers_every,
+    has_condition,
+    owner_label,
+    where,
+)
 from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown
 
 
 def any_role(statement):
@@ -51,51 +57,40 @@ def any_role(statement):
 
 
 def check(view, ctx):
-    for doc in documents(view):
-        if doc.kind != "identity":
+    for doc, statement in allow_statements(view, ctx, "identity"):
+        covers = covers_action(statement, "iam:PassRole")
+        if covers is False:
             continue
-        if isinstance(doc.document, Unknown):
-            ctx.unknown(doc.path, doc.document.reason)
+        if not statement.has_resource and statement.not_resources:
+            # NotResource: every role except those listed — all roles but a few
+            excluded = [covers_every(v, "iam", "role") for v in statement.not_resources]
+            if any(excluded):
+                continue
+            path = statement.path + ("NotResource",)
+            if None in excluded:
+                ctx.unknown(path, "a resource of the statement cannot be known")
+                continue
+        else:
+            index, unknown = any_role(statement)
+            if index is None:
+                if unknown is not None:
+                    ctx.unknown(statement.path + ("Resource",) + ((unknown,) if len(statement.resources) > 1
+                                                                  else ()),
+                                "a resource of the statement cannot be known")
+                continue
+            path = statement.path + ("Resource",) + ((index,) if len(statement.resources) > 1 else ())
+        if covers is None:
+            ctx.unknown(path, "an action of the statement cannot be known")
             continue
-        for statement in doc.statements():
-            if statement.is_unknown:
-                ctx.unknown(statement.path, "statement cannot be known")
-                continue
-            if not statement.is_allow:
-                continue
-            covers = covers_action(statement, "iam:PassRole")
-            if covers is False:
-                continue
-            if not statement.has_resource and statement.not_resources:
-                # NotResource: every role except those listed — all roles but a few
-                excluded = [covers_every(v, "iam", "role") for v in statement.not_resources]
-                if any(excluded):
-                    continue
-                path = statement.path + ("NotResource",)
-                if None in excluded:
-                    ctx.unknown(path, "a resource of the statement cannot be known")
-                    continue
-            else:
-                index, unknown = any_role(statement)
-                if index is None:
-                    if unknown is not None:
-                        ctx.unknown(statement.path + ("Resource",) + ((unknown,) if len(statement.resources) > 1
-                                                                      else ()),
-                                    "a resource of the statement cannot be known")
-                    continue
-                path = statement.path + ("Resource",) + ((index,) if len(statement.resources) > 1 else ())
-            if covers is None:
-                ctx.unknown(path, "an action of the statement cannot be known")
-                continue
-            guarded = has_condition(statement, ["iam:PassedToService"])
-            if guarded:
-                continue
-            if guarded is None:
-                ctx.unknown(path, "condition cannot be known")
-                continue
-            roles = "every role not listed in NotResource" if path[-1] == "NotResource" else "every role"
-            yield Hit(path, f"{owner_label(view.resource)}: {where(doc, statement)} allows iam:PassRole on "
-                            f"{roles}, to any service (no iam:PassedToService condition)")
+        guarded = has_condition(statement, ["iam:PassedToService"])
+        if guarded:
+            continue
+        if guarded is None:
+            ctx.unknown(path, "condition cannot be known")
+            continue
+        roles = "every role not listed in NotResource" if path[-1] == "NotResource" else "every role"
+        yield Hit(path, f"{owner_label(view.resource)}: {where(doc, statement)} allows iam:PassRole on "
+                        f"{roles}, to any service (no iam:PassedToService condition)")
 
 
 RULE = Rule(

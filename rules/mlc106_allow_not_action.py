@@ -28,9 +28,8 @@ grows silently.
 - [IAM JSON policy elements: NotPrincipal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html)
 """
 
-from mlcheck.policy import POLICY_TYPES, documents, owner_label, where
+from mlcheck.policy import POLICY_TYPES, allow_statements, owner_label, where
 from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown
 
 MEANING = {
     "NotAction": "every action except those listed",
@@ -40,23 +39,14 @@ MEANING = {
 
 
 def check(view, ctx):
-    for doc in documents(view):
-        if isinstance(doc.document, Unknown):
-            ctx.unknown(doc.path, doc.document.reason)
-            continue
-        for statement in doc.statements():
-            if statement.is_unknown:
-                ctx.unknown(statement.path, "statement cannot be known")
-                continue
-            if not statement.is_allow:
-                continue
-            present = {"NotAction": bool(statement.not_actions), "NotResource": bool(statement.not_resources),
-                       "NotPrincipal": statement.not_principal is not None}
-            for element, found in present.items():
-                if found:
-                    yield Hit(statement.path + (element,),
-                              f"{owner_label(view.resource)}: {where(doc, statement)} is an Allow with {element}, "
-                              f"which grants {MEANING[element]}")
+    for doc, statement in allow_statements(view, ctx):
+        present = {"NotAction": bool(statement.not_actions), "NotResource": bool(statement.not_resources),
+                   "NotPrincipal": statement.not_principal is not None}
+        for element, found in present.items():
+            if found:
+                yield Hit(statement.path + (element,),
+                          f"{owner_label(view.resource)}: {where(doc, statement)} is an Allow with {element}, "
+                          f"which grants {MEANING[element]}")
 
 
 RULE = Rule(

@@ -46,7 +46,7 @@ Model:
 """
 
 from mlcheck import iam_actions
-from mlcheck.policy import documents, element_path, granted_actions, owner_label, text_of, where
+from mlcheck.policy import allow_statements, element_path, granted_actions, owner_label, text_of, where
 from mlcheck.roles import ROLE, execution_role_users, models_of_config
 from mlcheck.rule import Hit, Rule
 from mlcheck.s3 import s3_uris
@@ -124,27 +124,16 @@ def check(view, ctx):
         if not locations:
             continue
         resource, uri = locations[0]
-        for doc in documents(view):
-            if doc.kind != "identity":
+        for doc, statement in allow_statements(view, ctx, "identity"):
+            found = _broad(statement)
+            if found is None:
                 continue
-            if isinstance(doc.document, Unknown):
-                ctx.unknown(doc.path, doc.document.reason)
-                continue
-            for statement in doc.statements():
-                if statement.is_unknown:
-                    ctx.unknown(statement.path, "statement cannot be known")
-                    continue
-                if not statement.is_allow:
-                    continue
-                found = _broad(statement)
-                if found is None:
-                    continue
-                path, what = found
-                label = owner_label(view.resource)
-                holder = "" if view.type == ROLE else f" of {label[0].lower() + label[1:]}"
-                yield Hit(path, f"Execution role '{role.logical_id}' of {resource.type.rsplit('::', 1)[-1]} "
-                                f"'{resource.logical_id}', which uses {uri}, is allowed {what} by "
-                                f"{where(doc, statement)}{holder}")
+            path, what = found
+            label = owner_label(view.resource)
+            holder = "" if view.type == ROLE else f" of {label[0].lower() + label[1:]}"
+            yield Hit(path, f"Execution role '{role.logical_id}' of {resource.type.rsplit('::', 1)[-1]} "
+                            f"'{resource.logical_id}', which uses {uri}, is allowed {what} by "
+                            f"{where(doc, statement)}{holder}")
 
 
 RULE = Rule(

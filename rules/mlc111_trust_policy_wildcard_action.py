@@ -31,32 +31,20 @@ which let the caller set the session tags and identity that other policies rely 
 - [Role trust policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#term_trust-policy)
 """
 
-from mlcheck.policy import documents, element_path, text_of, where
+from mlcheck.policy import allow_statements, element_path, text_of, where
 from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown
 
 
 def check(view, ctx):
-    for doc in documents(view):
-        if doc.kind != "trust":
-            continue
-        if isinstance(doc.document, Unknown):
-            ctx.unknown(doc.path, doc.document.reason)
-            continue
-        for statement in doc.statements():
-            if statement.is_unknown:
-                ctx.unknown(statement.path, "statement cannot be known")
-                continue
-            if not statement.is_allow:
-                continue
-            for i, value in enumerate(statement.actions):
-                text = text_of(value)
-                if text is None:
-                    ctx.unknown(element_path(statement, "Action", i), "action cannot be known")
-                elif text.lower() in ("*", "sts:*"):
-                    yield Hit(element_path(statement, "Action", i),
-                              f"Role '{view.logical_id}': {where(doc, statement)} allows '{text}' instead of the "
-                              "one action the principal uses to assume the role")
+    for doc, statement in allow_statements(view, ctx, "trust"):
+        for i, value in enumerate(statement.actions):
+            text = text_of(value)
+            if text is None:
+                ctx.unknown(element_path(statement, "Action", i), "action cannot be known")
+            elif text.lower() in ("*", "sts:*"):
+                yield Hit(element_path(statement, "Action", i),
+                          f"Role '{view.logical_id}': {where(doc, statement)} allows '{text}' instead of the "
+                          "one action the principal uses to assume the role")
 
 
 RULE = Rule(

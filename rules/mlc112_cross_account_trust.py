@@ -40,9 +40,8 @@ Trusting an account's root trusts every principal that account's administrators 
 
 import re
 
-from mlcheck.policy import condition_entries, documents, has_condition, is_unknown, principal_values, where
+from mlcheck.policy import allow_statements, condition_entries, has_condition, is_unknown, principal_values, where
 from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown
 
 _ACCOUNT = re.compile(r"^(?:arn:[^:]+:iam::(\d{12}):root|(\d{12}))$")
 GUARDS = ("sts:ExternalId", "aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge")
@@ -85,33 +84,22 @@ def _guarded(statement) -> bool | None:
 
 
 def check(view, ctx):
-    for doc in documents(view):
-        if doc.kind != "trust":
+    for doc, statement in allow_statements(view, ctx, "trust"):
+        accounts = other_accounts(statement)
+        if not accounts:
+            if unknown_principal(statement) and _guarded(statement) is not True:
+                ctx.unknown(statement.path + ("Principal",), "a trusted principal cannot be known")
             continue
-        if isinstance(doc.document, Unknown):
-            ctx.unknown(doc.path, doc.document.reason)
+        guarded = _guarded(statement)
+        if guarded:
             continue
-        for statement in doc.statements():
-            if statement.is_unknown:
-                ctx.unknown(statement.path, "statement cannot be known")
-                continue
-            if not statement.is_allow:
-                continue
-            accounts = other_accounts(statement)
-            if not accounts:
-                if unknown_principal(statement) and _guarded(statement) is not True:
-                    ctx.unknown(statement.path + ("Principal",), "a trusted principal cannot be known")
-                continue
-            guarded = _guarded(statement)
-            if guarded:
-                continue
-            if guarded is None:
-                ctx.unknown(statement.path, "condition cannot be known")
-                continue
-            shown = ", ".join(sorted(set(accounts)))
-            yield Hit(statement.path + ("Principal",),
-                      f"Role '{view.logical_id}': {where(doc, statement)} lets account {shown} assume the role "
-                      "without an sts:ExternalId or MFA condition")
+        if guarded is None:
+            ctx.unknown(statement.path, "condition cannot be known")
+            continue
+        shown = ", ".join(sorted(set(accounts)))
+        yield Hit(statement.path + ("Principal",),
+                  f"Role '{view.logical_id}': {where(doc, statement)} lets account {shown} assume the role "
+                  "without an sts:ExternalId or MFA condition")
 
 
 RULE = Rule(
