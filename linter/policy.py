@@ -295,6 +295,22 @@ def allow_statements(view, ctx, *kinds):
                 yield doc, statement
 
 
+def public_allows(view, ctx, kind, restricting_keys):
+    """(document, statement) for each Allow open to everyone without a restricting condition in the resource's
+    policy documents of `kind`; documents and statements that cannot be known are recorded as unknown."""
+    for doc in documents(view):
+        if doc.kind != kind:
+            continue
+        if isinstance(doc.document, Unknown):
+            ctx.unknown(doc.path, doc.document.reason)
+            continue
+        for statement, unknown in public_statements(doc.statements(), restricting_keys):
+            if unknown:
+                ctx.unknown(statement.path, unknown)
+            else:
+                yield doc, statement
+
+
 def public_statements(stmts, restricting_keys):
     """(statement, None) for each Allow statement open to everyone (`*`, `{AWS: "*"}`) without a restricting
     condition on one of `restricting_keys`; (statement, reason) when its principal or condition cannot be

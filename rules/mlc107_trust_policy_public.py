@@ -33,28 +33,18 @@ training data, the models and whatever else the role reaches.
 - [Modifying a role trust policy](https://docs.aws.amazon.com/IAM/latest/UserGuide/roles-managingrole-editing-console.html#roles-managingrole_edit-trust-policy)
 """
 
-from mlcheck.policy import documents, public_statements, where
+from mlcheck.policy import public_allows, where
 from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown
 
 RESTRICTING = ("aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount", "aws:PrincipalArn",
                "aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths", "sts:ExternalId")
 
 
 def check(view, ctx):
-    for doc in documents(view):
-        if doc.kind != "trust":
-            continue
-        if isinstance(doc.document, Unknown):
-            ctx.unknown(doc.path, doc.document.reason)
-            continue
-        for statement, unknown in public_statements(doc.statements(), RESTRICTING):
-            if unknown:
-                ctx.unknown(statement.path, unknown)
-                continue
-            yield Hit(statement.path + ("Principal",),
-                      f"Role '{view.logical_id}': {where(doc, statement)} lets any AWS principal (Principal *) "
-                      "assume the role, with no condition on the caller's account or organisation")
+    for doc, statement in public_allows(view, ctx, "trust", RESTRICTING):
+        yield Hit(statement.path + ("Principal",),
+                  f"Role '{view.logical_id}': {where(doc, statement)} lets any AWS principal (Principal *) "
+                  "assume the role, with no condition on the caller's account or organisation")
 
 
 RULE = Rule(

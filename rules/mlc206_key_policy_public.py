@@ -38,28 +38,18 @@ resource encrypted with it — or schedule the key's deletion.
 - [AWS KMS condition keys: kms:CallerAccount, kms:ViaService](https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html)
 """
 
-from mlcheck.policy import documents, public_statements, where
+from mlcheck.policy import public_allows, where
 from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown
 
 RESTRICTING = ("kms:CallerAccount", "kms:ViaService", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths",
                "aws:PrincipalAccount", "aws:PrincipalArn")
 
 
 def check(view, ctx):
-    for doc in documents(view):
-        if doc.kind != "key":
-            continue
-        if isinstance(doc.document, Unknown):
-            ctx.unknown(doc.path, doc.document.reason)
-            continue
-        for statement, unknown in public_statements(doc.statements(), RESTRICTING):
-            if unknown:
-                ctx.unknown(statement.path, unknown)
-                continue
-            yield Hit(statement.path + ("Principal",),
-                      f"Key '{view.logical_id}': {where(doc, statement)} allows everyone (Principal *) without a "
-                      "kms:CallerAccount, kms:ViaService or aws:PrincipalOrgID condition")
+    for doc, statement in public_allows(view, ctx, "key", RESTRICTING):
+        yield Hit(statement.path + ("Principal",),
+                  f"Key '{view.logical_id}': {where(doc, statement)} allows everyone (Principal *) without a "
+                  "kms:CallerAccount, kms:ViaService or aws:PrincipalOrgID condition")
 
 
 RULE = Rule(
