@@ -84,11 +84,14 @@ def lint_template(template: Template, rules: list, display: str, uri: str, param
         # hit key -> (rule, hit, indexes of scenarios it appeared in)
         hits: dict = {}
         unknown_seen: set = set()
+        failed: set = set()  # rules that raised on this resource: reported once, not per scenario
         for index, scenario in enumerate(scenarios):
             resolver = Resolver(template, parameters, scenario, evaluator)
             ctx = RuleContext(template, graph, resolver, resource=resource)
             view = ctx.view(resource)
             for rule in applicable:
+                if rule.id in failed:
+                    continue
                 ctx.rule = rule
                 try:
                     for hit in rule.check(view, ctx) or ():
@@ -103,6 +106,7 @@ def lint_template(template: Template, rules: list, display: str, uri: str, param
                         else:
                             entry[2].append(index)
                 except Exception as exc:  # a broken rule must be visible, not a silent pass
+                    failed.add(rule.id)
                     loc = document.location(resource.path)
                     report.errors.append(Error(display, loc.line,
                                                f"internal error in {rule.id} on resource {resource.logical_id}: "
