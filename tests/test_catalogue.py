@@ -46,3 +46,15 @@ def test_declarative_property_exists_in_resource_schema(rule):
         node = props[key]
         if "$ref" in node:
             node = schema["definitions"][node["$ref"].rsplit("/", 1)[1]]
+
+
+def test_generated_rule_docs_are_up_to_date():
+    """docs/rules/ is generated from the rules' docstrings (tools/gen_docs.py); a rule change must regenerate it."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "gen_docs.py"), "--check"], capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
