@@ -88,12 +88,19 @@ def _use_color(choice: str) -> bool:
 @click.option("--verbose", "-v", is_flag=True, help="Say which files were skipped and why.")
 @click.option("--quiet", "-q", is_flag=True,
               help="Say nothing about files that are not templates, even when named (the pre-commit hook's mode).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Configuration file (default: the nearest .mlcheck.yaml or pyproject.toml [tool.mlcheck]).")
+@click.option("--show-config", is_flag=True, help="Print the effective configuration and where each value came from.")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
+              help="Report only findings that are not in this baseline file.")
+@click.option("--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False),
+              help="Record the current findings in this baseline file (by fingerprint, not line).")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--explain", metavar="RULE", help="Print a rule's documentation (ID or name) and exit.")
 @click.version_option(__version__, "--version", prog_name="mlcheck", message="%(prog)s %(version)s")
 def cli(paths, output_format, output_files, select, extend_select, ignore, fail_on, exit_zero, parameter_pairs,
-        parameters_file, stdin_filename, color, no_inline_suppressions, show_unknown, jobs, verbose, quiet, list_rules,
-        explain):
+        parameters_file, stdin_filename, color, no_inline_suppressions, show_unknown, jobs, verbose, quiet,
+        config_path, show_config, baseline_path, write_baseline_path, list_rules, explain):
     """Lint CloudFormation templates and SageMaker configuration against ML-architecture best practices.
 
     PATH may be files, directories, quoted globs ('infra/**/*.yaml') or - for stdin; none means the
@@ -119,12 +126,25 @@ def cli(paths, output_format, output_files, select, extend_select, ignore, fail_
     from mlcheck.registry import default_subset_rules, select_rules
     from mlcheck.runner import Settings, run
 
+    effective = _effective_settings(click.get_current_context(), config_path, {
+        "select": _split_codes(select), "extend-select": _split_codes(extend_select),
+        "ignore": _split_codes(ignore), "fail-on": fail_on, "output-format": output_format,
+        "exit-zero": exit_zero, "parameters-file": parameters_file, "inline-suppressions": not no_inline_suppressions,
+        "jobs": jobs,
+    })
+    if show_config:
+        click.echo("\n".join(f"{key} = {json.dumps(value)}  # {source}"
+                              for key, (value, source) in effective.items()))
+        sys.exit(EXIT_OK)
+    value = {key: v for key, (v, _) in effective.items()}
+    output_format, fail_on, exit_zero = value["output-format"], value["fail-on"], value["exit-zero"]
     try:
-        rules = select_rules(_split_codes(select), _split_codes(extend_select), _split_codes(ignore))
-        subset = default_subset_rules(_split_codes(select), _split_codes(ignore), rules)
+        rules = select_rules(value["select"], value["extend-select"], value["ignore"])
+        subset = default_subset_rules(value["select"], value["ignore"], rules)
     except SelectionError as exc:
         raise click.BadParameter(str(exc), param_hint="--select/--ignore")
-    parameters = _parse_parameters(parameter_pairs, parameters_file)
+    parameters = dict(value["parameters"])
+    parameters.update(_parse_parameters(parameter_pairs, value["parameters-file"]))
     extra_outputs = _parse_output_files(output_files)
     try:
         candidates = discover(list(paths))
@@ -134,10 +154,16 @@ def cli(paths, output_format, output_files, select, extend_select, ignore, fail_
     settings = Settings(
         rule_ids=tuple(r.id for r in rules), subset_rule_ids=tuple(r.id for r in subset), parameters=parameters,
         stdin_filename=stdin_filename,
-        root=find_repo_root(os.getcwd()) or os.getcwd(), jobs=jobs,
-        inline_suppressions=not no_inline_suppressions,
+        root=find_repo_root(os.getcwd()) or os.getcwd(), jobs=value["jobs"],
+        inline_suppressions=value["inline-suppressions"],
+        severity_overrides=value["severity"], rule_options=value["rules"],
     )
     result = run(candidates, settings)
+    _apply_per_path_ignores(result, value["per-path-ignores"])
+    if baseline_path:
+        _apply_baseline(result, baseline_path)
+    if write_baseline_path:
+        _write_baseline(result, write_baseline_path)
 
     for display, reason, explicit in result.files_skipped:
         if verbose:
@@ -172,6 +198,95 @@ def cli(paths, output_format, output_files, select, extend_select, ignore, fail_
     if result.errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if result.failing(fail_on) else EXIT_OK)
+
+
+def _effective_settings(click_ctx, config_path, cli_values: dict) -> dict:
+    """key -> (value, where it came from): defaults < configuration file < command line (or environment)."""
+    from pathlib import Path
+
+    from mlcheck.config import KEYS, ConfigError, find_config, load_config
+    from mlcheck.registry import find_rule
+
+    try:
+        config = load_config(Path(config_path) if config_path else find_config(os.getcwd()))
+    except ConfigError as exc:
+        raise click.UsageError(f"configuration: {exc}")
+    names = {"select": "select", "extend-select": "extend_select", "ignore": "ignore", "fail-on": "fail_on",
+             "output-format": "output_format", "exit-zero": "exit_zero", "parameters-file": "parameters_file",
+             "inline-suppressions": "no_inline_suppressions", "jobs": "jobs"}
+    effective = {}
+    for key, (_, default) in KEYS.items():
+        param = names.get(key)
+        source = click_ctx.get_parameter_source(param) if param else None
+        if source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT"):
+            effective[key] = (cli_values[key], "command line" if source.name == "COMMANDLINE" else "environment")
+        elif key in config.values:
+            effective[key] = (config.values[key], config.origin(key))
+        else:
+            effective[key] = (cli_values.get(key, default), "default")
+    # Rules named in severity overrides and rule options must exist; options must be ones the rule has.
+    for key in ("severity", "rules"):
+        resolved = {}
+        for code, setting in effective[key][0].items():
+            rule = find_rule(code)
+            if rule is None:
+                raise click.UsageError(f"configuration: {key}.{code}: no such rule")
+            if key == "rules":
+                unknown = sorted(set(setting) - set(rule.options))
+                if unknown:
+                    known = ", ".join(rule.options) or "none"
+                    raise click.UsageError(f"configuration: rules.{code}: unknown option {unknown[0]} "
+                                           f"(options of {rule.id}: {known})")
+                for option, given in setting.items():
+                    default = rule.options[option]
+                    if isinstance(default, (list, tuple)) and not (
+                            isinstance(given, list) and all(isinstance(v, str) for v in given)):
+                        raise click.UsageError(f"configuration: rules.{code}.{option}: expected a list of strings")
+            resolved[rule.id] = setting
+        effective[key] = (resolved, effective[key][1])
+    return effective
+
+
+def _apply_per_path_ignores(result, per_path: dict) -> None:
+    """Drop findings of the listed rules in files matching each glob (relative to the config file's folder)."""
+    if not per_path:
+        return
+    import fnmatch
+
+    from mlcheck.registry import all_rules, select_rules
+
+    ignored = [(glob.replace(os.sep, "/"), {r.id for r in select_rules(codes)} | {
+        r.id for r in all_rules() if any(c.upper() == r.id or c.lower() == r.name for c in codes)})
+        for glob, codes in per_path.items()]
+    kept = []
+    for finding in result.findings:
+        path = finding.file.replace(os.sep, "/")
+        if any(finding.rule_id in ids and fnmatch.fnmatch(path, glob) for glob, ids in ignored):
+            continue
+        kept.append(finding)
+    result.findings = kept
+
+
+def _apply_baseline(result, path) -> None:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+        known = set(data["fingerprints"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise click.BadParameter(f"cannot read baseline {path}: {exc}", param_hint="--baseline")
+    before = len(result.findings)
+    result.findings = [f for f in result.findings if f.fingerprint not in known]
+    result.baselined = before - len(result.findings)
+
+
+def _write_baseline(result, path) -> None:
+    fingerprints = sorted({f.fingerprint for f in result.active})
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump({"version": __version__, "fingerprints": fingerprints}, handle, indent=2)
+            handle.write("\n")
+    except OSError as exc:
+        raise click.BadParameter(f"cannot write {path}: {exc}", param_hint="--write-baseline")
 
 
 def main():

@@ -31,6 +31,11 @@ class RuleContext:
     resource: object = None
     unknowns: list = field(default_factory=list)
     _views: dict = field(default_factory=dict)
+    rule_options: dict = field(default_factory=dict)  # rule id -> {option: value} from the configuration
+
+    def option(self, name: str):
+        """The configured value of the current rule's option, else the rule's default."""
+        return self.rule_options.get(self.rule.id, {}).get(name, self.rule.options[name])
 
     def view(self, resource) -> ResourceView:
         """Another resource, resolved under the same scenario (views are cached per scenario)."""
@@ -55,7 +60,8 @@ class TemplateReport:
 
 
 def lint_template(template: Template, rules: list, display: str, uri: str, parameters: dict | None = None,
-                  severity_overrides: dict | None = None, subset_ids: frozenset = frozenset()) -> TemplateReport:
+                  severity_overrides: dict | None = None, subset_ids: frozenset = frozenset(),
+                  rule_options: dict | None = None) -> TemplateReport:
     """`subset_ids`: rules run only for their default-on hits (see Rule.partly_on_by_default)."""
     report = TemplateReport()
     by_type: dict = defaultdict(list)
@@ -87,7 +93,7 @@ def lint_template(template: Template, rules: list, display: str, uri: str, param
         failed: set = set()  # rules that raised on this resource: reported once, not per scenario
         for index, scenario in enumerate(scenarios):
             resolver = Resolver(template, parameters, scenario, evaluator)
-            ctx = RuleContext(template, graph, resolver, resource=resource)
+            ctx = RuleContext(template, graph, resolver, resource=resource, rule_options=rule_options or {})
             view = ctx.view(resource)
             for rule in applicable:
                 if rule.id in failed:

@@ -45,6 +45,11 @@ def rule_markdown(rule) -> str:
     ]
     if rule.fix:
         parts += ["## Fix", "", rule.fix, ""]
+    if rule.options:
+        parts += ["## Options", "", f"Set in the configuration under `rules: {{{rule.id}: {{...}}}}`:", ""]
+        parts += [f"- `{name}` (default: `{json.dumps(list(d) if isinstance(d, tuple) else d)}`)"
+                  for name, d in rule.options.items()]
+        parts.append("")
     if rule.practice:
         parts += ["## Practice", "", f"> {rule.practice}", "", "(reference/aws-ml-practices.md)", ""]
     parts += ["## Peer equivalents", "", peers_markdown(rule), ""]

@@ -73,6 +73,7 @@ class RunResult:
     files_checked: int = 0  # files recognised as templates/configurations and linted
     files_skipped: list = field(default_factory=list)  # (file, reason)
     rules: dict = field(default_factory=dict)  # rule id -> Rule, for reporters that describe rules
+    baselined: int = 0  # findings left out because the --baseline file records them
 
     @property
     def active(self) -> list:
@@ -111,6 +112,8 @@ class RunResult:
         extras = []
         if self.suppressed:
             extras.append(f"{len(self.suppressed)} suppressed")
+        if self.baselined:
+            extras.append(f"{self.baselined} in baseline")
         if self.errors:
             extras.append(f"{len(self.errors)} error{'s' if len(self.errors) != 1 else ''}")
         if extras:

@@ -54,6 +54,7 @@ class Rule:
     # An off-by-default rule whose catalogue entry keeps some findings on by default (MLC412): unless selected,
     # it still runs, and only hits marked `default_on` are reported.
     partly_on_by_default: bool = False
+    options: dict = field(default_factory=dict)  # option name -> default; set per rule in the config's `rules`
     peers: dict = field(default_factory=dict)  # tool -> [peer rule ids]
     practice: str = ""  # the practice enforced, quoted from reference/aws-ml-practices.md
     docs: str = ""  # set from the rule module's docstring when the rule is loaded

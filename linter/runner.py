@@ -34,6 +34,7 @@ class Settings:
     root: str = "."  # repository root, for repo-relative URIs
     jobs: int = 0  # 0 = automatic
     inline_suppressions: bool = True
+    rule_options: dict = field(default_factory=dict)  # rule id -> {option: value} from the configuration
 
 
 @dataclass
@@ -109,7 +110,7 @@ def check_file(candidate: Candidate, settings: Settings, stdin_bytes: bytes | No
         _parse_failure(result, ParseError(message, loc.line, loc.column), display, uri,
                        PARSE_ERROR_RULE in settings.rule_ids, registry, prefix="invalid template: ")
     report = lint_template(template, rules, display, uri, settings.parameters, settings.severity_overrides,
-                           frozenset(settings.subset_rule_ids))
+                           frozenset(settings.subset_rule_ids), settings.rule_options)
     if settings.inline_suppressions:
         _suppress(template, report.findings, settings, display, uri)
     result.findings.extend(report.findings)

@@ -41,8 +41,8 @@ from mlcheck.roles import managed_policy_name
 from mlcheck.rule import Hit, Rule
 from mlcheck.values import Composite, Unknown
 
-# The policies reported. Will be configurable as a rule option (`[tool.mlcheck.rules.MLC102] policies`) once
-# rule options land; until then this module default applies.
+# What the default policies allow; the list reported is the rule option `policies`
+# (`rules: {MLC102: {policies: [...]}}` in the configuration).
 BROAD_POLICIES = {
     "AdministratorAccess": "every action on every resource",
     "PowerUserAccess": "every action outside IAM and Organizations on every resource",
@@ -59,16 +59,17 @@ def check(view, ctx):
     if not isinstance(arns, list):
         return
     kind = view.type.rsplit("::", 1)[1]
+    reported = set(ctx.option("policies"))
     for i, arn in enumerate(arns):
         if isinstance(arn, Unknown) or (isinstance(arn, Composite) and arn.has_unknown()):
             ctx.unknown(view.path("ManagedPolicyArns", i),
                         arn.reason if isinstance(arn, Unknown) else "policy ARN cannot be known")
             continue
         name = managed_policy_name(arn)
-        if name in BROAD_POLICIES:
+        if name in reported:
+            allows = BROAD_POLICIES.get(name, "more than the principal's work needs")
             yield Hit(view.path("ManagedPolicyArns", i),
-                      f"{kind} '{view.logical_id}' attaches the AWS managed policy {name}, which allows "
-                      f"{BROAD_POLICIES[name]}")
+                      f"{kind} '{view.logical_id}' attaches the AWS managed policy {name}, which allows {allows}")
 
 
 RULE = Rule(
@@ -77,6 +78,7 @@ RULE = Rule(
     severity="high",
     resource_types=("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"),
     check=check,
+    options={"policies": tuple(BROAD_POLICIES)},
     fix="Replace the broad AWS managed policy with a policy that lists the actions and resources the principal "
         "needs.",
     peers={"cfn_nag": ["W43", "W44"],

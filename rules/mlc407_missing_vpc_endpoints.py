@@ -7,8 +7,9 @@ template, and checks that this VPC has `AWS::EC2::VPCEndpoint`s for `sagemaker.a
 `s3`. A Domain with `AppNetworkAccessType: VpcOnly` also needs `sts`, `logs`, `ecr.api` and `ecr.dkr`.
 Endpoints are recognised by `ServiceName` in every form: `com.amazonaws.us-east-1.sagemaker.api`,
 `!Sub com.amazonaws.${AWS::Region}.sagemaker.api`, `!Join`. A VPC or subnet from outside the template, or an
-endpoint whose VPC cannot be resolved, makes the result unknown (never a finding). The required list is a
-module default (`mlcheck.network.REQUIRED_ENDPOINTS`) until rule options arrive in the configuration.
+endpoint whose VPC cannot be resolved, makes the result unknown (never a finding). The required lists are the
+rule options `required-endpoints` and `vpc-only-domain-endpoints` (in the configuration:
+`rules: {MLC407: {required-endpoints: [...]}}`).
 
 ## Why is this bad?
 Without the endpoints, calls from the VPC to the SageMaker API and runtime, and model and data transfers from
@@ -64,9 +65,9 @@ def check(view, ctx):
     if isinstance(vpcs, Unknown):
         ctx.unknown(location, vpcs.reason)
         return
-    required = REQUIRED_ENDPOINTS
+    required = tuple(ctx.option("required-endpoints"))
     if view.type == "AWS::SageMaker::Domain" and view.get("AppNetworkAccessType") == "VpcOnly":
-        required = VPC_ONLY_DOMAIN_ENDPOINTS
+        required = tuple(ctx.option("vpc-only-domain-endpoints"))
     for vpc in vpcs:
         missing, unknown = missing_endpoints(ctx, vpc, required)
         if not missing:
@@ -87,6 +88,7 @@ RULE = Rule(
     severity="high",
     resource_types=SAGEMAKER_NETWORKED,
     check=check,
+    options={"required-endpoints": REQUIRED_ENDPOINTS, "vpc-only-domain-endpoints": VPC_ONLY_DOMAIN_ENDPOINTS},
     fix="Add AWS::EC2::VPCEndpoint resources in that VPC: interface endpoints for sagemaker.api and "
         "sagemaker.runtime (plus sts, logs, ecr.api, ecr.dkr for a VpcOnly domain) and an S3 gateway endpoint.",
     peers={},

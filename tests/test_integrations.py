@@ -38,8 +38,8 @@ def test_pre_commit_hook_definition():
 def test_action_inputs_and_steps():
     action = yaml.safe_load((ROOT / "action.yml").read_text())
     assert action["runs"]["using"] == "composite"
-    assert {"paths", "fail-on", "args", "sarif-file"} <= set(action["inputs"])
+    assert {"paths", "fail-on", "config", "args", "sarif-file"} <= set(action["inputs"])
     script = "\n".join(step["run"] for step in action["runs"]["steps"])
-    assert "--output-format github" in script and "sarif=" in script
+    assert "--output-format github" in script and "sarif=" in script and "--config" in script
     # Inputs reach the shell through env, never by ${{ }} interpolation into the script (injection-safe).
     assert "${{" not in script

@@ -1,0 +1,186 @@
+"""Configuration files: `[tool.mlcheck]` in pyproject.toml or `.mlcheck.yaml`, found upward from the working
+directory (or named with --config). Keys mirror the command-line flags, plus per-path ignores, per-rule
+severity overrides and rule options. Precedence: defaults < config file < command line.
+
+An unknown key or a bad value is a usage error naming the key — a typo must not silently turn a check off.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mlcheck.severity import SEVERITIES
+
+FILE_NAMES = (".mlcheck.yaml", ".mlcheck.yml", "pyproject.toml")
+FORMATS = ("concise", "full", "json", "sarif", "github", "junit")
+
+
+class ConfigError(ValueError):
+    pass
+
+
+def _codes(key, value):
+    if isinstance(value, str):
+        return [c.strip() for c in value.split(",") if c.strip()]
+    if isinstance(value, list) and all(isinstance(c, str) for c in value):
+        return [c.strip() for c in value if c.strip()]
+    raise ConfigError(f"{key}: expected a list of rule IDs, prefixes or names")
+
+
+def _choice(options):
+    def check(key, value):
+        if value not in options:
+            raise ConfigError(f"{key}: expected one of {', '.join(options)}, got {value!r}")
+        return value
+    return check
+
+
+def _bool(key, value):
+    if not isinstance(value, bool):
+        raise ConfigError(f"{key}: expected true or false, got {value!r}")
+    return value
+
+
+def _jobs(key, value):
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ConfigError(f"{key}: expected a whole number >= 0, got {value!r}")
+    return value
+
+
+def _text(key, value):
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{key}: expected a path")
+    return value
+
+
+def _parameters(key, value):
+    if not isinstance(value, dict) or not all(isinstance(v, (str, int, float, bool)) for v in value.values()):
+        raise ConfigError(f"{key}: expected a mapping of parameter names to values")
+    return {str(k): ("true" if v is True else "false" if v is False else str(v)) for k, v in value.items()}
+
+
+def _per_path(key, value):
+    if not isinstance(value, dict):
+        raise ConfigError(f"{key}: expected a mapping of path globs to rule lists")
+    return {str(glob): _codes(f"{key}.{glob}", codes) for glob, codes in value.items()}
+
+
+def _severities(key, value):
+    if not isinstance(value, dict):
+        raise ConfigError(f"{key}: expected a mapping of rules to severities")
+    for rule, severity in value.items():
+        if severity not in SEVERITIES:
+            raise ConfigError(f"{key}.{rule}: expected one of {', '.join(SEVERITIES)}, got {severity!r}")
+    return {str(rule): severity for rule, severity in value.items()}
+
+
+def _rule_options(key, value):
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise ConfigError(f"{key}: expected a mapping of rules to option mappings")
+    return {str(rule): {_kebab(k): v for k, v in options.items()} for rule, options in value.items()}
+
+
+KEYS = {
+    # key: (validator, default)
+    "select": (_codes, []),
+    "extend-select": (_codes, []),
+    "ignore": (_codes, []),
+    "fail-on": (_choice(SEVERITIES), "low"),
+    "output-format": (_choice(FORMATS), "concise"),
+    "exit-zero": (_bool, False),
+    "parameters": (_parameters, {}),
+    "parameters-file": (_text, None),
+    "inline-suppressions": (_bool, True),
+    "jobs": (_jobs, 0),
+    "per-path-ignores": (_per_path, {}),
+    "severity": (_severities, {}),
+    "rules": (_rule_options, {}),
+}
+
+
+def _kebab(key) -> str:
+    return str(key).replace("_", "-")
+
+
+@dataclass
+class Config:
+    path: Path | None = None
+    values: dict = field(default_factory=dict)  # validated keys present in the file
+
+    def origin(self, key) -> str:
+        return f"{self.path} ({key})" if key in self.values else "default"
+
+
+def find_config(start: str) -> Path | None:
+    """The nearest .mlcheck.yaml / pyproject.toml with [tool.mlcheck], from `start` upward."""
+    directory = Path(start).resolve()
+    for folder in (directory, *directory.parents):
+        for name in FILE_NAMES:
+            candidate = folder / name
+            if candidate.is_file() and (name != "pyproject.toml" or _has_tool_section(candidate)):
+                return candidate
+    return None
+
+
+def _has_tool_section(path: Path) -> bool:
+    try:
+        return "[tool.mlcheck" in path.read_text(encoding="utf-8")
+    except OSError:
+        return False
+
+
+def _read(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if path.name == "pyproject.toml":
+        try:
+            import tomllib
+        except ModuleNotFoundError:  # Python 3.10
+            try:
+                import tomli as tomllib
+            except ModuleNotFoundError:
+                raise ConfigError("reading pyproject.toml needs Python 3.11 or the tomli package") from None
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+        return data.get("tool", {}).get("mlcheck", {})
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}:{where} invalid YAML") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings")
+    return data
+
+
+def load_config(path: Path | None) -> Config:
+    if path is None:
+        return Config()
+    raw = _read(path)
+    values = {}
+    for key, value in raw.items():
+        name = _kebab(key)
+        if name not in KEYS:
+            close = [k for k in KEYS if k.split("-")[0] == name.split("-")[0]]
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise ConfigError(f"{path}: unknown key '{key}'{hint}; known keys: {', '.join(KEYS)}")
+        values[name] = KEYS[name][0](name, value)
+    if "parameters-file" in values:
+        values["parameters-file"] = str(path.parent / values["parameters-file"])
+    if "per-path-ignores" in values:  # globs are relative to the config file's folder
+        values["per-path-ignores"] = {
+            os.path.relpath(path.parent / glob) if not os.path.isabs(glob) else glob: codes
+            for glob, codes in values["per-path-ignores"].items()
+        }
+    return Config(path, values)
