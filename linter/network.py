@@ -458,3 +458,19 @@ def group_rules(view, ctx, direction: str):
         group = group_resource(view.get("GroupId"), ctx.graph)
         label = f"{direction} rule '{view.logical_id}'" + (f" of security group '{group.logical_id}'" if group else "")
         yield view.properties, group, label, view.path()
+
+
+def world_opening(ctx, rule, path):
+    """(cidr, ports) when a security-group rule is open to 0.0.0.0/0 or ::/0 (ports None for ICMP), else None;
+    a CIDR or port range that cannot be known is recorded as unknown."""
+    cidr = world_cidr(rule)
+    if isinstance(cidr, Unknown):
+        ctx.unknown(path, cidr.reason)
+        return None
+    if cidr is None:
+        return None
+    ports = port_range(rule)
+    if isinstance(ports, Unknown):
+        ctx.unknown(path, ports.reason)
+        return None
+    return cidr, ports

@@ -51,27 +51,19 @@ from mlcheck.network import (
     SECURITY_GROUP,
     describe_ports,
     group_rules,
-    port_range,
     sagemaker_attachments,
     sensitive_in,
-    world_cidr,
     world_key,
+    world_opening,
 )
 from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown
 
 
 def _judge(ctx, rule: dict, group, label: str, path: tuple):
-    cidr = world_cidr(rule)
-    if isinstance(cidr, Unknown):
-        ctx.unknown(path, cidr.reason)
+    opening = world_opening(ctx, rule, path)
+    if opening is None:
         return None
-    if cidr is None:
-        return None
-    ports = port_range(rule)
-    if isinstance(ports, Unknown):
-        ctx.unknown(path, ports.reason)
-        return None
+    cidr, ports = opening
     attached = sagemaker_attachments(ctx, group) if group is not None else []
     sensitive = sensitive_in(ports)
     opened = "ICMP" if ports is None else describe_ports(ports)

@@ -50,13 +50,11 @@ from mlcheck.network import (
     SECURITY_GROUP,
     describe_ports,
     group_rules,
-    port_range,
     sagemaker_attachments,
-    world_cidr,
     world_key,
+    world_opening,
 )
 from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown
 
 
 def _context(ctx, group) -> tuple:
@@ -73,16 +71,10 @@ def _context(ctx, group) -> tuple:
 
 
 def _judge(ctx, rule, group, label, path):
-    cidr = world_cidr(rule)
-    if isinstance(cidr, Unknown):
-        ctx.unknown(path, cidr.reason)
+    opening = world_opening(ctx, rule, path)
+    if opening is None:
         return None
-    if cidr is None:
-        return None
-    ports = port_range(rule)
-    if isinstance(ports, Unknown):
-        ctx.unknown(path, ports.reason)
-        return None
+    cidr, ports = opening
     opened = "ICMP" if ports is None else describe_ports(ports)
     tail, isolated = _context(ctx, group)
     return Hit(path + (world_key(rule, cidr),), f"{label} allows egress to {cidr} on {opened}{tail}",
