@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from mlcheck.cache import template_index
+from mlcheck.cache import deployed_only_when, template_index
 from mlcheck.names import has_unknown, name_key
 from mlcheck.values import Composite, Unknown, is_symbolic
 
@@ -120,7 +120,7 @@ def _serving(ctx) -> tuple:
             value = variant.get("ModelName")
             model = model_of(ctx, value)
             if model is not None:
-                by_model.setdefault(model.logical_id, []).append(serverless_state(variant))
+                by_model.setdefault(model.logical_id, []).append((config, serverless_state(variant)))
             elif isinstance(value, (Unknown, Composite)) and (has_unknown(value) or name_key(value) is None):
                 uncertain.append(f"a variant of {config.logical_id} names a model that cannot be resolved")
         if isinstance(view.get("ProductionVariants"), Unknown):
@@ -132,11 +132,16 @@ def served_only_serverless(ctx, model):
     """(answer, reason): True when every endpoint variant of the template serving the model is serverless (and
     there is at least one), False when one is not or none serves it, None (with the reason) when unknown."""
     by_model, uncertain = template_index(ctx, "hosting.serving_variants", _serving)
-    states = by_model.get(model.logical_id, [])
+    serving = by_model.get(model.logical_id, [])
+    states = [state for _, state in serving]
     if not states or False in states:
         return False, ""
     if None in states:
         return None, "whether the variants serving the model are serverless depends on values not known"
+    for config, _ in serving:
+        condition = deployed_only_when(ctx, config)
+        if condition:  # without that configuration the model may be served otherwise, or not at all
+            return None, f"{config.logical_id} exists only when condition {condition} is true"
     if uncertain:
         return None, uncertain[0]
     return True, ""

@@ -214,3 +214,28 @@ def test_odd_values_never_break_the_rules(tmp_path_factory, weight, memory, conc
     result = check_file(Candidate(str(path), True),
                         Settings(rule_ids=tuple(f"MLC70{i}" for i in range(1, 9)) + ("MLC405", "MLC406")))
     assert not [e for e in result.errors if "internal error" in e.message], result.errors
+
+
+def test_serverless_exemption_is_unknown_when_the_serverless_config_is_conditional(tmp_path):
+    result = lint(tmp_path, """
+        Parameters:
+          Env: {Type: String, AllowedValues: [dev, prod]}
+        Conditions:
+          IsDev: !Equals [!Ref Env, dev]
+        Resources:
+          Model:
+            Type: AWS::SageMaker::Model
+            Properties:
+              ExecutionRoleArn: arn:aws:iam::123456789012:role/model
+              PrimaryContainer: {Image: i}
+          Config:
+            Type: AWS::SageMaker::EndpointConfig
+            Condition: IsDev
+            Properties:
+              ProductionVariants:
+                - ModelName: !GetAtt Model.ModelName
+                  VariantName: A
+                  ServerlessConfig: {MemorySizeInMB: 2048, MaxConcurrency: 5}
+    """, "MLC405")
+    assert result.findings == []
+    assert any("condition IsDev" in u.reason for u in result.unknowns)
