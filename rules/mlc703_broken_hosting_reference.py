@@ -10,9 +10,10 @@ the name against the names the template defines:
   (also a schedule's or job definition's `EndpointInput.EndpointName`) → Endpoint `EndpointName`;
 - MonitoringSchedule `MonitoringJobDefinitionName` → a monitoring job definition's `JobDefinitionName`.
 
-A name that matches none while the template defines one within two edits (case-insensitive; the distance stays
-below half the name, and names that differ only in digits, like `model-v1`/`model-v2`, are other versions) is
-a finding with a "did you mean". A name defined nowhere near is unknown: it may exist outside the template. So
+A name that differs from a defined one only in case is the same name (SageMaker compares names
+case-insensitively). A name that matches none while the template defines one within two edits (the distance
+stays below half the name, and names that differ only in digits, like `model-v1`/`model-v2`, are other
+versions) is a finding with a "did you mean". A name defined nowhere near is unknown: it may exist outside the template. So
 is a name when a candidate's own name cannot be resolved.
 
 ## Why is this bad?
