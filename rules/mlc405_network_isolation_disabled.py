@@ -2,7 +2,8 @@
 
 ## What it does
 Checks that every `AWS::SageMaker::Model` (and CreateModel / CreateTrainingJob request) sets
-`EnableNetworkIsolation: true`. A missing value is AWS's default, `false`, and is reported.
+`EnableNetworkIsolation: true`. A missing value is AWS's default, `false`, and is reported. A model that only
+serverless variants of the template serve is exempt: serverless inference supports no network isolation.
 
 ## Why is this bad?
 Without network isolation the inference (or training) container can open connections of its own — to the
@@ -38,6 +39,7 @@ Model:
 - AWS Security Hub control SageMaker.5
 """
 
+from mlcheck.hosting import served_only_serverless
 from mlcheck.rule import PropertyCheck, Rule, is_true
 
 TRAINING_JOB = "AWS::SageMaker::TrainingJob"  # a CreateTrainingJob request (mlcheck.sagemaker_api)
@@ -56,6 +58,12 @@ _CHECKS = {
 
 
 def check(view, ctx):
+    if view.type == "AWS::SageMaker::Model":
+        exempt, reason = served_only_serverless(ctx, view.resource)
+        if exempt is None:
+            ctx.unknown(view.path("EnableNetworkIsolation"), reason)
+        if exempt is not False:
+            return ()
     return _CHECKS[view.type](view, ctx)
 
 

@@ -7,7 +7,8 @@ inline job definition and every monitoring job definition (`DataQualityJobDefini
 `NetworkConfig.VpcConfig`. A schedule that refers to a separately defined job definition is judged on that
 definition. The same applies to training and processing jobs given as SageMaker API requests (CreateTrainingJob
 `VpcConfig`, CreateProcessingJob `NetworkConfig.VpcConfig`, CreateHyperParameterTuningJob
-`TrainingJobDefinition.VpcConfig`, also as SageMaker Pipelines steps).
+`TrainingJobDefinition.VpcConfig`, also as SageMaker Pipelines steps). A model that only serverless variants of
+the template serve is exempt: serverless inference cannot run in a VPC.
 
 ## Why is this bad?
 Outside a VPC, the containers' traffic to S3, ECR and your data sources is governed by none of your network
@@ -41,6 +42,7 @@ Model:
 - AWS Config rule sagemaker-model-in-vpc
 """
 
+from mlcheck.hosting import served_only_serverless
 from mlcheck.rule import Hit, Rule
 from mlcheck.values import Unknown
 
@@ -65,6 +67,11 @@ KIND = {MODEL: "Model", SCHEDULE: "Monitoring schedule", "AWS::SageMaker::Traini
 def check(view, ctx):
     if view.type == MODEL:
         parent, keys = (), ("VpcConfig",)
+        exempt, reason = served_only_serverless(ctx, view.resource)
+        if exempt is None:
+            ctx.unknown(view.path("VpcConfig"), reason)
+        if exempt is not False:
+            return
     elif view.type in JOBS:
         parent, keys = (), JOBS[view.type]
         if keys[0] == "TrainingJobDefinition" and not isinstance(view.get(keys[0]), dict):
