@@ -1,11 +1,36 @@
-"""Linear time on many findings or suppressions: JUnit name de-duplication and suppression matching."""
+"""What mlcheck prints cannot be turned against the terminal or the CI runner that reads it, whatever the inputs
+are named or contain: no forged GitHub workflow command, no terminal escape, and no quadratic time on many
+findings or suppressions."""
 
+import json
+import os
+import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from mlcheck import suppressions
-from mlcheck.findings import Finding, RunResult
+from mlcheck.findings import Error, Finding, RunResult
 from mlcheck.reporters import ReportOptions, get_reporter
+from mlcheck.reporters.escaping import encodable, line_start, visible
 from mlcheck.reporters.junit import Suite
+
+FORGED = "\n::error file=x.yaml,line=1::forged"
+MASK = "\r::add-mask::secret"
+STOP = "\n::stop-commands::pwned"
+# Escapes a template could carry: OSC 0 (window title), OSC 8 (hyperlink), CSI (clear screen, cursor home),
+# an 8-bit CSI (C1), bell, backspace, and bidi override and isolate (Trojan Source).
+TERMINAL = ("\x1b]0;pwned\x07 \x1b]8;;https://evil.example/\x1b\\click\x1b]8;;\x1b\\ \x1b[2J\x1b[1;1H \x9b31m "
+            "\x08\x07 \u202eevil\u202c \u2066x\u2069")
+OUR_SGR = re.compile(r"\x1b\[[0-9;]*m")  # the colours mlcheck itself prints with --color always
+CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+LINE_BREAK = re.compile("\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # every break a log reader may honour
+COMMAND = re.compile(r"^::(error|warning|notice)(?: (file=[^:]*))?::")
+TEXT_FORMATS = ("concise", "full", "github", "junit")
+MACHINE_FORMATS = ("json", "sarif")
+
 
 def finding(message="Notebook 'Nb' has direct internet access", file="stack.yaml", resource="Nb", line=3,
             rule_id="MLC401", severity="high", **extra):
@@ -20,6 +45,202 @@ def render(fmt, result, **options):
     options.setdefault("step_summary", "")
     return get_reporter(fmt).render(result, ReportOptions(version="9.9.9", **options))
 
+
+def lines_of(text: str) -> list:
+    return LINE_BREAK.split(text)
+
+
+def command_lines(text: str) -> list:
+    """Lines GitHub's runner would run as workflow commands (it trims leading white space first)."""
+    return [line.lstrip() for line in lines_of(text) if line.lstrip().startswith("::")]
+
+
+def assert_only_our_commands(text: str, expected: int) -> None:
+    """Exactly `expected` commands, each an annotation mlcheck wrote: a level, escaped properties, '::'."""
+    commands = command_lines(text)
+    assert len(commands) == expected, commands
+    for line in commands:
+        match = COMMAND.match(line)
+        assert match, line
+        assert not LINE_BREAK.search(line)
+
+
+def assert_no_terminal_controls(text: str, color: bool = False) -> None:
+    shown = OUR_SGR.sub("", text) if color else text
+    assert not CONTROL.search(shown), repr(CONTROL.search(shown).group())
+
+
+# -- the escaping helpers ----------------------------------------------------------------------------------------
+
+def test_visible_escapes_controls_bidi_and_undecodable_bytes():
+    assert visible("a\nb\rc\td") == "a\\nb\\rc\\td"
+    assert visible("\x1b]0;t\x07\x08\x7f\x9b") == "\\x1b]0;t\\x07\\x08\\x7f\\x9b"
+    assert visible("\u202eabc\u2066\u200f\u2028") == "\\u202eabc\\u2066\\u200f\\u2028"
+    assert visible(os.fsdecode(b"bad\xff.yaml")) == "bad\\xff.yaml"  # the byte, not the surrogate
+    assert visible("\ud800") == "\\ud800"
+    plain = "C:\\x\\t.yaml – naïve ünïcode ✓"
+    assert visible(plain) == plain  # ordinary text, backslashes included, unchanged
+    assert visible(None) == ""
+
+
+def test_a_name_that_starts_a_line_cannot_start_a_command():
+    assert line_start("::error::x.yaml") == "./::error::x.yaml"
+    assert line_start("  ::add-mask::x") == "./  ::add-mask::x"
+    assert line_start("a\n::error::x") == "a\\n::error::x"
+    assert line_start("infra/stack.yaml") == "infra/stack.yaml"
+
+
+def test_encodable_keeps_controls_for_machine_formats_but_not_surrogates():
+    assert encodable("a\nb\x1b") == "a\nb\x1b"  # JSON escapes these itself
+    assert encodable(os.fsdecode(b"x\xfe")) == "x\\xfe"
+    assert encodable(None) is None
+
+
+# -- workflow commands -------------------------------------------------------------------------------------------
+
+def hostile_result(count: int) -> RunResult:
+    """`count` high findings whose file names, logical IDs and messages each try to start a command."""
+    findings = [finding(message=f"bad {i}{FORGED}{MASK}", file=f"::error::f{i}.yaml{STOP}",
+                        resource=f"Nb{i}{MASK}{STOP}", line=i + 1) for i in range(count)]
+    errors = [Error(f" ::add-mask::broken{FORGED}.yaml", 2, f"invalid YAML{FORGED}", uri="broken.yaml")]
+    return RunResult(findings=findings, errors=errors, files_checked=count + 1).sorted()
+
+
+@pytest.mark.parametrize("count", [3, 25], ids=["within-cap", "beyond-cap"])
+def test_github_annotations_cannot_be_forged(count, monkeypatch):
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    out = render("github", hostile_result(count), step_summary=None)
+    annotated = min(count + 1, 10)  # the error and the findings are all error-level annotations
+    overflow = count + 1 - annotated
+    assert_only_our_commands(out, annotated + (1 if overflow else 0))
+    assert sum(line.startswith("::notice::") for line in command_lines(out)) == (1 if overflow else 0)
+    # The findings beyond the cap are still in the log, escaped and unable to act.
+    plain = [line for line in out.splitlines() if "MLC401 [high]" in line and not line.startswith("::")]
+    assert len(plain) == overflow
+    assert all(line.startswith("./::error::f") and "\\n::stop-commands::pwned" in line for line in plain)
+
+
+@pytest.mark.parametrize("fmt", ["concise", "full", "junit", "json", "sarif"])
+def test_other_formats_print_no_command_at_all(fmt, tmp_path):
+    out = render(fmt, hostile_result(12), cwd=str(tmp_path))
+    assert command_lines(out) == []
+
+
+def test_full_source_lines_cannot_start_a_command(tmp_path):
+    (tmp_path / "stack.yaml").write_bytes(b"a: 1\n::error::from the file\r::add-mask::x\nb: \x1b]0;t\x07 2\n")
+    out = render("full", RunResult(findings=[finding(line=2)], files_checked=1), cwd=str(tmp_path))
+    assert command_lines(out) == []
+    assert_no_terminal_controls(out)
+    assert "\\x1b]0;t\\x07" in out
+
+
+HOSTILE_TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Free:
+    Type: String
+Resources:
+  "Nb\\n::error file=stack.yaml,line=1::forged\\r::add-mask::secret\\e]0;pwned\\a\\u202e":
+    Type: AWS::SageMaker::NotebookInstance
+    Properties:
+      InstanceType: ml.t3.medium
+      RoleArn: arn:aws:iam::123456789012:role/r
+      DirectInternetAccess: Enabled
+  "Open\\n::stop-commands::pwned\\e[2J":
+    Type: AWS::SageMaker::NotebookInstance
+    Properties:
+      InstanceType: ml.t3.medium
+      RoleArn: arn:aws:iam::123456789012:role/r
+      DirectInternetAccess: !Ref Free
+"""
+
+
+def run_mlcheck(*args, cwd, env=None):
+    """The installed command in a child process whose stdout and stderr refuse what is not UTF-8."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    environment.pop("NO_COLOR", None)
+    environment.update(PYTHONIOENCODING="utf-8:strict", **(env or {}))
+    proc = subprocess.run([sys.executable, "-m", "mlcheck", *map(os.fsencode, args)], cwd=cwd, env=environment,
+                          capture_output=True, timeout=120)
+    assert b"Traceback" not in proc.stdout + proc.stderr, proc.stderr.decode("utf-8", "replace")
+    return proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8")  # strict: must be UTF-8
+
+
+def hostile_tree(tmp_path):
+    tmp_path.mkdir(exist_ok=True)
+    (tmp_path / "x\n::error file=a,line=1::forged.yaml").write_text(HOSTILE_TEMPLATE)
+    (tmp_path / "::add-mask::broken.yaml").write_text("AWSTemplateFormatVersion: '2010-09-09'\nResources: [\n")
+    (tmp_path / "\r::stop-commands::x.yaml").write_text("apiVersion: v1\nkind: ConfigMap\n")  # not a template
+    return tmp_path
+
+
+@pytest.mark.parametrize("fmt", ["concise", "full", "github"])
+def test_cli_on_a_github_runner_prints_only_its_own_commands(fmt, tmp_path):
+    tree = hostile_tree(tmp_path / "repo")
+    summary = tmp_path / "summary.md"
+    code, out, err = run_mlcheck("-f", fmt, "--show-unknown", "--verbose", ".", cwd=tree,
+                                 env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)})
+    assert code == 2  # the broken file
+    assert command_lines(err) == []
+    assert "could not verify" in err and "skipped \\r::stop-commands::x.yaml" in err
+    if fmt == "github":
+        findings = [line for line in out.splitlines() if line.startswith("::")]
+        assert len(findings) >= 3
+        assert_only_our_commands(out, len(findings))
+        assert "forged" in summary.read_text(encoding="utf-8")
+    else:
+        assert command_lines(out) == []
+    assert_no_terminal_controls(out + err)
+    assert "\\x1b]0;pwned\\x07\\u202e" in out
+
+
+def test_cli_explicitly_named_skipped_file_and_usage_errors_are_escaped(tmp_path):
+    tree = hostile_tree(tmp_path)
+    code, out, err = run_mlcheck("\r::stop-commands::x.yaml", cwd=tree, env={"GITHUB_ACTIONS": "true"})
+    assert code == 0 and "info: skipped" in err
+    assert command_lines(out + err) == []
+    code, out, err = run_mlcheck("missing\n::error::forged\x1b]0;t\x07.yaml", cwd=tree)
+    assert code == 2 and "Error:" in err
+    assert command_lines(err) == [] and "missing\\n::error::forged\\x1b]0;t\\x07.yaml" in err
+    assert_no_terminal_controls(err)
+    code, out, err = run_mlcheck("--output-file", f"json={tree}/no/such\n::error::dir/out.json", ".", cwd=tree)
+    assert code == 2 and "cannot write" in err
+    assert command_lines(err) == []
+
+
+# -- terminal escapes --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("color", [False, True], ids=["never", "always"])
+@pytest.mark.parametrize("fmt", TEXT_FORMATS)
+def test_terminal_escapes_are_shown_not_sent(fmt, color, tmp_path):
+    (tmp_path / "stack.yaml").write_text(f"a: 1\nb: {TERMINAL}\nc: 3\n")
+    result = RunResult(findings=[finding(message=f"msg {TERMINAL}", resource=f"Nb{TERMINAL}", line=2,
+                                         file=f"st\x1b[5mack.yaml")],
+                       errors=[Error(f"e{TERMINAL}.yaml", 1, f"invalid {TERMINAL}")], files_checked=2)
+    result.findings.append(finding(line=2))  # a finding in the file with escapes in its source (`full`)
+    out = render(fmt, result.sorted(), color=color, cwd=str(tmp_path))
+    assert_no_terminal_controls(out, color)
+    assert "\\x1b]0;pwned\\x07" in out and "\\x1b]8;;https://evil.example/\\x1b\\click" in out
+    assert "\\u202eevil\\u202c" in out and "\\x9b31m" in out
+
+
+@pytest.mark.parametrize("color", ["never", "always"])
+def test_cli_escapes_in_every_terminal_format_and_in_show_unknown(color, tmp_path):
+    (tmp_path / "stack.yaml").write_text(HOSTILE_TEMPLATE)
+    for fmt in TEXT_FORMATS:
+        code, out, err = run_mlcheck("-f", fmt, "--color", color, "--show-unknown", "stack.yaml", cwd=tmp_path)
+        assert code == 1
+        assert_no_terminal_controls(out + err, color=True)
+        assert "\\x1b]0;pwned\\x07\\u202e" in out and "\\x1b[2J" in err  # the unknown is the 'Open' notebook
+
+
+def test_full_caret_stays_under_its_column_after_an_escaped_character(tmp_path):
+    (tmp_path / "stack.yaml").write_text("a: 1\nkey: \x1b[2J Enabled\n")
+    result = RunResult(findings=[Finding("MLC401", "n", "high", "m", "stack.yaml", 2, 11, 2, 18)], files_checked=1)
+    lines = render("full", result, cwd=str(tmp_path)).splitlines()
+    source = next(line for line in lines if "Enabled" in line)
+    caret = next(line for line in lines if "^" in line)
+    assert source.index("Enabled") == caret.index("^") and caret.count("^") == len("Enabled")
 
 
 # -- linear time -------------------------------------------------------------------------------------------------
