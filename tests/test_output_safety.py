@@ -1,7 +1,8 @@
 """What mlcheck prints cannot be turned against the terminal or the CI runner that reads it, whatever the inputs
-are named or contain: no forged GitHub workflow command, no terminal escape, and no quadratic time on many
-findings or suppressions."""
+are named or contain: no forged GitHub workflow command, no terminal escape, no format broken by a non-UTF-8 or
+Windows-looking file name, and no quadratic time on many findings or suppressions."""
 
+import hashlib
 import json
 import os
 import re
@@ -9,13 +10,18 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
+import jsonschema
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from conftest import ROOT, SHARED
 from mlcheck import suppressions
-from mlcheck.findings import Error, Finding, RunResult
+from mlcheck.findings import Error, Finding, RunResult, UnknownValue
 from mlcheck.reporters import ReportOptions, get_reporter
 from mlcheck.reporters.escaping import encodable, line_start, visible
 from mlcheck.reporters.junit import Suite
+from mlcheck.reporters.sarif import artifact_location, file_uri
 
 FORGED = "\n::error file=x.yaml,line=1::forged"
 MASK = "\r::add-mask::secret"
@@ -68,6 +74,32 @@ def assert_only_our_commands(text: str, expected: int) -> None:
 def assert_no_terminal_controls(text: str, color: bool = False) -> None:
     shown = OUR_SGR.sub("", text) if color else text
     assert not CONTROL.search(shown), repr(CONTROL.search(shown).group())
+
+
+@pytest.fixture(scope="module")
+def sarif_validator():
+    schema = json.loads((SHARED / "schemas" / "sarif-schema-2.1.0.json").read_text())
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+# RFC 3986 URI-reference characters, with '%' only as a percent-encoding (jsonschema checks the "uri-reference"
+# format only when an optional package is installed, so the URIs are checked here as well).
+URI_REFERENCE = re.compile(r"^(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-F]{2})*$")
+
+
+def sarif_uris(log) -> list:
+    run = log["runs"][0]
+    locations = [loc for res in run["results"] for loc in res["locations"]]
+    locations += [loc for note in run["invocations"][0]["toolExecutionNotifications"] for loc in note["locations"]]
+    return [loc["physicalLocation"]["artifactLocation"]["uri"] for loc in locations]
+
+
+def assert_valid_sarif(log, validator) -> None:
+    validator.validate(log)
+    for uri in sarif_uris(log):
+        assert URI_REFERENCE.match(uri), uri
+        assert uri.startswith("file:") or ":" not in uri.split("/")[0], uri  # no segment read as a scheme
 
 
 # -- the escaping helpers ----------------------------------------------------------------------------------------
@@ -241,6 +273,124 @@ def test_full_caret_stays_under_its_column_after_an_escaped_character(tmp_path):
     source = next(line for line in lines if "Enabled" in line)
     caret = next(line for line in lines if "^" in line)
     assert source.index("Enabled") == caret.index("^") and caret.count("^") == len("Enabled")
+
+
+# -- file names: not UTF-8, or with backslashes -----------------------------------------------------------------
+
+NOTEBOOK = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Nb:
+    Type: AWS::SageMaker::NotebookInstance
+    Properties:
+      InstanceType: ml.t3.medium
+      RoleArn: arn:aws:iam::123456789012:role/r
+      DirectInternetAccess: Enabled
+"""
+BYTES_NAME = b"bad\xff\xfe.yaml"
+BACKSLASH_NAME = "C:\\x\\t.yaml"
+
+
+@pytest.fixture
+def odd_names(tmp_path):
+    tree = tmp_path / "repo"
+    tree.mkdir()  # no .git: not a repository, so URIs are relative to the working directory
+    with open(os.path.join(os.fsencode(tree), BYTES_NAME), "w") as handle:
+        handle.write(NOTEBOOK)
+    (tree / BACKSLASH_NAME).write_text(NOTEBOOK)
+    (tree / "dir\\sub.yaml").write_text("AWSTemplateFormatVersion: '2010-09-09'\nResources: [\n")  # an error, so notifications carry a name too
+    return tree
+
+
+@pytest.mark.parametrize("fmt", ["concise", "full", "json", "sarif", "github", "junit"])
+def test_odd_file_names_keep_every_format_valid(fmt, odd_names, tmp_path, sarif_validator):
+    written = tmp_path / f"out.{fmt}"
+    code, out, err = run_mlcheck("-f", fmt, "--output-file", f"{fmt}={written}", ".", cwd=odd_names,
+                                 env={"GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md")})
+    assert code == 2, err  # findings, and the broken file
+    assert written.read_text(encoding="utf-8") == out
+    shown_bytes, shown_backslash = "bad\\xff\\xfe.yaml", BACKSLASH_NAME
+    if fmt == "json":
+        data = json.loads(out)
+        assert {f["file"] for f in data["findings"]} == {shown_bytes, shown_backslash, "dir\\sub.yaml"}
+        assert data["errors"][0]["file"] == "dir\\sub.yaml"
+        assert out.isascii()
+    elif fmt == "sarif":
+        log = json.loads(out)
+        assert_valid_sarif(log, sarif_validator)
+        assert set(sarif_uris(log)) == {"bad%FF%FE.yaml", "C%3A%5Cx%5Ct.yaml", "dir%5Csub.yaml"}
+    elif fmt == "junit":
+        root = ET.fromstring(out.encode("utf-8"))
+        assert {s.get("name") for s in root.iter("testsuite")} == {shown_bytes, shown_backslash, "dir\\sub.yaml"}
+    elif fmt == "github":
+        files = {re.search(r"file=([^,]*)", line).group(1) for line in command_lines(out)}
+        assert files == {shown_bytes, "C%3A\\x\\t.yaml", "dir\\sub.yaml"}
+        markdown = shown_bytes.replace("\\", "\\\\")  # backslashes are escaped in Markdown
+        assert markdown in (tmp_path / "summary.md").read_text(encoding="utf-8")
+    else:
+        assert f"{shown_bytes}:8:7: MLC401" in out and f"{shown_backslash}:8:7: MLC401" in out
+
+
+def test_all_output_files_in_one_run(odd_names, tmp_path):
+    formats = ("concise", "full", "json", "sarif", "github", "junit")
+    args = [a for fmt in formats for a in ("--output-file", f"{fmt}={tmp_path / ('out.' + fmt)}")]
+    code, _, err = run_mlcheck("-f", "json", *args, ".", cwd=odd_names)
+    assert code == 2, err
+    for fmt in formats:
+        text = (tmp_path / f"out.{fmt}").read_text(encoding="utf-8")
+        shown = "bad\\xff\\xfe.yaml"
+        assert any(form in text for form in (shown, shown.replace("\\", "\\\\"), "bad%FF%FE.yaml")), fmt
+
+
+def test_sarif_locations_of_files_outside_the_repository(sarif_validator):
+    outside = finding(file=os.fsdecode(b"/elsewhere/bad\xff.yaml"), uri=os.fsdecode(b"/elsewhere/bad\xff.yaml"))
+    log = json.loads(render("sarif", RunResult(findings=[outside])))
+    assert_valid_sarif(log, sarif_validator)
+    assert sarif_uris(log) == ["file:///elsewhere/bad%FF.yaml"]
+    assert artifact_location("C:\\x\\t.yaml") == {"uri": "C%3A%5Cx%5Ct.yaml", "uriBaseId": "%SRCROOT%"}
+    assert file_uri("C:/Users/me/t one.yaml") == "file:///C:/Users/me/t%20one.yaml"
+    assert file_uri("//server/share/t.yaml") == "file://server/share/t.yaml"
+
+
+def test_fingerprints_of_non_utf8_names_are_stable():
+    name = os.fsdecode(BYTES_NAME)
+    assert finding(file=name).fingerprint == finding(file=name).fingerprint
+    assert finding(file=name).fingerprint != finding(file="bad.yaml").fingerprint
+    # Valid names keep the fingerprints they always had (baselines stay valid).
+    key = "stack.yaml|Nb|MLC401|/Resources/Nb/X"
+    assert finding(file="stack.yaml").fingerprint == hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+# -- any text at all ---------------------------------------------------------------------------------------------
+
+hostile_text = st.lists(st.sampled_from(["a", " ", ":", "::", "\n", "\r", "%", ",", "\\", "\x1b", "\x07", "\x9b",
+                                         "\u202e", "\u2028", "\x00", "\ud800", "\udcff", "é", "<", "&", "\ufffe"]),
+                        max_size=12).map("".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(file=hostile_text, resource=hostile_text, message=hostile_text, reason=hostile_text)
+def test_no_input_text_breaks_any_format(file, resource, message, reason, tmp_path_factory):
+    cwd = str(tmp_path_factory.getbasetemp())
+    result = RunResult(
+        findings=[finding(message=message, file=file, resource=resource or None, resource_type=None),
+                  finding(message=reason, file=file, resource=resource or None, suppressed=True,
+                          suppression_reason=reason)],
+        errors=[Error(file, 1, message)], files_checked=1,
+        unknowns=[UnknownValue("MLC401", file, 1, resource, (), reason)]).sorted()
+    for fmt in TEXT_FORMATS + MACHINE_FORMATS:
+        out = render(fmt, result, cwd=cwd)
+        out.encode("utf-8")  # writable to any UTF-8 stream or --output-file
+        if fmt == "github":
+            assert_only_our_commands(out, 2)
+        else:
+            assert command_lines(out) == []
+        if fmt in TEXT_FORMATS:
+            assert_no_terminal_controls(out)
+        if fmt in MACHINE_FORMATS:
+            json.loads(out)
+        if fmt == "junit":
+            ET.fromstring(out.encode("utf-8"))
 
 
 # -- linear time -------------------------------------------------------------------------------------------------
