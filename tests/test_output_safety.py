@@ -466,3 +466,11 @@ def test_resource_suppression_still_wins_over_file_suppression_and_first_one_is_
     suppressions.apply([file_level, broken, first, second], findings)
     assert [f.suppression_reason for f in findings] == ["first", "whole file", "whole file"]
     assert (first.used, second.used, file_level.used, broken.used) == (True, False, True, False)
+
+
+def test_errors_while_parsing_the_command_line_are_escaped_too(run_cli):
+    for args in (["--bogus\n::error::forged"], ["--explain", "x\r::add-mask::y\x1b]0;t\x07"]):
+        code, out, err = run_cli(*args)
+        assert code == 2 and "Error:" in err
+        assert command_lines(out + err) == []
+        assert_no_terminal_controls(err)
