@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -54,6 +55,30 @@ def _parse_output_files(pairs) -> list:
     return out
 
 
+class _Command(click.Command):
+    """Usage errors quote the command line and configuration files (paths, codes, values): their messages are
+    escaped like findings, so a crafted name cannot put a workflow command or a terminal escape on stderr."""
+
+    def make_context(self, *args, **kwargs):
+        with _escaped_errors():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx):
+        with _escaped_errors():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def _escaped_errors():
+    try:
+        yield
+    except click.ClickException as exc:
+        from mlcheck.reporters.escaping import visible
+
+        exc.message = visible(exc.message)
+        raise
+
+
 def _use_color(choice: str) -> bool:
     if choice == "always":
         return True
@@ -62,7 +87,7 @@ def _use_color(choice: str) -> bool:
     return sys.stdout.isatty()
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.command(cls=_Command, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--output-format", "-f", type=click.Choice(FORMATS), envvar="MLCHECK_OUTPUT_FORMAT",
               default="concise", show_default=True, help="How findings are printed on stdout.")
@@ -133,7 +158,9 @@ def cli(paths, output_format, output_files, select, extend_select, ignore, fail_
         "jobs": jobs,
     })
     if show_config:
-        click.echo("\n".join(f"{key} = {json.dumps(value)}  # {source}"
+        from mlcheck.reporters.escaping import visible  # the source names a file: a path from the machine
+
+        click.echo("\n".join(f"{key} = {json.dumps(value)}  # {visible(source)}"
                               for key, (value, source) in effective.items()))
         sys.exit(EXIT_OK)
     value = {key: v for key, (v, _) in effective.items()}
@@ -165,15 +192,17 @@ def cli(paths, output_format, output_files, select, extend_select, ignore, fail_
     if write_baseline_path:
         _write_baseline(result, write_baseline_path)
 
+    from mlcheck.reporters.escaping import line_start, visible  # names and values from the input, escaped
+
     for display, reason, explicit in result.files_skipped:
         if verbose:
-            click.echo(f"skipped {display}: {reason}", err=True)
+            click.echo(f"skipped {visible(display)}: {visible(reason)}", err=True)
         elif explicit and not quiet:
-            click.echo(f"{display}: info: skipped, {reason}", err=True)
+            click.echo(f"{line_start(display)}: info: skipped, {visible(reason)}", err=True)
     if show_unknown:
         for unknown in result.unknowns:
-            click.echo(f"{unknown.file}:{unknown.line}: {unknown.rule_id} could not verify "
-                       f"({unknown.resource}): {unknown.reason}", err=True)
+            click.echo(f"{line_start(unknown.file)}:{unknown.line}: {unknown.rule_id} could not verify "
+                       f"({visible(str(unknown.resource))}): {visible(unknown.reason)}", err=True)
 
     from mlcheck.reporters import ReportOptions, get_reporter
 
@@ -190,7 +219,7 @@ def cli(paths, output_format, output_files, select, extend_select, ignore, fail_
             with open(path, "w", encoding="utf-8") as handle:
                 handle.write(get_reporter(fmt).render(result, file_options))
         except OSError as exc:
-            click.echo(f"mlcheck: cannot write {path}: {exc}", err=True)
+            click.echo(f"mlcheck: cannot write {visible(path)}: {visible(exc)}", err=True)
             sys.exit(EXIT_ERROR)
 
     if exit_zero:

@@ -36,7 +36,8 @@ class Finding:
     def fingerprint(self) -> str:
         """Line-independent identity: file, resource, rule and property path. Survives edits elsewhere."""
         key = "|".join((self.uri or self.file, self.resource or "", self.rule_id, self.pointer))
-        return hashlib.sha256(key.encode()).hexdigest()[:32]
+        # surrogatepass: a non-UTF-8 file name (lone surrogates) still has one; valid text hashes as before
+        return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
     def sort_key(self):
         return (self.file, self.line, self.column, self.rule_id, self.message)

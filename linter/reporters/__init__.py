@@ -52,12 +52,14 @@ def standalone_errors(result) -> list:
     return [e for e in result.errors if _error_key(e.file, e.line, e.message) not in reported]
 
 
-def is_error_duplicate(finding, result) -> bool:
-    """True for an MLC001 finding that repeats one of `result.errors` (the inverse of `standalone_errors`)."""
-    if finding.rule_id != "MLC001":
-        return False
-    key = _error_key(finding.file, finding.line, finding.message)
-    return any(_error_key(e.file, e.line, e.message) == key for e in result.errors)
+def error_keys(result) -> set:
+    """The errors of `result`, as `is_error_duplicate` looks them up (a set: one look-up per finding)."""
+    return {_error_key(e.file, e.line, e.message) for e in result.errors}
+
+
+def is_error_duplicate(finding, errors: set) -> bool:
+    """True for an MLC001 finding that repeats one of the `error_keys` (the inverse of `standalone_errors`)."""
+    return finding.rule_id == "MLC001" and _error_key(finding.file, finding.line, finding.message) in errors
 
 
 def ordered_items(result) -> list:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mlcheck.findings import Error
+from mlcheck.reporters.escaping import line_start, visible
 
 RESET = "\x1b[0m"
 BOLD = "\x1b[1m"
@@ -22,15 +23,17 @@ def paint(text: str, style: str, color: bool) -> str:
 
 
 def headline(item, color: bool = False) -> str:
-    """The one-line form of a finding or an error; `full` starts each entry with it too."""
-    where = paint(f"{item.file}:{item.line}:{item.column}:", DIM, color)
+    """The one-line form of a finding or an error; `full` starts each entry with it too. Names and messages
+    come from the input, so they are escaped (reporters.escaping)."""
+    where = paint(f"{line_start(item.file)}:{item.line}:{item.column}:", DIM, color)
+    message = visible(item.message)
     if isinstance(item, Error):
         level = paint("[error]", SEVERITY_STYLE["error"], color)
-        return f"{where} {paint('MLC001', BOLD, color)} {level} {item.message}"
+        return f"{where} {paint('MLC001', BOLD, color)} {level} {message}"
     level = paint(f"[{item.severity}]", SEVERITY_STYLE.get(item.severity, ""), color)
-    text = f"{where} {paint(item.rule_id, BOLD, color)} {level} {item.message}"
+    text = f"{where} {paint(item.rule_id, BOLD, color)} {level} {message}"
     if item.resource:
-        text += paint(f" (Resource: {item.resource})", DIM, color)
+        text += paint(f" (Resource: {visible(item.resource)})", DIM, color)
     return text
 
 

@@ -7,6 +7,7 @@ import os
 
 from mlcheck.findings import Error
 from mlcheck.reporters.concise import SEVERITY_STYLE, headline, paint, summary
+from mlcheck.reporters.escaping import visible
 
 CONTEXT = 2  # lines shown before and after the span
 MAX_SPAN_LINES = 8  # a missing property points at a whole resource: show its head, not 80 lines
@@ -39,15 +40,20 @@ class SourceCache:
         return raw.decode("utf-8", "replace").splitlines()
 
 
+def _shown(text: str) -> str:
+    """A source line as printed: tabs expanded, then control characters escaped (the file is input too)."""
+    return visible(text.expandtabs(4))
+
+
 def _display(line: str) -> str:
-    line = line.expandtabs(4)
+    line = _shown(line)
     return line if len(line) <= MAX_WIDTH else line[:MAX_WIDTH - 1] + "…"
 
 
 def _caret_offsets(line: str, column: int, end_column: int) -> tuple:
-    """Display start and width of the marked columns (1-based, end exclusive), tabs expanded, clipped."""
-    start = len(line[:max(column - 1, 0)].expandtabs(4))
-    end = len(line[:max(end_column - 1, 0)].expandtabs(4))
+    """Display start and width of the marked columns (1-based, end exclusive) in the line as shown, clipped."""
+    start = len(_shown(line[:max(column - 1, 0)]))
+    end = len(_shown(line[:max(end_column - 1, 0)]))
     start = min(start, MAX_WIDTH)
     end = min(end, MAX_WIDTH)
     return start, max(end - start, 1)
@@ -98,7 +104,7 @@ def render(result, options) -> str:
             block += snippet(lines, item, options.color)
         fix = getattr(item, "fix", "")
         if fix:
-            block.append(paint(f"  = help: {fix}", HELP_STYLE, options.color))
+            block.append(paint(f"  = help: {visible(fix)}", HELP_STYLE, options.color))
         entries.append("\n".join(block))
     entries.append(summary(result, options.color))
     return "\n\n".join(entries) + "\n"

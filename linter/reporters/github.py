@@ -11,6 +11,7 @@ import os
 
 from mlcheck.findings import Error
 from mlcheck.reporters.concise import headline
+from mlcheck.reporters.escaping import visible
 from mlcheck.severity import RANK
 
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "warning", "info": "notice"}
@@ -18,8 +19,9 @@ MAX_PER_LEVEL = 10
 
 
 def escape_data(text: str) -> str:
-    """Escape a command's message, as @actions/core's escapeData does."""
-    return str(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a command's message, as @actions/core's escapeData does, after making it `visible`: the input's
+    control characters and line breaks are shown escaped in the annotation as everywhere else."""
+    return visible(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:
@@ -69,7 +71,7 @@ def _limits(counts: dict) -> dict:
 
 
 def _md_cell(text) -> str:
-    text = " ".join(str(text if text is not None else "").split())  # no newlines inside a table row
+    text = " ".join(visible(text).split())  # no newlines inside a table row
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     for char in "\\`*_[]|":
         text = text.replace(char, "\\" + char)

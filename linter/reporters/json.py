@@ -4,33 +4,35 @@ from __future__ import annotations
 
 import json
 
+from mlcheck.reporters.escaping import encodable
 from mlcheck.severity import SEVERITIES
 
 
 def finding_dict(finding) -> dict:
-    # Key order is part of the format: consumers diff these files.
+    # Key order is part of the format: consumers diff these files. Text from the input is `encodable`: a
+    # non-UTF-8 file name would otherwise make the document unwritable or unparseable.
     return {
         "rule": finding.rule_id,
         "name": finding.rule_name,
         "severity": finding.severity,
-        "message": finding.message,
-        "file": finding.file,
+        "message": encodable(finding.message),
+        "file": encodable(finding.file),
         "line": finding.line,
         "column": finding.column,
         "end_line": finding.end_line,
         "end_column": finding.end_column,
-        "resource": finding.resource,
-        "resource_type": finding.resource_type,
-        "path": finding.pointer,
+        "resource": encodable(finding.resource),
+        "resource_type": encodable(finding.resource_type),
+        "path": encodable(finding.pointer),
         "fix": finding.fix,
         "suppressed": finding.suppressed,
-        "suppression_reason": finding.suppression_reason,
+        "suppression_reason": encodable(finding.suppression_reason),
         "fingerprint": finding.fingerprint,
     }
 
 
 def error_dict(error) -> dict:
-    return {"file": error.file, "line": error.line, "message": error.message}
+    return {"file": encodable(error.file), "line": error.line, "message": encodable(error.message)}
 
 
 def summary_dict(result) -> dict:

@@ -10,31 +10,41 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-# Characters XML 1.0 cannot carry at all, even escaped (binary files produce them in parse messages).
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+from mlcheck.reporters.escaping import visible
+
+# Non-characters XML 1.0 cannot carry at all; `visible` has already escaped the control characters (binary
+# files produce them in parse messages) and lone surrogates.
+_INVALID_XML = re.compile("[\ufffe\uffff]")
 
 
 def _clean(text) -> str:
-    return _INVALID_XML.sub("\ufffd", str(text))
+    """Text from the input as XML can carry it and a CI page or terminal can show it."""
+    return _INVALID_XML.sub("\ufffd", visible(text))
 
 
 class Suite:
     def __init__(self, name: str):
         self.element = ET.Element("testsuite", name=_clean(name))
         self.names: set = set()
+        self.next_suffix: dict = {}  # name -> the n of the next "name (n)" to try
         self.tests = self.failures = self.errors = 0
 
     def unique(self, name: str) -> str:
-        candidate, n = name, 1
+        """`name`, or `name (n)` for the smallest free n. Probing resumes where the last one for this name
+        stopped, so 20,000 findings with one name cost linear, not quadratic, time."""
+        candidate, n = name, self.next_suffix.get(name, 1)
+        if n > 1:
+            candidate = f"{name} ({n})"
         while candidate in self.names:
             n += 1
             candidate = f"{name} ({n})"
         self.names.add(candidate)
+        self.next_suffix[name] = n + 1
         return candidate
 
     def case(self, name: str, classname: str) -> ET.Element:
         self.tests += 1
-        return ET.SubElement(self.element, "testcase", name=_clean(self.unique(name)), classname=_clean(classname))
+        return ET.SubElement(self.element, "testcase", name=self.unique(_clean(name)), classname=_clean(classname))
 
     def finish(self) -> ET.Element:
         self.element.set("tests", str(self.tests))
@@ -45,19 +55,23 @@ class Suite:
 
 
 def _finding_details(finding) -> str:
-    lines = [f"{finding.file}:{finding.line}:{finding.column}: {finding.rule_id} {finding.rule_name}",
+    """The failure's text, one field a line: each field is cleaned on its own, so only these line breaks
+    remain and every line starts with mlcheck's own words."""
+    lines = [f"{_clean(finding.file)}:{finding.line}:{finding.column}: {finding.rule_id} {finding.rule_name}",
              f"Severity: {finding.severity}"]
     if finding.resource:
-        lines.append(f"Resource: {finding.resource}" + (f" ({finding.resource_type})" if finding.resource_type else ""))
-    lines.append(f"Message: {finding.message}")
+        kind = f" ({_clean(finding.resource_type)})" if finding.resource_type else ""
+        lines.append(f"Resource: {_clean(finding.resource)}{kind}")
+    lines.append(f"Message: {_clean(finding.message)}")
     if finding.fix:
-        lines.append(f"Fix: {finding.fix}")
-    return _clean("\n".join(lines))
+        lines.append(f"Fix: {_clean(finding.fix)}")
+    return "\n".join(lines)
 
 
 def render(result, options) -> str:
-    from mlcheck.reporters import is_error_duplicate
+    from mlcheck.reporters import error_keys, is_error_duplicate
 
+    errors = error_keys(result)
     suites: dict = {}
 
     def suite(file: str) -> Suite:
@@ -69,11 +83,11 @@ def render(result, options) -> str:
     for error in sorted(result.errors, key=lambda e: (e.file, e.line)):
         s = suite(error.file)
         case = s.case(f"MLC001 line {error.line}", error.file)
-        ET.SubElement(case, "error", type="MLC001", message=_clean(error.message)).text = _clean(
-            f"{error.file}:{error.line}:{error.column}: {error.message}")
+        ET.SubElement(case, "error", type="MLC001", message=_clean(error.message)).text = \
+            f"{_clean(error.file)}:{error.line}:{error.column}: {_clean(error.message)}"
         s.errors += 1
     for finding in sorted(result.active, key=lambda f: f.sort_key()):
-        if is_error_duplicate(finding, result):
+        if is_error_duplicate(finding, errors):
             continue
         s = suite(finding.file)
         where = f"{finding.resource} line {finding.line}" if finding.resource else f"line {finding.line}"

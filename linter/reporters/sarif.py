@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
+from mlcheck.reporters.escaping import encodable
 from mlcheck.rule import AREAS
 from mlcheck.severity import RANK, SECURITY_SEVERITY
 
@@ -22,15 +23,33 @@ SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "mlcheck/v1"
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "warning", "info": "note"}
 
-_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[/\\]")
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:/")
+
+
+def _quoted(path: str) -> str:
+    """The path's bytes percent-encoded, '/' kept (RFC 3986): a non-UTF-8 name (lone surrogates), a backslash
+    or a ':' in a first segment (which would read as a URI scheme) stay exact and valid."""
+    try:
+        raw = os.fsencode(path)
+    except UnicodeEncodeError:  # a lone surrogate that is no undecodable byte (from a JSON "\ud800" escape)
+        raw = path.encode("utf-8", "surrogatepass")
+    return quote(raw, safe="/")
+
+
+def file_uri(path: str) -> str:
+    """file: URI of an absolute path with '/' separators: POSIX '/x', Windows 'C:/x' or '//server/share/x'."""
+    if _WINDOWS_DRIVE.match(path):
+        return "file:///" + path[:2] + _quoted(path[2:])
+    return ("file:" if path.startswith("//") else "file://") + _quoted(path)
 
 
 def artifact_location(uri: str) -> dict:
     """Repo-relative paths are relative URIs under %SRCROOT%; a file outside the repository (uri is then an
-    absolute path) gets an absolute file: URI, which needs no base."""
-    if uri.startswith("/") or _WINDOWS_DRIVE.match(uri):
-        return {"uri": Path(uri).as_uri()}
-    return {"uri": quote(uri.replace(os.sep, "/"), safe="/"), "uriBaseId": SRCROOT}
+    absolute path) gets an absolute file: URI, which needs no base. Absolute means absolute on this system:
+    on POSIX a file may well be named 'C:\\x.yaml'."""
+    if os.path.isabs(uri):
+        return {"uri": file_uri(uri.replace(os.sep, "/"))}
+    return {"uri": _quoted(uri.replace(os.sep, "/")), "uriBaseId": SRCROOT}
 
 
 def region(line, column, end_line=None, end_column=None) -> dict:
@@ -82,7 +101,7 @@ def result_entry(finding, rule_index: int) -> dict:
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,
         "level": LEVELS[finding.severity],
-        "message": {"text": finding.message},
+        "message": {"text": encodable(finding.message)},
         "locations": [{
             "physicalLocation": {
                 "artifactLocation": artifact_location(uri),
@@ -93,16 +112,16 @@ def result_entry(finding, rule_index: int) -> dict:
     }
     if finding.resource:
         entry["locations"][0]["logicalLocations"] = [{
-            "name": finding.resource,
+            "name": encodable(finding.resource),
             "kind": "resource",
-            "fullyQualifiedName": f"{uri}#{finding.resource}",
+            "fullyQualifiedName": encodable(f"{uri}#{finding.resource}"),
         }]
     if finding.resource_type:
-        entry["properties"] = {"resourceType": finding.resource_type}
+        entry["properties"] = {"resourceType": encodable(finding.resource_type)}
     if finding.suppressed:
         suppression = {"kind": "inSource"}
         if finding.suppression_reason:
-            suppression["justification"] = finding.suppression_reason
+            suppression["justification"] = encodable(finding.suppression_reason)
         entry["suppressions"] = [suppression]
     return entry
 
@@ -110,7 +129,7 @@ def result_entry(finding, rule_index: int) -> dict:
 def notification(error) -> dict:
     return {
         "level": "error",
-        "message": {"text": error.message},
+        "message": {"text": encodable(error.message)},
         "locations": [{
             "physicalLocation": {
                 "artifactLocation": artifact_location(error.uri or error.file),
