@@ -16,6 +16,8 @@ link is then unknown, never a finding.
 
 from __future__ import annotations
 
+import json
+
 from dataclasses import dataclass, field
 
 from mlcheck.autoscaling import ENDPOINT, endpoint_match
@@ -44,6 +46,8 @@ class Links:
 
     by_endpoint: dict = field(default_factory=dict)  # endpoint logical id -> [watcher Resource]
     unknown: list = field(default_factory=list)  # reasons a watcher's endpoint cannot be known
+    # reasons a watcher naming a known name may watch an endpoint whose own name cannot be known
+    unknown_for_built_names: list = field(default_factory=list)
 
     def add(self, endpoint, watcher):
         target = self.by_endpoint.setdefault(endpoint.logical_id, [])
@@ -57,13 +61,22 @@ class Links:
             return
         endpoint, reason = endpoint_match(name, ctx)
         if reason:
-            self.unknown.append(f"{what} of {watcher.logical_id}: {reason}")
+            known = name_key(name) is not None and not has_unknown(name)
+            reasons = self.unknown_for_built_names if known else self.unknown
+            reasons.append(f"{what} of {watcher.logical_id}: {reason}")
         if endpoint is not None:
             self.add(endpoint, watcher)
 
 
+def _name_is_uncertain(ctx, endpoint) -> bool:
+    name = ctx.view(endpoint).get("EndpointName")
+    return name is not None and (name_key(name) is None or has_unknown(name))
+
+
 def watchers_of(ctx, links: Links, endpoint):
-    """(watchers deployed whenever `endpoint` is, reasons the endpoint may still be watched)."""
+    """(watchers deployed whenever `endpoint` is, reasons the endpoint may still be watched). A watcher that
+    names a known name other than the endpoint's is a reason only when the endpoint's own name is built from a
+    value that cannot be known."""
     found, reasons = [], []
     for watcher in links.by_endpoint.get(endpoint.logical_id, ()):
         condition = deployed_only_when(ctx, watcher)
@@ -71,7 +84,10 @@ def watchers_of(ctx, links: Links, endpoint):
             reasons.append(f"{watcher.logical_id} exists only when condition {condition} is true")
         else:
             found.append(watcher)
-    return found, reasons + links.unknown
+    reasons += links.unknown
+    if links.unknown_for_built_names and _name_is_uncertain(ctx, endpoint):
+        reasons += links.unknown_for_built_names
+    return found, reasons
 
 
 # -- Model Monitor ----------------------------------------------------------------------------------------------
@@ -265,6 +281,11 @@ def _strings(value):
 
 def _any_alarm_pattern(pattern) -> bool:
     """An EventBridge pattern on every alarm's state changes (source aws.cloudwatch, no alarm filter)."""
+    if isinstance(pattern, str):  # CloudFormation also takes the pattern as a JSON string
+        try:
+            pattern = json.loads(pattern)
+        except ValueError:
+            return False
     if not isinstance(pattern, dict):
         return False
     source = pattern.get("source")
