@@ -17,6 +17,7 @@ link is then unknown, never a finding.
 from __future__ import annotations
 
 import json
+import re
 
 from dataclasses import dataclass, field
 
@@ -205,12 +206,24 @@ def alarm_metrics(view):
             if isinstance(query, Unknown):
                 yield query
             continue
+        expression = query.get("Expression")
+        if _may_query_sagemaker(expression):  # metric math, SEARCH() or a Metrics Insights SELECT
+            yield Unknown("a metric query expression on SageMaker metrics cannot be matched to an endpoint")
+            continue
         stat = query.get("MetricStat")
         metric = stat.get("Metric") if isinstance(stat, dict) else stat
         if isinstance(metric, Unknown):
             yield metric
         elif isinstance(metric, dict):
             yield metric.get("Namespace"), metric.get("Dimensions")
+
+
+def _may_query_sagemaker(expression) -> bool:
+    if isinstance(expression, Unknown):
+        return True
+    if isinstance(expression, Composite):
+        return expression.has_unknown() or "sagemaker" in expression.text("").lower()
+    return isinstance(expression, str) and "sagemaker" in expression.lower()
 
 
 def _endpoint_dimensions(dimensions):
@@ -267,12 +280,19 @@ ALARM_CONSUMERS = {  # resource type -> the property that names alarms
 }
 
 
-def _strings(value):
+# An alarm named in a composite alarm's rule: ALARM("name"), OK(arn:...:alarm:name), INSUFFICIENT_DATA(name).
+_RULE_ALARM = re.compile(r"\b(?:ALARM|OK|INSUFFICIENT_DATA)\(\s*\"?([^\")]+?)\"?\s*\)")
+
+
+def _alarm_names(value):
+    """Alarm names written as text in a consumer's property: whole strings, and the names in a rule."""
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, str):
             yield item
+            for match in _RULE_ALARM.finditer(item):
+                yield match.group(1).rsplit(":alarm:", 1)[-1]
         elif isinstance(item, dict):
             stack.extend(item.values())
         elif isinstance(item, list):
@@ -302,8 +322,7 @@ def _consumed_alarms(ctx):
     alarms = ctx.graph.of_type(ALARM, COMPOSITE_ALARM)
     if not alarms:
         return set()
-    consumed = set()
-    texts = []
+    consumed, names = set(), set()
     for consumer in ctx.graph.of_type(*ALARM_CONSUMERS):
         prop = ALARM_CONSUMERS[consumer.type]
         if prop == "EventPattern" and _any_alarm_pattern(consumer.properties.get(prop)):
@@ -312,10 +331,10 @@ def _consumed_alarms(ctx):
         for edge in ctx.graph.outgoing.get(consumer.logical_id, ()):
             if edge.path[depth:depth + 1] == (prop,):
                 consumed.add(edge.target)
-        texts.extend(_strings(consumer.properties.get(prop)))
+        names.update(_alarm_names(consumer.properties.get(prop)))
     for alarm in alarms:
         name = ctx.view(alarm).get("AlarmName")
-        if isinstance(name, str) and name and any(name in text for text in texts):
+        if isinstance(name, str) and name and name in names:
             consumed.add(alarm.logical_id)
     return consumed
 

@@ -8,8 +8,9 @@ alarm's own (`Namespace`, `Dimensions`) or one of its `Metrics[].MetricStat.Metr
 matched written as `!GetAtt Endpoint.EndpointName`, `!Ref Endpoint`, a literal name or a name built from the
 same parameters.
 
-An alarm whose namespace or dimension value cannot be known, or that exists only under a condition, makes the
-result unknown, never a finding. A CreateEndpoint request is unknown: its alarms are created elsewhere.
+An alarm whose namespace or dimension value cannot be known, one whose metric query expression reads SageMaker
+metrics (metric math, `SEARCH`, a Metrics Insights `SELECT`: not matched to an endpoint), or one that exists
+only under a condition makes the result unknown, never a finding. A CreateEndpoint request is unknown: its alarms are created elsewhere.
 
 ## Why is this bad?
 CloudWatch collects an endpoint's metrics whether or not anyone looks at them. Without an alarm, a rise in

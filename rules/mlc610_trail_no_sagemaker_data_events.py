@@ -43,27 +43,23 @@ Trail:
 - [Logging data events](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html)
 """
 
-from mlcheck.audit import TRAIL, selector_coverage
+from mlcheck.audit import trails_logging
 from mlcheck.cache import deployed_only_when
 from mlcheck.rule import Hit, Rule
 from mlcheck.s3 import BUCKET, buckets_used_by_sagemaker
-from mlcheck.values import Unknown
 
 
 def check(view, ctx):
     uses = buckets_used_by_sagemaker(ctx).by_bucket.get(view.logical_id)
     if not uses:
         return
-    reasons = []
-    for trail in ctx.graph.of_type(TRAIL):
-        covered = selector_coverage(ctx, ctx.view(trail), view.resource)
-        if isinstance(covered, Unknown):
-            reasons.append(covered.reason)
-        elif covered:
-            condition = deployed_only_when(ctx, trail)
-            if condition is None:
-                return
-            reasons.append(f"trail {trail.logical_id} exists only when condition {condition} is true")
+    trails, reasons = trails_logging(ctx, view.resource)
+    reasons = list(reasons)
+    for trail in trails:
+        condition = deployed_only_when(ctx, trail)
+        if condition is None:
+            return
+        reasons.append(f"trail {trail.logical_id} exists only when condition {condition} is true")
     path = view.resource.path + ("Type",)
     if reasons:
         ctx.unknown(path, "; ".join(dict.fromkeys(reasons)))

@@ -4,7 +4,7 @@ import textwrap
 
 import pytest
 
-from mlcheck.audit import TRAIL, selector_coverage, setting_check
+from mlcheck.audit import TRAIL, setting_check, trail_coverage, trails_logging
 from mlcheck.engine import RuleContext
 from mlcheck.graph import ResourceGraph
 from mlcheck.loader import load_document
@@ -35,7 +35,14 @@ def context(text):
 def coverage(properties, bucket="Models"):
     ctx = context(BUCKETS.replace("{properties}", properties))
     resources = ctx.template.resources
-    return selector_coverage(ctx, ctx.view(resources["Trail"]), resources[bucket])
+    covered = trail_coverage(ctx, ctx.view(resources["Trail"])).covers(resources[bucket])
+    trails, reasons = trails_logging(ctx, resources[bucket])  # the per-template index agrees
+    assert (trails != []) is (covered is True)
+    if covered is False:
+        assert reasons == []
+    if isinstance(covered, Unknown):
+        assert reasons
+    return covered
 
 
 def basic(values, kind="AWS::S3::Object"):

@@ -143,6 +143,7 @@ def test_alarm_watches_endpoint(properties, endpoint):
     "{Namespace: AWS/Lambda, Dimensions: [{Name: EndpointName, Value: !Ref Plain}]}",
     "{Namespace: AWS/SageMaker, Dimensions: [{Name: EndpointConfigName, Value: !Ref Plain}]}",
     "{Namespace: AWS/SageMaker, Dimensions: [{Name: EndpointName, Value: fraud-prd}]}",
+    "{Metrics: [{Id: q, Expression: 'SELECT MAX(Errors) FROM \"AWS/Lambda\"'}]}",
 ])
 def test_alarm_on_other_metrics_watches_nothing(properties):
     ctx = context(ENDPOINTS + ALARM.format(properties=properties))
@@ -158,6 +159,8 @@ def test_alarm_on_other_metrics_watches_nothing(properties):
     "{Namespace: AWS/SageMaker, Dimensions: [{Name: !Ref Other, Value: churn-prd}]}",
     "{Namespace: AWS/SageMaker, Dimensions: !Ref Other}",
     "{Metrics: !ImportValue shared-metrics}",
+    "{Metrics: [{Id: q, Expression: \"SELECT MAX(ModelLatency) FROM \\\"AWS/SageMaker\\\" GROUP BY EndpointName\"}]}",
+    "{Metrics: [{Id: q, Expression: !Sub \"SEARCH('{${Other}} ModelLatency', 'Average')\"}]}",
 ])
 def test_alarm_that_cannot_be_read_is_unknown(properties):
     ctx = context(ENDPOINTS + ALARM.format(properties=properties))
@@ -175,6 +178,9 @@ Resources:
     ("{Type: AWS::CloudWatch::CompositeAlarm, Properties: {AlarmRule: !Sub 'ALARM(${Alarm.Arn})'}}", True),
     ("{Type: AWS::CloudWatch::CompositeAlarm, Properties: {AlarmRule: 'ALARM(\"churn-errors\")'}}", True),
     ("{Type: AWS::CloudWatch::CompositeAlarm, Properties: {AlarmRule: 'ALARM(\"fraud-errors\")'}}", False),
+    ("{Type: AWS::CloudWatch::CompositeAlarm, Properties: {AlarmRule: 'ALARM(\"churn-errors-p99\")'}}", False),
+    ("{Type: AWS::CloudWatch::CompositeAlarm, Properties: {AlarmRule: "
+     "'OK(other) AND ALARM(arn:aws:cloudwatch:eu-west-1:123456789012:alarm:churn-errors)'}}", True),
     ("{Type: AWS::SageMaker::Endpoint, Properties: {EndpointConfigName: c, DeploymentConfig: "
      "{AutoRollbackConfiguration: {Alarms: [{AlarmName: !Ref Alarm}]}}}}", True),
     ("{Type: AWS::SageMaker::Endpoint, Properties: {EndpointConfigName: churn-errors}}", False),
