@@ -31,6 +31,16 @@ DEFAULTS = {
         ("IsMultiRegionTrail",): False,
         ("IncludeGlobalServiceEvents",): True,
     },
+    "AWS::SageMaker::EndpointConfig": {
+        # applies inside a DataCaptureConfig that is given (no DataCaptureConfig means no capture)
+        ("DataCaptureConfig", "EnableCapture"): True,
+    },
+    "AWS::CloudWatch::Alarm": {
+        ("ActionsEnabled",): True,
+    },
+    "AWS::CloudWatch::CompositeAlarm": {
+        ("ActionsEnabled",): True,
+    },
     "AWS::EC2::VPCEndpointService": {
         ("AcceptanceRequired",): False,
     },
