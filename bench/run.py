@@ -385,6 +385,34 @@ def import_profile(args: list[str], cwd: str, timeout: float, env: dict) -> dict
             "top": top_imports(entries), "heavy_imported": heavy}
 
 
+RULE_PACK_SCRIPT = """\
+import json, sys, time
+from mlcheck.loader import load_document
+from mlcheck import registry
+with open(sys.argv[1], "rb") as handle:
+    data = load_document(handle.read(), sys.argv[1]).data
+types = {r.get("Type") for r in (data.get("Resources") or {}).values() if isinstance(r, dict)}
+infos = registry.rule_infos()
+start = time.perf_counter()
+needed = registry.rules_for_types([i.id for i in infos], types)
+middle = time.perf_counter()
+every = registry.all_rules()
+end = time.perf_counter()
+print(json.dumps({"needed": len(needed), "needed_ms": (middle - start) * 1000, "all": len(every),
+                  "rest_ms": (end - middle) * 1000}))
+"""
+
+
+def rule_pack_cost(template: Path, cwd: str, timeout: float, env: dict) -> dict | None:
+    """Import time of the rule modules a run of `template` needs, and of the rest of the pack. -X importtime
+    does not show these clearly: they are imported through importlib, one at a time, from inside the run."""
+    _, rc, out, _, _ = run([sys.executable, "-c", RULE_PACK_SCRIPT, str(template)], timeout, cwd, env)
+    try:
+        return json.loads(out.strip().splitlines()[-1]) if rc == 0 else None
+    except (ValueError, IndexError):
+        return None
+
+
 # ---------------------------------------------------------------- report
 
 def fmt_seconds(result: dict | None) -> str:
@@ -505,6 +533,8 @@ def main() -> int:
     profiles[f"mlcheck {one.name}"] = import_profile(["-m", "mlcheck", "--exit-zero", str(one)], cwd, args.timeout,
                                                      my_env)
 
+    pack = rule_pack_cost(one, cwd, args.timeout, my_env)
+
     print()
     print_table(cases)
     print(f"\npython -c pass (interpreter start, same python): {fmt_seconds(baseline)} s")
@@ -512,6 +542,9 @@ def main() -> int:
         top = ", ".join(f"{name} {ms:.0f} ms" for name, ms in p["top"])
         print(f"{label}: imports {p['total_import_ms']:.0f} ms; top: {top}")
         print(f"  heavy modules ({'/'.join(HEAVY)}) imported: {', '.join(p['heavy_imported']) or 'none'}")
+    if pack:
+        print(f"rule pack for {one.name}: {pack['needed']} of {pack['all']} rules imported, "
+              f"{pack['needed_ms']:.0f} ms; the other {pack['all'] - pack['needed']} would cost {pack['rest_ms']:.0f} ms")
     synth = {c["size"]["resources"]: c for c in cases if c["case"].startswith("synthetic ML")}
     for tool in ("mlcheck", "cfn-lint", "checkov"):  # t(5n)/t(n) = 5 is linear cost
         t1, t5 = (synth.get(n, {}).get(tool, {}).get("median") for n in (1000, 5000))
@@ -526,7 +559,7 @@ def main() -> int:
         "versions": {"mlcheck": run([sys.executable, "-m", "mlcheck", "--version"], 60, cwd, my_env)[2].strip(),
                      "cfn-lint": peer_version(args.peers_venv, "cfn-lint"),
                      "checkov": peer_version(args.peers_venv, "checkov")},
-        "python_startup": baseline, "cases": cases, "import_profiles": profiles}, indent=2) + "\n")
+        "python_startup": baseline, "cases": cases, "import_profiles": profiles, "rule_pack": pack}, indent=2) + "\n")
     print(f"\nwrote {args.output}")
     work.cleanup()
     return 0
