@@ -65,7 +65,7 @@ class _Popen(subprocess.Popen):
         return pid, status
 
 
-subprocess.Popen = _Popen  # noqa: only this script's own subprocesses
+subprocess.Popen = _Popen  # only this script runs subprocesses; each one reports its own peak RSS
 
 
 def ok_zero(rc, out, err):
