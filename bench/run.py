@@ -39,8 +39,8 @@ def run(cmd, timeout, cwd, env=None):
     Own process group, so a timeout kills the tool's worker processes too and never leaves us waiting on a
     pipe a grandchild still holds open. The peak RSS is the tool's own process (wait4), not its workers'."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, errors="replace", start_new_session=True)
+    proc = _Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                  stderr=subprocess.PIPE, text=True, errors="replace", start_new_session=True)
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -64,8 +64,6 @@ class _Popen(subprocess.Popen):
             self.peak_rss_mib = usage.ru_maxrss / 1024 / scale
         return pid, status
 
-
-subprocess.Popen = _Popen  # only this script runs subprocesses; each one reports its own peak RSS
 
 
 def ok_zero(rc, out, err):
