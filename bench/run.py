@@ -34,20 +34,36 @@ PEER_ENV = {"BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "TRUE"}
 # ---------------------------------------------------------------- running things
 
 def run(cmd, timeout, cwd, env=None):
-    """Run cmd once; return (seconds, returncode or None on timeout, stdout, stderr).
+    """Run cmd once; return (seconds, returncode or None on timeout, stdout, stderr, peak RSS in MiB).
 
     Own process group, so a timeout kills the tool's worker processes too and never leaves us waiting on a
-    pipe a grandchild still holds open."""
+    pipe a grandchild still holds open. The peak RSS is the tool's own process (wait4), not its workers'."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, errors="replace", start_new_session=True)
+    proc = _Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                  stderr=subprocess.PIPE, text=True, errors="replace", start_new_session=True)
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         out, err = proc.communicate()
-        return time.perf_counter() - start, None, out, err
-    return time.perf_counter() - start, proc.returncode, out, err
+        return time.perf_counter() - start, None, out, err, None
+    peak = getattr(proc, "peak_rss_mib", None)
+    return time.perf_counter() - start, proc.returncode, out, err, peak
+
+
+class _Popen(subprocess.Popen):
+    """Popen that reaps its child with os.wait4, keeping the child's own resource usage."""
+
+    def _try_wait(self, wait_flags):
+        try:
+            pid, status, usage = os.wait4(self.pid, wait_flags)
+        except ChildProcessError:
+            return self.pid, 0
+        if pid:
+            scale = 1 if sys.platform.startswith("linux") else 1024  # Linux: KiB; macOS: bytes
+            self.peak_rss_mib = usage.ru_maxrss / 1024 / scale
+        return pid, status
+
 
 
 def ok_zero(rc, out, err):
@@ -63,18 +79,57 @@ def ok_checkov(rc, out, err):
     return rc in (0, 1) and not (rc == 1 and not out.strip() and "Traceback" in err)
 
 
+def measure_interleaved(cmds: dict, repeat: int, timeout: float, cwd: str, label: str) -> dict:
+    """Median wall time (and peak RSS) of each tool over `repeat` rounds, one run of every tool per round, so
+    that a change in machine load between rounds falls on every tool alike. A tool whose run fails or times
+    out is dropped from the remaining rounds with an error string."""
+    results = {tool: {"runs": [], "rss": [], "cmd": cmd} for tool, (cmd, _, _) in cmds.items()}
+    for round_no in range(repeat):
+        for tool, (cmd, ok, env) in cmds.items():
+            result = results[tool]
+            if "error" in result:
+                continue
+            print(f"\r  {label}: round {round_no + 1}/{repeat} {tool:<8}", end="", flush=True)
+            seconds, rc, out, err, peak = run(cmd, timeout, cwd, env)
+            if rc is None:
+                result["error"] = f"timeout after {timeout:.0f}s"
+            elif not ok(rc, out, err):
+                tail = (err.strip() or out.strip()).splitlines()[-1:] or [""]
+                result["error"] = f"exit {rc}: {tail[0][:200]}"
+            else:
+                result["runs"].append(seconds)
+                if peak is not None:
+                    result["rss"].append(peak)
+    print("\r" + " " * 100 + "\r", end="")
+    for result in results.values():
+        if "error" not in result and result["runs"]:
+            result["median"] = statistics.median(result["runs"])
+            result["peak_rss_mib"] = max(result["rss"]) if result["rss"] else None
+    return results
+
+
 def measure(cmd, ok, repeat, timeout, cwd, env=None):
-    """Median wall time of `repeat` runs, or an error string; stops at the first failing run."""
-    times = []
-    for _ in range(repeat):
-        seconds, rc, out, err = run(cmd, timeout, cwd, env)
-        if rc is None:
-            return {"error": f"timeout after {timeout:.0f}s", "cmd": cmd}
-        if not ok(rc, out, err):
-            tail = (err.strip() or out.strip()).splitlines()[-1:] or [""]
-            return {"error": f"exit {rc}: {tail[0][:200]}", "cmd": cmd}
-        times.append(seconds)
-    return {"median": statistics.median(times), "runs": times, "cmd": cmd}
+    return measure_interleaved({"tool": (cmd, ok, env)}, repeat, timeout, cwd, " ".join(map(str, cmd[-1:])))["tool"]
+
+
+FLOOR_SCRIPT = """\
+import json, sys, yaml
+loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+loader.add_multi_constructor("!", lambda l, suffix, node: None)
+for path in sys.argv[1:]:
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    try:
+        json.loads(raw) if raw.lstrip()[:1] in (b"{", b"[") else yaml.load(raw, Loader=loader)
+    except Exception:
+        pass
+"""
+
+
+def floor_command(paths) -> list:
+    """The least any Python linter pays for these files: start the interpreter, read each file and parse it
+    with libyaml (json for JSON), serially, and nothing else. mlcheck / floor is the overhead of linting."""
+    return [sys.executable, "-c", FLOOR_SCRIPT, *map(str, paths)]
 
 
 # ---------------------------------------------------------------- peers venv
@@ -99,7 +154,7 @@ def ensure_peers(venv: Path, skip_install: bool) -> None:
 def peer_version(venv: Path, name: str) -> str | None:
     if not peer_bin(venv, name).exists():
         return None
-    _, rc, out, err = run([str(peer_bin(venv, name)), "--version"], 120, None, {**os.environ, **PEER_ENV})
+    _, rc, out, err, _ = run([str(peer_bin(venv, name)), "--version"], 120, None, {**os.environ, **PEER_ENV})
     return (out.strip() or err.strip()).splitlines()[-1] if rc == 0 else None
 
 
@@ -263,6 +318,21 @@ SYNTH_STACK = [
 ]
 
 
+SYNTHETIC_SIZES = (50, 200, 800, 1000, 5000, 10000)
+MINIFIED_SIZES = (5000, 20000)
+
+
+def write_minified_json(directory: Path, resources: int) -> Path:
+    """The synthetic stack as one line of JSON (how `aws cloudformation package` and CDK can emit it)."""
+    from mlcheck.loader import load_document
+
+    source = write_synthetic(directory, resources)
+    data = load_document(source.read_bytes(), source.name).data
+    path = directory / f"synthetic-{resources}.min.json"
+    path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    return path
+
+
 def write_synthetic(directory: Path, resources: int) -> Path:
     blocks = [block.format(i=i) for i in range(resources // len(SYNTH_STACK) + 1) for block in SYNTH_STACK]
     path = directory / f"synthetic-{resources}.yaml"
@@ -304,13 +374,41 @@ def top_imports(entries: list[dict], n: int = 5) -> list[tuple[str, float]]:
 
 
 def import_profile(args: list[str], cwd: str, timeout: float, env: dict) -> dict:
-    _, rc, _, err = run([sys.executable, "-X", "importtime", *args], timeout, cwd, env)
+    _, rc, _, err, _ = run([sys.executable, "-X", "importtime", *args], timeout, cwd, env)
     entries = parse_importtime(err)
     roots = [e for e in entries if e["parent"] is None]
     heavy = sorted({e["name"].split(".")[0] for e in entries} & set(HEAVY))
     return {"cmd": ["python", "-X", "importtime", *args], "exit": rc,
             "total_import_ms": sum(e["cumulative_us"] for e in roots) / 1000,
             "top": top_imports(entries), "heavy_imported": heavy}
+
+
+RULE_PACK_SCRIPT = """\
+import json, sys, time
+from mlcheck.loader import load_document
+from mlcheck import registry
+with open(sys.argv[1], "rb") as handle:
+    data = load_document(handle.read(), sys.argv[1]).data
+types = {r.get("Type") for r in (data.get("Resources") or {}).values() if isinstance(r, dict)}
+infos = registry.rule_infos()
+start = time.perf_counter()
+needed = registry.rules_for_types([i.id for i in infos], types)
+middle = time.perf_counter()
+every = registry.all_rules()
+end = time.perf_counter()
+print(json.dumps({"needed": len(needed), "needed_ms": (middle - start) * 1000, "all": len(every),
+                  "rest_ms": (end - middle) * 1000}))
+"""
+
+
+def rule_pack_cost(template: Path, cwd: str, timeout: float, env: dict) -> dict | None:
+    """Import time of the rule modules a run of `template` needs, and of the rest of the pack. -X importtime
+    does not show these clearly: they are imported through importlib, one at a time, from inside the run."""
+    _, rc, out, _, _ = run([sys.executable, "-c", RULE_PACK_SCRIPT, str(template)], timeout, cwd, env)
+    try:
+        return json.loads(out.strip().splitlines()[-1]) if rc == 0 else None
+    except (ValueError, IndexError):
+        return None
 
 
 # ---------------------------------------------------------------- report
@@ -325,12 +423,17 @@ def ratio(peer: dict | None, mine: dict | None) -> str:
     return "n/a"
 
 
+def fmt_rss(result: dict | None) -> str:
+    return f"{result['peak_rss_mib']:.0f}" if result and result.get("peak_rss_mib") else "n/a"
+
+
 def print_table(cases: list[dict]) -> None:
-    head = ["case", "resources", "bytes", "mlcheck s", "cfn-lint s", "checkov s", "cfn-lint/mlcheck",
-            "checkov/mlcheck"]
+    head = ["case", "resources", "bytes", "mlcheck s", "MiB", "floor s", "mlcheck/floor", "cfn-lint s", "checkov s",
+            "cfn-lint/mlcheck", "checkov/mlcheck"]
     rows = [[c["case"], str(c["size"].get("resources", "")), str(c["size"].get("bytes", "")),
-             fmt_seconds(c["mlcheck"]), fmt_seconds(c["cfn-lint"]), fmt_seconds(c["checkov"]),
-             ratio(c["cfn-lint"], c["mlcheck"]), ratio(c["checkov"], c["mlcheck"])] for c in cases]
+             fmt_seconds(c["mlcheck"]), fmt_rss(c["mlcheck"]), fmt_seconds(c.get("floor")),
+             ratio(c["mlcheck"], c.get("floor")), fmt_seconds(c.get("cfn-lint")), fmt_seconds(c.get("checkov")),
+             ratio(c.get("cfn-lint"), c["mlcheck"]), ratio(c.get("checkov"), c["mlcheck"])] for c in cases]
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
     for r in [head, ["-" * w for w in widths], *rows]:
         print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(r, widths))))
@@ -345,6 +448,8 @@ def main() -> int:
     parser.add_argument("--skip-install", action="store_true", help="use the peers venv as it is")
     parser.add_argument("--timeout", type=float, default=300, help="seconds per run before it is killed")
     parser.add_argument("--output", type=Path, default=BENCH / "results" / "latest.json")
+    parser.add_argument("--peer-max-resources", type=int, default=5000,
+                        help="run the peers on synthetic stacks up to this many resources; default 5000")
     args = parser.parse_args()
 
     ensure_peers(args.peers_venv, args.skip_install)
@@ -357,27 +462,32 @@ def main() -> int:
     my_env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     my_env["PYTHONPYCACHEPREFIX"] = str(Path(cwd) / "pycache")
 
-    def commands(target: Path, directory: bool = False) -> dict:
+    def commands(target: Path, directory: bool = False, peers: bool = True) -> dict:
         mlcheck = [sys.executable, "-m", "mlcheck", "--exit-zero", str(target)]
+        cmds = {"mlcheck": (mlcheck, ok_zero, my_env),
+                "floor": (floor_command(templates_in(target) if directory else [target]), ok_zero, my_env)}
+        if not peers:
+            return cmds
         if directory:  # cfn-lint expands quoted globs itself (one matching nothing is an error); checkov walks
             cfnlint = [str(target / "**" / f"*{s}") for s in sorted({p.suffix for p in templates_in(target)})]
             checkov = ["-d", str(target)]
         else:
             cfnlint, checkov = [str(target)], ["-f", str(target)]
-        return {"mlcheck": (mlcheck, ok_zero, my_env),
-                "cfn-lint": ([str(peer_bin(args.peers_venv, "cfn-lint")), *cfnlint], ok_cfnlint, peer_env),
-                "checkov": ([str(peer_bin(args.peers_venv, "checkov")), *checkov, "--framework", "cloudformation",
-                             "--quiet", "--compact", "--skip-download"], ok_checkov, peer_env)}
+        cmds["cfn-lint"] = ([str(peer_bin(args.peers_venv, "cfn-lint")), *cfnlint], ok_cfnlint, peer_env)
+        cmds["checkov"] = ([str(peer_bin(args.peers_venv, "checkov")), *checkov, "--framework", "cloudformation",
+                            "--quiet", "--compact", "--skip-download"], ok_checkov, peer_env)
+        return cmds
 
     def bench_case(name: str, size: dict, cmds: dict, repeat: int) -> dict:
         case = {"case": name, "size": size}
-        for tool, (cmd, ok, env) in cmds.items():
-            if tool != "mlcheck" and not Path(cmd[0]).exists():
+        present = {}
+        for tool, spec in cmds.items():
+            if tool in ("cfn-lint", "checkov") and not Path(spec[0][0]).exists():
                 case[tool] = {"error": "not installed"}
-                continue
-            print(f"  {name}: {tool} x{repeat} ...", end=" ", flush=True)
-            case[tool] = measure(cmd, ok, repeat, args.timeout, cwd, env)
-            print(fmt_seconds(case[tool]) if "median" in case[tool] else case[tool]["error"], flush=True)
+            else:
+                present[tool] = spec
+        case.update(measure_interleaved(present, repeat, args.timeout, cwd, name))
+        print(f"  {name}: " + ", ".join(f"{tool} {fmt_seconds(case.get(tool))}" for tool in cmds), flush=True)
         return case
 
     warm = write_synthetic(Path(cwd), 8)  # one untimed run writes mlcheck's bytecode before any timing
@@ -386,6 +496,7 @@ def main() -> int:
     cases = []
     # Startup: the fixed cost every pre-commit run pays before reading a template.
     startup = {"mlcheck": ([sys.executable, "-m", "mlcheck", "--version"], ok_zero, my_env),
+               "floor": ([sys.executable, "-c", "pass"], ok_zero, my_env),
                "cfn-lint": ([str(peer_bin(args.peers_venv, "cfn-lint")), "--version"], ok_zero, peer_env),
                "checkov": ([str(peer_bin(args.peers_venv, "checkov")), "--version"], ok_zero, peer_env)}
     cases.append(bench_case("startup (--version)", {}, startup, args.repeat))
@@ -402,10 +513,16 @@ def main() -> int:
     else:
         print(f"warning: corpus {corpus} not found; only synthetic cases", file=sys.stderr)
 
-    for n in (50, 200, 800):
+    for n in SYNTHETIC_SIZES:
         path = write_synthetic(Path(cwd), n)
-        cases.append(bench_case(f"synthetic ML stacks, {n}", size_of([path]), commands(path),
-                                args.repeat))
+        large = n >= 1000
+        cases.append(bench_case(f"synthetic ML stacks, {n}", size_of([path]),
+                                commands(path, peers=n <= args.peer_max_resources),
+                                max(1, args.repeat // 3) if large else args.repeat))
+    for n in MINIFIED_SIZES:  # one line of JSON: every location is on line 1
+        path = write_minified_json(Path(cwd), n)
+        cases.append(bench_case(f"synthetic, minified JSON, {n}", size_of([path]), commands(path, peers=False),
+                                max(1, args.repeat // 3)))
 
     # Import profiles: what a plain template run loads, and what dominates startup.
     baseline = measure([sys.executable, "-c", "pass"], ok_zero, args.repeat, args.timeout, cwd, my_env)
@@ -414,6 +531,8 @@ def main() -> int:
     profiles[f"mlcheck {one.name}"] = import_profile(["-m", "mlcheck", "--exit-zero", str(one)], cwd, args.timeout,
                                                      my_env)
 
+    pack = rule_pack_cost(one, cwd, args.timeout, my_env)
+
     print()
     print_table(cases)
     print(f"\npython -c pass (interpreter start, same python): {fmt_seconds(baseline)} s")
@@ -421,12 +540,14 @@ def main() -> int:
         top = ", ".join(f"{name} {ms:.0f} ms" for name, ms in p["top"])
         print(f"{label}: imports {p['total_import_ms']:.0f} ms; top: {top}")
         print(f"  heavy modules ({'/'.join(HEAVY)}) imported: {', '.join(p['heavy_imported']) or 'none'}")
-    synth = [c for c in cases if c["case"].startswith("synthetic")]
-    for tool in ("mlcheck", "cfn-lint", "checkov"):  # equal slopes between sizes = linear cost
-        t = [c[tool].get("median") for c in synth]
-        if len(t) == 3 and None not in t:
-            print(f"{tool}: ms per added resource 50->200: {(t[1] - t[0]) / 150 * 1000:.2f}, "
-                  f"200->800: {(t[2] - t[1]) / 600 * 1000:.2f}")
+    if pack:
+        print(f"rule pack for {one.name}: {pack['needed']} of {pack['all']} rules imported, "
+              f"{pack['needed_ms']:.0f} ms; the other {pack['all'] - pack['needed']} would cost {pack['rest_ms']:.0f} ms")
+    synth = {c["size"]["resources"]: c for c in cases if c["case"].startswith("synthetic ML")}
+    for tool in ("mlcheck", "cfn-lint", "checkov"):  # t(5n)/t(n) = 5 is linear cost
+        t1, t5 = (synth.get(n, {}).get(tool, {}).get("median") for n in (1000, 5000))
+        if t1 and t5:
+            print(f"{tool}: t(5000)/t(1000) = {t5 / t1:.1f} (5.0 is linear)")
 
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps({
@@ -436,7 +557,7 @@ def main() -> int:
         "versions": {"mlcheck": run([sys.executable, "-m", "mlcheck", "--version"], 60, cwd, my_env)[2].strip(),
                      "cfn-lint": peer_version(args.peers_venv, "cfn-lint"),
                      "checkov": peer_version(args.peers_venv, "checkov")},
-        "python_startup": baseline, "cases": cases, "import_profiles": profiles}, indent=2) + "\n")
+        "python_startup": baseline, "cases": cases, "import_profiles": profiles, "rule_pack": pack}, indent=2) + "\n")
     print(f"\nwrote {args.output}")
     work.cleanup()
     return 0

@@ -282,10 +282,10 @@ def _apply_per_path_ignores(result, per_path: dict) -> None:
         return
     import fnmatch
 
-    from mlcheck.registry import all_rules, select_rules
+    from mlcheck.registry import rule_infos, select_rules
 
     ignored = [(glob.replace(os.sep, "/"), {r.id for r in select_rules(codes)} | {
-        r.id for r in all_rules() if any(c.upper() == r.id or c.lower() == r.name for c in codes)})
+        r.id for r in rule_infos() if any(c.upper() == r.id or c.lower() == r.name for c in codes)})
         for glob, codes in per_path.items()]
     kept = []
     for finding in result.findings:
@@ -319,4 +319,15 @@ def _write_baseline(result, path) -> None:
 
 
 def main():
+    _tune_gc()
     cli()  # click handles usage errors (exit 2) and --help/--version itself
+
+
+def _tune_gc() -> None:
+    """A lint run allocates many small containers and frees them by reference counting; the cyclic collector's
+    default thresholds spent a fifth of a 5,000-resource run re-scanning the live document. Objects alive at
+    start-up (modules, the rule pack's tables) are frozen out of its scans, and collections run less often."""
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 100)

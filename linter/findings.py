@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 from mlcheck.loader.document import pointer
@@ -35,6 +34,8 @@ class Finding:
     @property
     def fingerprint(self) -> str:
         """Line-independent identity: file, resource, rule and property path. Survives edits elsewhere."""
+        import hashlib  # here, not at import: OpenSSL's start-up is paid only by formats that print fingerprints
+
         key = "|".join((self.uri or self.file, self.resource or "", self.rule_id, self.pointer))
         # surrogatepass: a non-UTF-8 file name (lone surrogates) still has one; valid text hashes as before
         return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]

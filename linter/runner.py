@@ -62,10 +62,9 @@ def repo_uri(path: str, root: str) -> str:
 
 
 def check_file(candidate: Candidate, settings: Settings, stdin_bytes: bytes | None = None) -> FileResult:
-    from mlcheck.registry import rules_by_id
+    from mlcheck.registry import get_rule, rules_for_types
 
-    registry = rules_by_id()
-    rules = [registry[rule_id] for rule_id in settings.rule_ids + settings.subset_rule_ids]
+    registry = _RuleLookup(get_rule)
     result = FileResult()
     if candidate.path == "-":
         name = settings.stdin_filename or "<stdin>"
@@ -109,6 +108,8 @@ def check_file(candidate: Candidate, settings: Settings, stdin_bytes: bytes | No
         loc = document.location(path)
         _parse_failure(result, ParseError(message, loc.line, loc.column), display, uri,
                        PARSE_ERROR_RULE in settings.rule_ids, registry, prefix="invalid template: ")
+    rules = rules_for_types(settings.rule_ids + settings.subset_rule_ids,
+                            {resource.type for resource in template.resources.values()})
     report = lint_template(template, rules, display, uri, settings.parameters, settings.severity_overrides,
                            frozenset(settings.subset_rule_ids), settings.rule_options)
     if settings.inline_suppressions:
@@ -121,13 +122,13 @@ def check_file(candidate: Candidate, settings: Settings, stdin_bytes: bytes | No
 
 def _suppress(template, findings, settings, display, uri):
     from mlcheck import suppressions
-    from mlcheck.registry import all_rules, rules_by_id
+    from mlcheck.registry import get_rule, rule_infos
 
-    found = suppressions.collect(template, all_rules())
+    found = suppressions.collect(template, rule_infos())
     if not found:
         return
     suppressions.apply(found, findings)
-    registry = rules_by_id()
+    registry = _RuleLookup(get_rule)
     selected = set(settings.rule_ids)
     for suppression in found:
         if suppression.source != "mlcheck":
@@ -154,6 +155,18 @@ def _suppress(template, findings, settings, display, uri):
         ))
 
 
+class _RuleLookup:
+    """`registry[rule_id]`, importing the rule's module on first use."""
+
+    __slots__ = ("_get",)
+
+    def __init__(self, get):
+        self._get = get
+
+    def __getitem__(self, rule_id):
+        return self._get(rule_id)
+
+
 def _looks_like_template(raw: bytes) -> bool:
     try:
         head = raw[:65536].decode("utf-8", "replace")
@@ -178,7 +191,7 @@ def _parse_failure(result, exc: ParseError, display, uri, report_finding, regist
 
 
 def run(candidates: list[Candidate], settings: Settings) -> RunResult:
-    from mlcheck.registry import rules_by_id
+    from mlcheck.registry import get_rule
 
     result = RunResult()
     stdin_bytes = sys.stdin.buffer.read() if any(c.path == "-" for c in candidates) else None
@@ -190,7 +203,6 @@ def run(candidates: list[Candidate], settings: Settings) -> RunResult:
         outcomes = [by_path[c.path] if c.path != "-" else check_file(c, settings, stdin_bytes) for c in candidates]
     else:
         outcomes = [check_file(c, settings, stdin_bytes) for c in candidates]
-    registry = rules_by_id()
     for candidate, outcome in zip(candidates, outcomes):
         result.findings.extend(outcome.findings)
         result.errors.extend(outcome.errors)
@@ -200,7 +212,8 @@ def run(candidates: list[Candidate], settings: Settings) -> RunResult:
         if outcome.skipped:
             result.files_skipped.append((display_path(candidate.path), outcome.skipped, candidate.explicit))
     for finding in result.findings:
-        result.rules.setdefault(finding.rule_id, registry[finding.rule_id])
+        if finding.rule_id not in result.rules:
+            result.rules[finding.rule_id] = get_rule(finding.rule_id)
     return result.sorted()
 
 
