@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 
 from mlcheck.loader.load import MAX_BYTES
 
@@ -62,10 +63,16 @@ def read_file(path: str, limit: int = MAX_BYTES) -> bytes:
     return data
 
 
-def read_stream(stream, limit: int = MAX_BYTES) -> bytes:
-    """At most `limit` + 1 bytes of a binary stream (stdin), so that an endless one ends and the loader can
-    report the size limit."""
-    return stream.read(limit + 1)
+def read_stdin(limit: int = MAX_BYTES) -> bytes:
+    """At most `limit` + 1 bytes of stdin (a pipe, a terminal, a file or a device), so that an endless one ends
+    and the caller can report the size limit. A closed stdin reads as empty."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        return b""
+    try:
+        return stream.read(limit + 1) or b""
+    except OSError:
+        return b""
 
 
 def read_json(path: str, limit: int = MAX_BYTES):

@@ -100,6 +100,8 @@ def test_stdin_is_read_only_up_to_the_size_limit(tmp_path):
     with open("/dev/zero", "rb") as endless:
         code, out, _ = mlcheck("-", cwd=tmp_path, stdin=endless)
     assert code == 2 and "<stdin>:1:1:" in out and "larger than the 20 MB limit" in out
+    code, out, _ = mlcheck("-", cwd=tmp_path, preexec_fn=lambda: os.close(0))  # no stdin at all
+    assert code == 2 and "<stdin>:1:1:" in out and "empty file" in out
 
 
 def test_oversized_files_are_refused_without_being_read_whole(tmp_path, run_cli):
