@@ -6,7 +6,7 @@ import json
 import pytest
 
 from test_cli import NOTEBOOK_DEFAULTS, write
-from test_hostile_fs import GOOD_FINDING, finding_lines, mlcheck
+from test_hostile_fs import GOOD_FINDING, deadline, finding_lines, mlcheck  # noqa: F401 (deadline: a fixture)
 
 
 @pytest.fixture
@@ -154,3 +154,15 @@ def test_a_good_baseline_still_hides_known_findings(tmp_path, run_cli):
     run_cli("stack.yaml", "--write-baseline", "baseline.json", cwd=tmp_path)
     code, out, _ = run_cli("stack.yaml", "--baseline", "baseline.json", cwd=tmp_path)
     assert code == 0 and not finding_lines(out, GOOD_FINDING)
+
+
+def test_configuration_files_found_upward_are_never_opened_when_they_are_pipes(tmp_path, run_cli, deadline):
+    import os
+
+    os.mkfifo(tmp_path / "pyproject.toml")  # anyone's file name: not a regular file, so not a configuration
+    write(tmp_path, "infra/stack.yaml", NOTEBOOK_DEFAULTS)
+    code, out, _ = run_cli("stack.yaml", cwd=tmp_path / "infra")
+    assert code == 1 and len(finding_lines(out, "stack.yaml:11:5: MLC401")) == 1
+    os.mkfifo(tmp_path / ".mlcheck.yaml")  # mlcheck's own name: an error that names it
+    code, out, err = run_cli("stack.yaml", cwd=tmp_path / "infra")
+    assert code == 2 and out == "" and str(tmp_path / ".mlcheck.yaml") in err and "named pipe" in err
