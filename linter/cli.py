@@ -23,19 +23,12 @@ def _split_codes(values) -> list:
 def _parse_parameters(pairs, parameters_file) -> dict:
     params: dict = {}
     if parameters_file:
+        from mlcheck.config import ConfigError, read_parameters_file
+
         try:
-            with open(parameters_file, encoding="utf-8") as handle:
-                data = json.load(handle)
-        except (OSError, ValueError) as exc:
-            raise click.BadParameter(f"cannot read {parameters_file}: {exc}", param_hint="--parameters-file")
-        if isinstance(data, dict) and isinstance(data.get("Parameters"), dict):
-            params.update({str(k): v for k, v in data["Parameters"].items()})  # CodePipeline template config
-        elif isinstance(data, list) and all(isinstance(p, dict) and "ParameterKey" in p for p in data):
-            params.update({p["ParameterKey"]: p.get("ParameterValue", "") for p in data})
-        else:
-            raise click.BadParameter(
-                f"{parameters_file}: expected CloudFormation's format, a list of "
-                '{"ParameterKey": ..., "ParameterValue": ...}', param_hint="--parameters-file")
+            params.update(read_parameters_file(parameters_file))
+        except ConfigError as exc:
+            raise click.BadParameter(str(exc), param_hint="--parameters-file")
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
@@ -185,10 +178,11 @@ def cli(paths, output_format, output_files, select, extend_select, ignore, fail_
         inline_suppressions=value["inline-suppressions"],
         severity_overrides=value["severity"], rule_options=value["rules"],
     )
+    baseline = _read_baseline(baseline_path) if baseline_path else None
     result = run(candidates, settings)
     _apply_per_path_ignores(result, value["per-path-ignores"])
-    if baseline_path:
-        _apply_baseline(result, baseline_path)
+    if baseline is not None:
+        _apply_baseline(result, baseline)
     if write_baseline_path:
         _write_baseline(result, write_baseline_path)
 
@@ -234,10 +228,15 @@ def _effective_settings(click_ctx, config_path, cli_values: dict) -> dict:
     from pathlib import Path
 
     from mlcheck.config import KEYS, ConfigError, find_config, load_config
-    from mlcheck.registry import find_rule
+    from mlcheck.registry import SelectionError, find_rule, validate_codes
 
     try:
-        config = load_config(Path(config_path) if config_path else find_config(os.getcwd()))
+        cwd = os.getcwd()
+    except OSError as exc:  # deleted under us: relative paths, the config search and the report all need it
+        raise click.UsageError(f"the current directory cannot be used ({exc.strerror}): "
+                               "was it deleted? cd to an existing directory")
+    try:
+        config = load_config(Path(config_path) if config_path else find_config(cwd))
     except ConfigError as exc:
         raise click.UsageError(f"configuration: {exc}")
     names = {"select": "select", "extend-select": "extend_select", "ignore": "ignore", "fail-on": "fail_on",
@@ -253,24 +252,31 @@ def _effective_settings(click_ctx, config_path, cli_values: dict) -> dict:
             effective[key] = (config.values[key], config.origin(key))
         else:
             effective[key] = (cli_values.get(key, default), "default")
-    # Rules named in severity overrides and rule options must exist; options must be ones the rule has.
+    # Rules named in severity overrides, rule options and per-path ignores must exist (before any file is
+    # linted); options must be ones the rule has.
+    where = f"configuration: {config.path}" if config.path else "configuration"
+    for glob, codes in effective["per-path-ignores"][0].items():
+        try:
+            validate_codes(codes)
+        except SelectionError as exc:
+            raise click.UsageError(f"{where}: per-path-ignores.{glob}: {exc}")
     for key in ("severity", "rules"):
         resolved = {}
         for code, setting in effective[key][0].items():
             rule = find_rule(code)
             if rule is None:
-                raise click.UsageError(f"configuration: {key}.{code}: no such rule")
+                raise click.UsageError(f"{where}: {key}.{code}: no such rule")
             if key == "rules":
                 unknown = sorted(set(setting) - set(rule.options))
                 if unknown:
                     known = ", ".join(rule.options) or "none"
-                    raise click.UsageError(f"configuration: rules.{code}: unknown option {unknown[0]} "
+                    raise click.UsageError(f"{where}: rules.{code}: unknown option {unknown[0]} "
                                            f"(options of {rule.id}: {known})")
                 for option, given in setting.items():
                     default = rule.options[option]
                     if isinstance(default, (list, tuple)) and not (
                             isinstance(given, list) and all(isinstance(v, str) for v in given)):
-                        raise click.UsageError(f"configuration: rules.{code}.{option}: expected a list of strings")
+                        raise click.UsageError(f"{where}: rules.{code}.{option}: expected a list of strings")
             resolved[rule.id] = setting
         effective[key] = (resolved, effective[key][1])
     return effective
@@ -296,13 +302,22 @@ def _apply_per_path_ignores(result, per_path: dict) -> None:
     result.findings = kept
 
 
-def _apply_baseline(result, path) -> None:
+def _read_baseline(path) -> set:
+    """The fingerprints of a baseline file, read before the run so that a bad one costs no linting."""
+    from mlcheck.safe_read import InputError, read_json
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-        known = set(data["fingerprints"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        data = read_json(path)
+    except InputError as exc:
         raise click.BadParameter(f"cannot read baseline {path}: {exc}", param_hint="--baseline")
+    fingerprints = data.get("fingerprints") if isinstance(data, dict) else None
+    if not isinstance(fingerprints, list) or not all(isinstance(f, str) for f in fingerprints):
+        raise click.BadParameter(f"{path}: expected a baseline written by --write-baseline "
+                                 '({"fingerprints": [...]})', param_hint="--baseline")
+    return set(fingerprints)
+
+
+def _apply_baseline(result, known: set) -> None:
     before = len(result.findings)
     result.findings = [f for f in result.findings if f.fingerprint not in known]
     result.baselined = before - len(result.findings)

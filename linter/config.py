@@ -7,10 +7,12 @@ An unknown key or a bad value is a usage error naming the key — a typo must no
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mlcheck.safe_read import InputError, read_file, read_json
 from mlcheck.severity import SEVERITIES
 
 FILE_NAMES = (".mlcheck.yaml", ".mlcheck.yml", "pyproject.toml")
@@ -119,49 +121,110 @@ def find_config(start: str) -> Path | None:
     for folder in (directory, *directory.parents):
         for name in FILE_NAMES:
             candidate = folder / name
-            if candidate.is_file() and (name != "pyproject.toml" or _has_tool_section(candidate)):
+            if name != "pyproject.toml":
+                if os.path.lexists(candidate) and not candidate.is_dir():
+                    return candidate  # mlcheck's own file: reading it reports what is wrong with it
+            elif _configures_mlcheck(candidate):
                 return candidate
     return None
 
 
-def _has_tool_section(path: Path) -> bool:
+def _configures_mlcheck(path: Path) -> bool:
+    """Whether a pyproject.toml has a [tool.mlcheck] table. One that never mentions mlcheck is not parsed (it
+    may be anyone's, in any state); one that does but cannot be read as TOML is an error, since skipping it
+    could drop settings meant for mlcheck."""
     try:
-        return "[tool.mlcheck" in path.read_text(encoding="utf-8")
-    except OSError:
+        if not path.is_file():
+            return False
+        raw = read_file(str(path))
+    except InputError:
+        return False  # unreadable: as if absent, as before
+    if b"mlcheck" not in raw:
         return False
+    try:
+        return _pyproject_section(path, raw) is not None
+    except ConfigError as exc:
+        raise ConfigError(f"{exc} (mlcheck reads [tool.mlcheck] from it: fix the file, or name another "
+                          "configuration with --config)") from None
+
+
+def _pyproject_section(path: Path, raw: bytes) -> dict | None:
+    """The [tool.mlcheck] table of a pyproject.toml, or None when it has none."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(f"{path}:{line}: not UTF-8 (invalid byte 0x{raw[exc.start]:02x}), as TOML must be") from None
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        try:
+            import tomli as tomllib
+        except ModuleNotFoundError:
+            raise ConfigError("reading pyproject.toml needs Python 3.11 or the tomli package") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
+    tool = data.get("tool")
+    if tool is None:
+        return None
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: 'tool' must be a table, not {_type_name(tool)}")
+    section = tool.get("mlcheck")
+    if section is not None and not isinstance(section, dict):
+        raise ConfigError(f"{path}: 'tool.mlcheck' must be a table, not {_type_name(section)}")
+    return section
+
+
+def _type_name(value) -> str:
+    return {str: "a string", list: "an array", bool: "a boolean", int: "an integer", float: "a number"}.get(
+        type(value), type(value).__name__)
 
 
 def _read(path: Path) -> dict:
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raw = read_file(str(path))
+    except InputError as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from None
     if path.name == "pyproject.toml":
-        try:
-            import tomllib
-        except ModuleNotFoundError:  # Python 3.10
-            try:
-                import tomli as tomllib
-            except ModuleNotFoundError:
-                raise ConfigError("reading pyproject.toml needs Python 3.11 or the tomli package") from None
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: {exc}") from None
-        return data.get("tool", {}).get("mlcheck", {})
-    import yaml
+        return _pyproject_section(path, raw) or {}
+    from mlcheck.loader import ParseError, load_document
 
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path}:{where} invalid YAML") from None
+        data = load_document(raw, str(path)).data if raw.strip() else None
+    except ParseError as exc:
+        raise ConfigError(f"{path}:{exc.line}: {exc.message}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping of settings")
     return data
+
+
+def read_parameters_file(path: str) -> dict:
+    """Template parameter values from a JSON file in CloudFormation's format (a list of ParameterKey /
+    ParameterValue) or CodePipeline's ({"Parameters": {...}})."""
+    try:
+        data = read_json(path)
+    except InputError as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from None
+    if isinstance(data, dict) and isinstance(data.get("Parameters"), dict):
+        pairs = list(data["Parameters"].items())
+    elif isinstance(data, list) and all(isinstance(p, dict) and "ParameterKey" in p for p in data):
+        pairs = [(p["ParameterKey"], p.get("ParameterValue", "")) for p in data]
+    else:
+        raise ConfigError(f"{path}: expected CloudFormation's format, a list of "
+                          '{"ParameterKey": ..., "ParameterValue": ...}')
+    for key, value in pairs:
+        if not isinstance(key, str) or not key:
+            raise ConfigError(f"{path}: parameter names must be non-empty strings, got {json.dumps(key)[:80]}")
+        if not isinstance(value, (str, int, float, bool)):
+            raise ConfigError(f"{path}: parameter '{key}': expected a string, number or boolean, "
+                              f"got {json.dumps(value)[:80]}")
+    return dict(pairs)
 
 
 def load_config(path: Path | None) -> Config:
@@ -175,7 +238,10 @@ def load_config(path: Path | None) -> Config:
             close = [k for k in KEYS if k.split("-")[0] == name.split("-")[0]]
             hint = f" (did you mean {close[0]}?)" if close else ""
             raise ConfigError(f"{path}: unknown key '{key}'{hint}; known keys: {', '.join(KEYS)}")
-        values[name] = KEYS[name][0](name, value)
+        try:
+            values[name] = KEYS[name][0](name, value)
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
     if "parameters-file" in values:
         values["parameters-file"] = str(path.parent / values["parameters-file"])
     if "per-path-ignores" in values:  # globs are relative to the config file's folder

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from dataclasses import dataclass, field
 
 from mlcheck.discovery import Candidate
 from mlcheck.engine import lint_template
 from mlcheck.findings import Error, Finding, RunResult
 from mlcheck.loader import ParseError, load_document
+from mlcheck.safe_read import MAX_BYTES, InputError, InputTooLarge, read_file, read_stdin, too_large_message
 from mlcheck.template import build_template, is_cloudformation
 
 PARSE_ERROR_RULE = "MLC001"
@@ -70,13 +70,26 @@ def check_file(candidate: Candidate, settings: Settings, stdin_bytes: bytes | No
         name = settings.stdin_filename or "<stdin>"
         display, uri = (display_path(name), repo_uri(name, settings.root)) if settings.stdin_filename else (name, name)
         raw = stdin_bytes or b""
+        if len(raw) > MAX_BYTES:  # read_stdin stopped one byte past the limit
+            _parse_failure(result, ParseError(too_large_message(None)), display, uri,
+                           PARSE_ERROR_RULE in settings.rule_ids, registry)
+            return result
     else:
         display, uri = display_path(candidate.path), repo_uri(candidate.path, settings.root)
+        if candidate.error:  # discovery could not list this directory
+            result.errors.append(Error(display, 1, candidate.error, uri=uri))
+            return result
         try:
-            with open(candidate.path, "rb") as handle:
-                raw = handle.read()
-        except OSError as exc:
-            result.errors.append(Error(display, 1, f"cannot read file: {exc.strerror or exc}", uri=uri))
+            raw = read_file(candidate.path)  # stat first: a pipe or a device is refused, not read
+        except InputTooLarge as exc:
+            if candidate.explicit or _looks_like_template(exc.head):
+                _parse_failure(result, ParseError(str(exc)), display, uri, PARSE_ERROR_RULE in settings.rule_ids,
+                               registry)
+            else:
+                result.skipped = f"{exc}, and not template-like"
+            return result
+        except InputError as exc:
+            result.errors.append(Error(display, 1, f"cannot read file: {exc}", uri=uri))
             return result
 
     try:
@@ -194,7 +207,7 @@ def run(candidates: list[Candidate], settings: Settings) -> RunResult:
     from mlcheck.registry import get_rule
 
     result = RunResult()
-    stdin_bytes = sys.stdin.buffer.read() if any(c.path == "-" for c in candidates) else None
+    stdin_bytes = read_stdin() if any(c.path == "-" for c in candidates) else None
     jobs = settings.jobs or (os.cpu_count() or 1)
     files = [c for c in candidates if c.path != "-"]
     if len(files) >= PARALLEL_THRESHOLD and jobs > 1:
