@@ -320,3 +320,12 @@ def test_a_named_directory_is_walked_even_when_gitignored(tmp_path, run_cli):
     assert code == 0 and "cdk.out" not in out
     code, out, _ = run_cli("cdk.out", cwd=tmp_path)  # asked for by name; the patterns still apply inside it
     assert code == 1 and len(finding_lines(out, "cdk.out/" + GOOD_FINDING)) == 1 and "scratch" not in out
+
+
+def test_full_format_with_a_stdin_filename_naming_a_fifo_does_not_hang(tmp_path):
+    """`full` shows source lines by reading the named file: a --stdin-filename naming a FIFO must not block."""
+    os.mkfifo(tmp_path / "pipe.yaml")
+    code, out, _ = mlcheck("-f", "full", "-", "--stdin-filename", "pipe.yaml", cwd=tmp_path, timeout=30,
+                           input=NOTEBOOK_DEFAULTS)
+    assert code == 1
+    assert "pipe.yaml:11:5: MLC401" in out

@@ -30,10 +30,11 @@ class SourceCache:
         return self._lines[file]
 
     def _read(self, file: str) -> list | None:
-        try:
-            with open(os.path.join(self.cwd, file), "rb") as handle:
-                raw = handle.read()
-        except (OSError, ValueError):
+        from mlcheck.safe_read import InputError, read_file
+
+        try:  # bounded, and never blocks on a FIFO (a --stdin-filename may name anything)
+            raw = read_file(os.path.join(self.cwd, file))
+        except (InputError, ValueError):
             return None
         if b"\x00" in raw:
             return None
