@@ -8,6 +8,16 @@ from dataclasses import dataclass, field
 from mlcheck.loader.document import pointer
 from mlcheck.severity import RANK, SEVERITIES, at_least
 
+MAX_MESSAGE = 4000  # characters: messages quote template values, and one may be megabytes long (legitimate
+# messages listing many actions reach 2,340 characters on the corpus)
+
+
+def bounded(text: str, limit: int = MAX_MESSAGE) -> str:
+    """`text`, cut to `limit` characters with a note of its full length when longer."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text):,} characters in all)"
+
 
 @dataclass(slots=True)
 class Finding:
@@ -27,6 +37,9 @@ class Finding:
     suppressed: bool = False
     suppression_reason: str | None = None
     uri: str = ""  # repository-relative POSIX path (SARIF, fingerprints)
+
+    def __post_init__(self):
+        self.message = bounded(self.message)
 
     @property
     def pointer(self) -> str:
@@ -52,6 +65,9 @@ class Error:
     column: int = 1
     uri: str = ""
 
+    def __post_init__(self):
+        self.message = bounded(self.message)
+
 
 @dataclass(slots=True)
 class UnknownValue:
@@ -63,6 +79,9 @@ class UnknownValue:
     resource: str | None
     path: tuple
     reason: str
+
+    def __post_init__(self):
+        self.reason = bounded(self.reason)
 
 
 @dataclass(slots=True)
