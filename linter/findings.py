@@ -13,8 +13,9 @@ MAX_MESSAGE = 4000  # characters: messages quote template values, and one may be
 
 
 def bounded(text: str, limit: int = MAX_MESSAGE) -> str:
-    """`text`, cut to `limit` characters with a note of its full length when longer."""
-    if len(text) <= limit:
+    """`text`, cut to `limit` characters with a note of its full length when longer (a text cut already, whose
+    note takes it a little over the limit, is left as it is)."""
+    if len(text) <= limit + 40:
         return text
     return f"{text[:limit]}... ({len(text):,} characters in all)"
 

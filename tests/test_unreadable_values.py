@@ -10,7 +10,7 @@ import pytest
 
 from mlcheck.convert import to_int
 from mlcheck.discovery import Candidate
-from mlcheck.findings import MAX_MESSAGE
+from mlcheck.findings import MAX_MESSAGE, bounded
 from mlcheck.runner import Settings, check_file
 
 HUGE = "9" * 5000  # int() refuses strings over 4,300 digits
@@ -260,4 +260,5 @@ def test_messages_never_quote_a_huge_value_whole(tmp_path):
         """)
     (finding,) = _check(tmp_path, text, ["MLC403"]).findings
     assert len(finding.message) < MAX_MESSAGE + 100
-    assert finding.message.endswith("characters in all)")
+    assert finding.message.endswith(" characters in all)") and "x" * 5000 not in finding.message
+    assert bounded(finding.message) == finding.message  # cutting twice changes nothing
