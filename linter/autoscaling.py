@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mlcheck.cache import deployed_only_when, template_index
+from mlcheck.convert import to_int
 from mlcheck.names import has_unknown, name_key
 from mlcheck.values import Composite, ResourceRef, Unknown, is_symbolic
 
@@ -156,14 +157,8 @@ def _config_names(ctx):
 
 
 def capacity(value):
-    """An integer capacity/count, or None when it is not a plain number."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return None
+    """An integer capacity/count, or None when it is not a plain number of sensible size (mlcheck.convert)."""
+    return to_int(value, signed=True)
 
 
 @dataclass
@@ -231,7 +226,9 @@ def kept_at_two(ctx, config, name):
                 unknown.append(f"MinCapacity of {target.resource.logical_id} is unknown")
                 continue
             minimum = capacity(target.min_capacity)
-            if minimum is not None and minimum >= 2:
+            if minimum is None and target.min_capacity is not None:
+                unknown.append(f"MinCapacity of {target.resource.logical_id} is not a number mlcheck can read")
+            elif minimum is not None and minimum >= 2:
                 return True, []
     if not endpoints_using_config(ctx, config):
         unknown.extend(scaling_index(ctx).unknown)

@@ -333,9 +333,65 @@ def _write_baseline(result, path) -> None:
         raise click.BadParameter(f"cannot write {path}: {exc}", param_hint="--write-baseline")
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the process is so that cleanup runs (a BaseException: no `except Exception`
+    on the way may swallow it)."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_sigterm(signum, _frame):
+    raise Terminated(signum)
+
+
+EXIT_SIGINT, EXIT_SIGTERM = 130, 143  # 128 + signal number, as shells report a command ended by a signal
+
+
 def main():
+    """The entry point: exit 0/1/2 as documented, and never 1 for a crash or an interruption. Ctrl-C exits
+    130 and SIGTERM 143, after the worker processes are ended (`mlcheck.pool`); any other uncaught exception
+    is an internal error, exit 2, with the traceback only when MLCHECK_DEBUG is set."""
+    import signal
+
     _tune_gc()
-    cli()  # click handles usage errors (exit 2) and --help/--version itself
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        # standalone_mode=False: click would turn Ctrl-C into "Aborted!" and exit 1
+        code = cli.main(standalone_mode=False)
+    except click.exceptions.Abort as exc:  # click's rendering of Ctrl-C (and of an EOFError)
+        code = _interrupted(EXIT_SIGINT) if isinstance(exc.__cause__, KeyboardInterrupt) else \
+            _internal_error(exc.__cause__ or exc)
+    except click.ClickException as exc:  # usage errors, exit 2
+        exc.show()
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        code = _interrupted(EXIT_SIGINT)
+    except Terminated:
+        code = _interrupted(EXIT_SIGTERM)
+    except Exception as exc:
+        code = _internal_error(exc)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _internal_error(exc: BaseException) -> int:
+    from mlcheck.crash import describe, show_traceback
+
+    show_traceback(exc)
+    click.echo(f"mlcheck: internal error: {describe(exc)} (please report this; MLCHECK_DEBUG=1 shows the "
+               "traceback)", err=True)
+    return EXIT_ERROR
+
+
+def _interrupted(code: int) -> int:
+    try:
+        click.echo("mlcheck: interrupted", err=True)
+    except Exception:  # stderr may be gone with the terminal
+        pass
+    return code
 
 
 def _tune_gc() -> None:

@@ -7,6 +7,17 @@ from dataclasses import dataclass, field
 from mlcheck.loader.document import pointer
 from mlcheck.severity import RANK, SEVERITIES, at_least
 
+MAX_MESSAGE = 4000  # characters: messages quote template values, and one may be megabytes long (legitimate
+# messages listing many actions reach 2,340 characters on the corpus)
+
+
+def bounded(text: str, limit: int = MAX_MESSAGE) -> str:
+    """`text`, cut to `limit` characters with a note of its full length when longer (a text cut already, whose
+    note takes it a little over the limit, is left as it is)."""
+    if len(text) <= limit + 40:
+        return text
+    return f"{text[:limit]}... ({len(text):,} characters in all)"
+
 
 @dataclass(slots=True)
 class Finding:
@@ -26,6 +37,9 @@ class Finding:
     suppressed: bool = False
     suppression_reason: str | None = None
     uri: str = ""  # repository-relative POSIX path (SARIF, fingerprints)
+
+    def __post_init__(self):
+        self.message = bounded(self.message)
 
     @property
     def pointer(self) -> str:
@@ -54,6 +68,9 @@ class Error:
     column: int = 1
     uri: str = ""
 
+    def __post_init__(self):
+        self.message = bounded(self.message)
+
 
 @dataclass(slots=True)
 class UnknownValue:
@@ -65,6 +82,9 @@ class UnknownValue:
     resource: str | None
     path: tuple
     reason: str
+
+    def __post_init__(self):
+        self.reason = bounded(self.reason)
 
 
 @dataclass(slots=True)

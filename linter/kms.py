@@ -169,7 +169,9 @@ class KeyRef:
         return f"'{self.key.logical_id}'" + (f" (alias '{self.alias.logical_id}')" if self.alias else "")
 
 
-def resolve_key(ctx, value) -> KeyRef:
+def resolve_key(ctx, value, _through: frozenset = frozenset()) -> KeyRef:
+    """`_through`: the aliases followed to get here; an alias that targets itself, directly or by a chain of
+    aliases, designates no key (CloudFormation would reject it), so it is unknown."""
     if isinstance(value, Unknown):
         return KeyRef("unknown", reason=value.reason)
     text = value.text("*") if isinstance(value, Composite) else value if isinstance(value, str) else None
@@ -179,8 +181,11 @@ def resolve_key(ctx, value) -> KeyRef:
     if target is not None and target.type == KEY:
         return KeyRef("customer", key=target)
     if target is not None and target.type == ALIAS:
+        if target.logical_id in _through:
+            return KeyRef("unknown", reason=f"alias {target.logical_id} targets itself through a cycle of aliases")
         aim = ctx.view(target).get("TargetKeyId")
-        found = resolve_key(ctx, aim) if aim is not None else KeyRef("unknown", reason="alias has no TargetKeyId")
+        found = (resolve_key(ctx, aim, _through | {target.logical_id}) if aim is not None
+                 else KeyRef("unknown", reason="alias has no TargetKeyId"))
         if found.kind == "customer":
             return KeyRef("customer", key=found.key, alias=target)
         return found

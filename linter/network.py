@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from mlcheck.cache import deployed_only_when, template_index
+from mlcheck.convert import to_int
 from mlcheck.values import AZ, Composite, Pseudo, ResourceRef, Unknown, is_symbolic
 
 REGION = Pseudo("AWS::Region")
@@ -365,13 +366,7 @@ SENSITIVE_PORTS = {
 
 
 def _port(value):
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    return None
+    return to_int(value, signed=True)  # -1 means every port
 
 
 def port_range(rule: dict):
@@ -387,6 +382,8 @@ def port_range(rule: dict):
     low, high = rule.get("FromPort"), rule.get("ToPort")
     if is_symbolic(low) or is_symbolic(high):
         return Unknown("port range is computed")
+    if any(v is not None and _port(v) is None for v in (low, high)):
+        return Unknown("FromPort or ToPort is not a port number")  # not to be taken for "every port"
     low, high = _port(low), _port(high)
     if low is None and high is None:
         return ALL_PORTS

@@ -19,7 +19,7 @@ the answer unknown rather than a guess.
 
 from __future__ import annotations
 
-import json
+import functools
 from dataclasses import dataclass
 
 from mlcheck import iam_actions
@@ -102,16 +102,31 @@ def _as_tuple(value) -> tuple:
 
 def _document(value):
     if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return Unknown("policy document is a string that is not JSON")
+        return _parse_policy_text(value)
     return value
 
 
+@functools.lru_cache(maxsize=64)  # every rule reads the same documents; parse each string once
+def _parse_policy_text(text: str):
+    """A policy document written as a JSON string, parsed within the loader's limits (depth, size): a string
+    nested too deep or not JSON is a document that cannot be known, not a crash."""
+    from mlcheck.loader import ParseError
+    from mlcheck.loader.json_loader import load_json
+
+    try:
+        return load_json(text).data
+    except (ParseError, ValueError, RecursionError):
+        return Unknown("policy document is a string that is not JSON mlcheck can read")
+
+
 def statements(document, path: tuple):
-    """Every statement of a resolved policy document, whatever its form."""
-    document = _document(document)
+    """Every statement of a resolved policy document, whatever its form; a JSON string that cannot be read
+    gives one statement that cannot be known."""
+    parsed = _document(document)
+    if isinstance(document, str) and isinstance(parsed, Unknown):
+        yield _unknown_statement(parsed, path, 1)
+        return
+    document = parsed
     if not isinstance(document, dict):
         return
     body = document.get("Statement")

@@ -12,6 +12,7 @@ import re
 from itertools import product
 from typing import Any
 
+from mlcheck.convert import to_int
 from mlcheck.template import PSEUDO_PARAMETERS, Template
 from mlcheck.values import (
     AZ,
@@ -191,8 +192,8 @@ class Resolver:
     def _select(self, arg, depth):
         index = self.resolve(arg[0], depth)
         items = self.resolve(arg[1], depth)
-        if isinstance(index, str) and index.strip().isdigit():
-            index = int(index)
+        if isinstance(index, str):
+            index = to_int(index)
         if not isinstance(index, int) or isinstance(index, bool):
             return Unknown("Fn::Select with a computed index")
         if isinstance(items, AZList):

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, NamedTuple
 
+from mlcheck.convert import to_int
 from mlcheck.values import Unknown, describe
 
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
@@ -114,10 +115,8 @@ def is_set() -> Predicate:
 
 def at_least(minimum: int) -> Predicate:
     def test(value):
-        try:
-            return int(str(value).strip()) >= minimum
-        except ValueError:
-            return False
+        number = to_int(value, signed=True)
+        return number is not None and number >= minimum
 
     return Predicate(test, f"must be at least {minimum}")
 

@@ -1,7 +1,8 @@
 """Checks files: read, parse, recognise the kind, lint; in parallel across files when there are many.
 
 Every failure of a single file becomes an Error (exit 2) and, where the file looks like a template, an MLC001
-finding with its line; the other files are still checked. Nothing here raises for bad input.
+finding with its line; the other files are still checked. Nothing here raises for bad input, and an internal
+error or a worker process that dies costs only the file it was on (`check_isolated`, `mlcheck.pool`).
 """
 
 from __future__ import annotations
@@ -61,21 +62,27 @@ def repo_uri(path: str, root: str) -> str:
     return rel.replace(os.sep, "/") if not rel.startswith("..") else os.path.abspath(path).replace(os.sep, "/")
 
 
+def _names(candidate: Candidate, settings: Settings) -> tuple:
+    """(display path, repo-relative URI) of a candidate; stdin is named by --stdin-filename when given."""
+    if candidate.path != "-":
+        return display_path(candidate.path), repo_uri(candidate.path, settings.root)
+    name = settings.stdin_filename or "<stdin>"
+    return (display_path(name), repo_uri(name, settings.root)) if settings.stdin_filename else (name, name)
+
+
 def check_file(candidate: Candidate, settings: Settings, stdin_bytes: bytes | None = None) -> FileResult:
     from mlcheck.registry import get_rule, rules_for_types
 
     registry = _RuleLookup(get_rule)
     result = FileResult()
+    display, uri = _names(candidate, settings)
     if candidate.path == "-":
-        name = settings.stdin_filename or "<stdin>"
-        display, uri = (display_path(name), repo_uri(name, settings.root)) if settings.stdin_filename else (name, name)
         raw = stdin_bytes or b""
         if len(raw) > MAX_BYTES:  # read_stdin stopped one byte past the limit
             _parse_failure(result, ParseError(too_large_message(None)), display, uri,
                            PARSE_ERROR_RULE in settings.rule_ids, registry)
             return result
     else:
-        display, uri = display_path(candidate.path), repo_uri(candidate.path, settings.root)
         if candidate.error:  # discovery could not list this directory
             result.errors.append(Error(display, 1, candidate.error, uri=uri))
             return result
@@ -204,18 +211,20 @@ def _parse_failure(result, exc: ParseError, display, uri, report_finding, regist
 
 
 def run(candidates: list[Candidate], settings: Settings) -> RunResult:
+    from mlcheck.pool import max_workers
     from mlcheck.registry import get_rule
 
     result = RunResult()
     stdin_bytes = read_stdin() if any(c.path == "-" for c in candidates) else None
-    jobs = settings.jobs or (os.cpu_count() or 1)
     files = [c for c in candidates if c.path != "-"]
+    jobs = max_workers(settings.jobs, len(files))
     if len(files) >= PARALLEL_THRESHOLD and jobs > 1:
         by_path = dict(zip((c.path for c in files), _parallel(files, settings, jobs)))
         # stdin was read by this process, so it is checked here
-        outcomes = [by_path[c.path] if c.path != "-" else check_file(c, settings, stdin_bytes) for c in candidates]
+        outcomes = [by_path[c.path] if c.path != "-" else check_isolated(c, settings, stdin_bytes)
+                    for c in candidates]
     else:
-        outcomes = [check_file(c, settings, stdin_bytes) for c in candidates]
+        outcomes = [check_isolated(c, settings, stdin_bytes) for c in candidates]
     for candidate, outcome in zip(candidates, outcomes):
         result.findings.extend(outcome.findings)
         result.errors.extend(outcome.errors)
@@ -230,21 +239,32 @@ def run(candidates: list[Candidate], settings: Settings) -> RunResult:
     return result.sorted()
 
 
-def _parallel(candidates, settings, jobs):
-    import concurrent.futures
-    import multiprocessing
+def check_isolated(candidate: Candidate, settings: Settings, stdin_bytes: bytes | None = None) -> FileResult:
+    """check_file, where any failure (a bug, an input no rule foresaw, RecursionError, MemoryError) is an
+    error for this file alone: the other files are still checked and reported."""
+    try:
+        return check_file(candidate, settings, stdin_bytes)
+    except Exception as exc:
+        from mlcheck.crash import describe, show_traceback
 
+        show_traceback(exc)
+        return failed_file(candidate, settings, f"internal error: {describe(exc)} (please report this)")
+
+
+def failed_file(candidate: Candidate, settings: Settings, message: str) -> FileResult:
+    """A FileResult that is only an error on the file, at line 1 (where it failed is not known)."""
+    display, uri = _names(candidate, settings)
+    result = FileResult()
+    result.errors.append(Error(display, 1, message, uri=uri))
+    return result
+
+
+def _parallel(candidates, settings, jobs):
+    import functools
+
+    from mlcheck.pool import map_isolated
     from mlcheck.registry import all_rules
 
     all_rules()  # import the rule pack once, before forking, so workers share it
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:
-        context = None
-    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        chunk = max(1, len(candidates) // (jobs * 4))
-        return list(pool.map(_check_in_worker, candidates, [settings] * len(candidates), chunksize=chunk))
-
-
-def _check_in_worker(candidate, settings):
-    return check_file(candidate, settings)
+    return map_isolated(functools.partial(check_isolated, settings=settings), candidates, jobs,
+                        lambda candidate, reason: failed_file(candidate, settings, reason))

@@ -263,6 +263,9 @@ def _pipeline_steps(steps, path, requests, template, depth=0):
         if kind == "Condition" and isinstance(args, dict):
             for branch in ("IfSteps", "ElseSteps"):
                 _pipeline_steps(args.get(branch), path + (i, "Arguments", branch), requests, template, depth + 1)
+        if not isinstance(kind, str):  # a mapping or list (unhashable) names no step type
+            template.problems.append((path + (i, "Type"), f"step '{name}' has a Type that is not a string"))
+            continue
         operation = STEP_OPERATIONS.get(kind)
         if operation is None:
             continue

@@ -41,6 +41,7 @@ DataQuality:
 - AWS Security Hub controls SageMaker.9, SageMaker.10, SageMaker.13, SageMaker.15
 """
 
+from mlcheck.convert import to_int
 from mlcheck.rule import Hit, Rule
 from mlcheck.values import Unknown, describe, is_symbolic
 
@@ -63,10 +64,7 @@ KIND = {"AWS::SageMaker::TrainingJob": "Training job", "AWS::SageMaker::Processi
 
 
 def _count(value):
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        return None
+    return to_int(value)
 
 
 def check(view, ctx):
@@ -77,6 +75,9 @@ def check(view, ctx):
                     count.reason if isinstance(count, Unknown) else "instance count is computed")
         return
     number = _count(count) if count is not None else None
+    if number is None and count is not None:
+        ctx.unknown(view.path(*cluster, "InstanceCount"), "instance count is not a number mlcheck can read")
+        return
     if number is None or number <= 1:
         return
     flag = view.get(*network, "EnableInterContainerTrafficEncryption")

@@ -55,7 +55,11 @@ def check(view, ctx):
                         count.reason if isinstance(count, Unknown) else "instance count is computed")
             continue
         number = capacity(count) if count is not None else 1
-        if number is None or number >= 2:
+        if number is None:
+            ctx.unknown(view.path("ProductionVariants", i, "InitialInstanceCount"),
+                        "InitialInstanceCount is not a number mlcheck can read")
+            continue
+        if number >= 2:
             continue
         name = variant.get("VariantName")
         shown_name = f"'{display_name(name)}'"

@@ -126,6 +126,9 @@ def check(view, ctx):
     if is_symbolic(low) or is_symbolic(high):
         ctx.unknown(view.path("MinCapacity"), "MinCapacity or MaxCapacity is computed")
         return
+    if any(v is not None and capacity(v) is None for v in (low, high)):
+        ctx.unknown(view.path("MinCapacity"), "MinCapacity or MaxCapacity is not a number mlcheck can read")
+        return
     low, high = capacity(low), capacity(high)
     if low is not None and high is not None and low > high:
         yield Hit(view.path("MinCapacity"),

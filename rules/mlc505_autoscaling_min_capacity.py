@@ -55,6 +55,8 @@ def check(view, ctx):
         ctx.unknown(view.path("MinCapacity"), _reason(minimum, "MinCapacity"))
         return
     number = capacity(minimum)
+    if number is None and minimum is not None:
+        ctx.unknown(view.path("MinCapacity"), "MinCapacity is not a number mlcheck can read")
     if number is not None and number < 2:
         yield Hit(view.path("MinCapacity"), f"ScalableTarget '{view.logical_id}' lets the variant scale down to "
                                             f"{number} instance{'s' if number != 1 else ''} (MinCapacity {number})")

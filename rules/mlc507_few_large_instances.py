@@ -34,6 +34,7 @@ instances spread across Availability Zones lose only a fraction, often for the s
 import re
 
 from mlcheck.autoscaling import capacity, kept_at_two
+from mlcheck.convert import to_int
 from mlcheck.rule import Hit, Rule
 from mlcheck.sagemaker import is_serverless, variants
 from mlcheck.values import is_symbolic
@@ -48,7 +49,10 @@ def is_large(instance_type) -> bool:
     match = _SIZE.match(instance_type.strip())
     if not match:
         return False
-    return match.group(2) is not None or int(match.group(1)) >= LARGE_FROM
+    if match.group(2) is not None:
+        return True
+    size = to_int(match.group(1))  # None for a size no instance type has (thousands of digits)
+    return size is not None and size >= LARGE_FROM
 
 
 def check(view, ctx):
@@ -63,6 +67,10 @@ def check(view, ctx):
         if not is_large(instance_type):
             continue
         number = capacity(count) if count is not None else 1
+        if number is None:
+            ctx.unknown(view.path("ProductionVariants", i, "InitialInstanceCount"),
+                        "InitialInstanceCount is not a number mlcheck can read")
+            continue
         if number != 1:
             continue
         covered, unknown = kept_at_two(ctx, view.resource, variant.get("VariantName"))
