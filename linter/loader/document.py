@@ -1,12 +1,13 @@
 """The parsed form every loader produces.
 
 Data stays plain Python (dict/list/str/...): rules and resolution stay fast and simple. Locations live beside
-the data in one table keyed by the path to a value (a tuple of keys and list indexes), so any JSON pointer a
-finding carries can be turned back into an exact line and column.
+the data in a `LocationTable`, a tree that mirrors the data, so any JSON pointer a finding carries can be
+turned back into an exact line and column.
 """
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,36 +34,149 @@ class ParseError(Exception):
         self.column = max(1, column)
 
 
+def shown(key, limit: int = 80) -> str:
+    """A key as an error message quotes it: a 10 MB key must not make a 10 MB message."""
+    text = str(key)
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text):,} characters)"
+
+
+NO_NODE = -1  # a value whose location is not kept (the contents of a YAML merge key `<<`)
+LEAF, MAPPING, SEQUENCE = 0, 1, 2
+
+
+class LocationTable:
+    """Locations of every key and value, as a tree of numbered nodes that mirrors the data.
+
+    A full path per value would cost memory in proportion to depth times size (gigabytes for a 1.8 MB file of
+    deep values); here a node costs a few machine words: four ints of position, its child ids in file order
+    and, for a mapping, its keys (the data's own key strings). A mapping's key -> child dict is built only
+    when a lookup first goes through it. Read like the dict it replaces: `get(path)`, `table[path]`, `in`.
+    """
+
+    __slots__ = ("_pos", "_kids", "_keys", "_root")
+
+    def __init__(self):
+        self._pos = array("i")  # line, column, end_line, end_column of node i at [4i, 4i + 4)
+        self._kids: list = []  # node -> None (a leaf) or array of child ids in file order
+        self._keys: list = []  # node -> None (leaf, sequence), list of keys (mapping), or key -> child dict
+        self._root = NO_NODE
+
+    def add(self, parent: int | None, key, kind: int = LEAF, position=(0, 0, 0, 0)) -> int:
+        """A new node under `parent` (None: the document root), reached by `key` when the parent is a mapping
+        (a sequence child is reached by its index). Returns its id, or NO_NODE under a NO_NODE parent."""
+        if parent == NO_NODE:
+            return NO_NODE
+        node = len(self._kids)
+        self._kids.append(None if kind == LEAF else array("i"))
+        self._keys.append([] if kind == MAPPING else None)
+        self._pos.extend(position)
+        if parent is None:
+            self._root = node
+        else:
+            self._kids[parent].append(node)
+            keys = self._keys[parent]
+            if keys is not None:
+                keys.append(key)
+        return node
+
+    def place(self, node: int, line: int, column: int, end_line: int, end_column: int) -> None:
+        if node != NO_NODE:
+            pos, i = self._pos, 4 * node
+            pos[i], pos[i + 1], pos[i + 2], pos[i + 3] = line, column, end_line, end_column
+
+    def key_line(self, node: int, key) -> int | None:
+        """Line of `key` in the mapping `node` while it is being built (for a duplicate key's message)."""
+        keys = self._keys[node] if node != NO_NODE else None
+        if type(keys) is not list or key not in keys:
+            return None
+        return self._pos[4 * self._kids[node][keys.index(key)]]
+
+    def child(self, node: int, step) -> int:
+        """The child of `node` reached by `step` (a key or a list index), or NO_NODE."""
+        kids = self._kids[node]
+        if kids is None:
+            return NO_NODE
+        keys = self._keys[node]
+        if keys is None:
+            if isinstance(step, int) and 0 <= step < len(kids):
+                return kids[step]
+            return NO_NODE
+        if type(keys) is list:
+            keys = self._keys[node] = dict(zip(keys, kids))
+        try:
+            return keys.get(step, NO_NODE)
+        except TypeError:  # an unhashable step: no such key
+            return NO_NODE
+
+    def find(self, path) -> tuple[int, int]:
+        """(deepest node along `path`, how many steps of the path it took); (NO_NODE, 0) without a root."""
+        node = self._root
+        if node == NO_NODE:
+            return NO_NODE, 0
+        depth = 0
+        for step in path:
+            nxt = self.child(node, step)
+            if nxt == NO_NODE:
+                break
+            node, depth = nxt, depth + 1
+        return node, depth
+
+    def position(self, node: int) -> Location:
+        i = 4 * node
+        return Location(*self._pos[i:i + 4])
+
+    def get(self, path, default=None):
+        path = tuple(path)
+        node, depth = self.find(path)
+        return self.position(node) if node != NO_NODE and depth == len(path) else default
+
+    def __getitem__(self, path) -> Location:
+        found = self.get(path)
+        if found is None:
+            raise KeyError(path)
+        return found
+
+    def __contains__(self, path) -> bool:
+        return self.get(path) is not None
+
+    def __len__(self) -> int:
+        return len(self._kids)
+
+
 @dataclass(slots=True)
 class Document:
     data: Any
-    locations: dict = field(default_factory=dict)  # Path -> Location
+    locations: LocationTable = field(default_factory=LocationTable)
     text: str = ""
     _lines: list | None = field(default=None, repr=False)
+    _line_ends: dict = field(default_factory=dict, repr=False)
 
     def location(self, path: Path) -> Location:
         """Location of `path`; for a path missing from the file (a property left to its AWS default), the
         first line of its nearest existing ancestor: the mapping that should hold it."""
         path = tuple(path)
-        found = self.locations.get(path)
-        if found is not None:
+        node, depth = self.locations.find(path)
+        if node == NO_NODE:
+            return Location(1, 1, 1, self._line_end(1))
+        found = self.locations.position(node)
+        if depth == len(path):
             return found
-        while path:
-            path = path[:-1]
-            found = self.locations.get(path)
-            if found is not None:
-                return Location(found.line, found.column, found.line, self._line_end(found.line))
-        return Location(1, 1, 1, self._line_end(1))
+        return Location(found.line, found.column, found.line, self._line_end(found.line))
 
     def _line_end(self, line: int) -> int:
-        """Exclusive end column of a line, without trailing comments and whitespace."""
-        lines = self._lines
-        if lines is None:
-            lines = self._lines = self.text.splitlines()
-        if not 1 <= line <= len(lines):
-            return 1
-        text = lines[line - 1].split(" #", 1)[0].rstrip()
-        return len(text) + 1
+        """Exclusive end column of a line, without trailing comments and whitespace. Cached: a minified JSON
+        file is one line, and scanning it again for every finding would make a run quadratic."""
+        end = self._line_ends.get(line)
+        if end is None:
+            lines = self._lines
+            if lines is None:
+                lines = self._lines = self.text.splitlines()
+            if not 1 <= line <= len(lines):
+                end = 1
+            else:
+                end = len(lines[line - 1].split(" #", 1)[0].rstrip()) + 1
+            self._line_ends[line] = end
+        return end
 
     def source_lines(self) -> list[str]:
         return self.text.splitlines()
