@@ -42,71 +42,85 @@ def shown(key, limit: int = 80) -> str:
 
 NO_NODE = -1  # a value whose location is not kept (the contents of a YAML merge key `<<`)
 LEAF, MAPPING, SEQUENCE = 0, 1, 2
+_OPEN = 2**31 - 1  # subtree end of a collection not closed yet
 
 
 class LocationTable:
     """Locations of every key and value, as a tree of numbered nodes that mirrors the data.
 
     A full path per value would cost memory in proportion to depth times size (gigabytes for a 1.8 MB file of
-    deep values); here a node costs a few machine words: four ints of position, its child ids in file order
-    and, for a mapping, its keys (the data's own key strings). A mapping's key -> child dict is built only
-    when a lookup first goes through it. Read like the dict it replaces: `get(path)`, `table[path]`, `in`.
+    deep values). Here a node is a few machine words in flat arrays, with no object of its own: its position
+    (four ints), the key that reaches it (the data's own string; None in a sequence) and the end of its
+    subtree. Nodes are numbered in document order, so a collection's first child is the next node and each
+    child's subtree end is its next sibling. A lookup index (key -> child, or index -> child) is built only
+    for the collections a lookup goes through. Read like the dict it replaced: `get(path)`, `table[path]`, `in`.
     """
 
-    __slots__ = ("_pos", "_kids", "_keys", "_root")
+    __slots__ = ("_pos", "_key", "_end", "_root", "_index")
 
     def __init__(self):
         self._pos = array("i")  # line, column, end_line, end_column of node i at [4i, 4i + 4)
-        self._kids: list = []  # node -> None (a leaf) or array of child ids in file order
-        self._keys: list = []  # node -> None (leaf, sequence), list of keys (mapping), or key -> child dict
+        self._key: list = []  # node -> the key that reaches it from its mapping; None in a sequence
+        self._end = array("i")  # node -> the first node after its subtree
         self._root = NO_NODE
+        self._index: dict = {}  # node -> {key: child} or array of children, for the nodes looked up through
 
     def add(self, parent: int | None, key, kind: int = LEAF, position=(0, 0, 0, 0)) -> int:
         """A new node under `parent` (None: the document root), reached by `key` when the parent is a mapping
-        (a sequence child is reached by its index). Returns its id, or NO_NODE under a NO_NODE parent."""
+        (None in a sequence). Children must be added in document order, after their parent and before the
+        parent is `place`d. A leaf is complete at once; a collection when it is placed. Returns the node id,
+        or NO_NODE under a NO_NODE parent."""
         if parent == NO_NODE:
             return NO_NODE
-        node = len(self._kids)
-        self._kids.append(None if kind == LEAF else array("i"))
-        self._keys.append([] if kind == MAPPING else None)
+        node = len(self._key)
+        self._key.append(key if parent is not None else None)
         self._pos.extend(position)
+        self._end.append(node + 1 if kind == LEAF else _OPEN)
         if parent is None:
             self._root = node
-        else:
-            self._kids[parent].append(node)
-            keys = self._keys[parent]
-            if keys is not None:
-                keys.append(key)
         return node
 
     def place(self, node: int, line: int, column: int, end_line: int, end_column: int) -> None:
+        """Set a node's position; for a collection, after its last child: its subtree ends here."""
         if node != NO_NODE:
             pos, i = self._pos, 4 * node
             pos[i], pos[i + 1], pos[i + 2], pos[i + 3] = line, column, end_line, end_column
+            self._end[node] = len(self._key)
+
+    def _children(self, node: int):
+        end, stop = self._end, min(self._end[node], len(self._key))
+        child = node + 1
+        while child < stop:
+            yield child
+            child = end[child]
 
     def key_line(self, node: int, key) -> int | None:
-        """Line of `key` in the mapping `node` while it is being built (for a duplicate key's message)."""
-        keys = self._keys[node] if node != NO_NODE else None
-        if type(keys) is not list or key not in keys:
+        """Line of `key` in the mapping `node`, also while it is being built (for a duplicate key's message)."""
+        if node == NO_NODE:
             return None
-        return self._pos[4 * self._kids[node][keys.index(key)]]
+        for child in self._children(node):
+            if self._key[child] == key:
+                return self._pos[4 * child]
+        return None
 
     def child(self, node: int, step) -> int:
         """The child of `node` reached by `step` (a key or a list index), or NO_NODE."""
-        kids = self._kids[node]
-        if kids is None:
-            return NO_NODE
-        keys = self._keys[node]
-        if keys is None:
-            if isinstance(step, int) and 0 <= step < len(kids):
-                return kids[step]
-            return NO_NODE
-        if type(keys) is list:
-            keys = self._keys[node] = dict(zip(keys, kids))
-        try:
-            return keys.get(step, NO_NODE)
-        except TypeError:  # an unhashable step: no such key
-            return NO_NODE
+        index = self._index.get(node)
+        if index is None:
+            kids = list(self._children(node))
+            if kids and self._key[kids[0]] is None:
+                index = array("i", kids)
+            else:
+                index = dict(zip((self._key[k] for k in kids), kids))
+            self._index[node] = index
+        if type(index) is dict:
+            try:
+                return index.get(step, NO_NODE)
+            except TypeError:  # an unhashable step: no such key
+                return NO_NODE
+        if isinstance(step, int) and 0 <= step < len(index):
+            return index[step]
+        return NO_NODE
 
     def find(self, path) -> tuple[int, int]:
         """(deepest node along `path`, how many steps of the path it took); (NO_NODE, 0) without a root."""
@@ -140,7 +154,7 @@ class LocationTable:
         return self.get(path) is not None
 
     def __len__(self) -> int:
-        return len(self._kids)
+        return len(self._key)
 
 
 @dataclass(slots=True)

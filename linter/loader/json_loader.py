@@ -8,6 +8,7 @@ not a RecursionError; duplicate keys are reported like the YAML loader does.
 from __future__ import annotations
 
 import bisect
+from array import array
 import json.decoder
 import re
 
@@ -19,6 +20,7 @@ _WS = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
 _LITERALS = {"true": True, "false": False, "null": None}
 _SURROGATE = re.compile("[\ud800-\udfff]")  # a lone one: an escaped pair is joined by scanstring
+MEMO_LENGTH = 64
 INT_DIGITS = 4000  # below Python's int/str conversion limit (4300): str() of a longer int raises
 
 
@@ -27,7 +29,7 @@ class _Cursor:
 
     def __init__(self, text):
         self.text = text
-        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.newlines = array("i", map(re.Match.start, re.finditer("\n", text)))  # 4 bytes a line, not 36
 
     def line_col(self, offset):
         line = bisect.bisect_left(self.newlines, offset)
@@ -44,6 +46,8 @@ def load_json(text: str) -> Document:
         line, col = cur.line_col(min(offset, n))
         raise ParseError(f"invalid JSON: {message}", line, col)
 
+    memo: dict = {}  # one str object per distinct key or short value: templates repeat them thousands of times
+
     def string(start):
         """The string whose opening quote is at `start`, and the offset after its closing quote."""
         try:
@@ -54,6 +58,8 @@ def load_json(text: str) -> Document:
         if not value.isascii() and _SURROGATE.search(value):
             # Python keeps it, but it cannot be written out as UTF-8: reject it here, with its line.
             fail("lone surrogate escape (\\ud800-\\udfff without its pair) in a string", start)
+        if len(value) <= MEMO_LENGTH:
+            value = memo.setdefault(value, value)
         return value, end
 
     # Stack entries: [container, node, key-or-None, key_offset, start_offset, is_map]

@@ -47,6 +47,7 @@ _INT = "tag:yaml.org,2002:int"
 # The only scalars ever constructed; any other tag (`!!timestamp`, `!!binary`, and `!!map`/`!!set`/`!!omap`
 # on a scalar, whose constructors are generators) keeps its text.
 _CONSTRUCTED = {f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float")}
+MEMO_LENGTH = 64
 INT_BITS = 13_000  # ~3,900 digits: str() of an int over Python's 4,300-digit limit raises
 
 
@@ -147,6 +148,7 @@ def load_yaml(text: str) -> Document:
         parser = _Parser(text)
         next_event = parser.get_event
     table = LocationTable()
+    memo: dict = {}  # one str object per distinct key or short value: templates repeat them thousands of times
     anchors: dict = {}
     stack: list[_Frame] = []
     total = 0
@@ -218,6 +220,8 @@ def load_yaml(text: str) -> Document:
                         frame.key = _MERGE
                     else:
                         key = key if isinstance(key, str) else str(key).lower() if isinstance(key, bool) else str(key)
+                        if len(key) <= MEMO_LENGTH:
+                            key = memo.setdefault(key, key)
                         if key in frame.container:
                             first = table.key_line(frame.inner, key)
                             where = f" (first defined at line {first})" if first else ""
@@ -230,6 +234,8 @@ def load_yaml(text: str) -> Document:
                     continue
                 total += 1
                 value = _scalar(event)
+                if type(value) is str and len(value) <= MEMO_LENGTH:
+                    value = memo.setdefault(value, value)
                 value = _wrap(event.tag, value)
                 parent, key = parent_of_value(frame, event.start_mark)
                 start = frame.key_mark if frame is not None and frame.is_map and frame.key_mark else event.start_mark
@@ -238,6 +244,7 @@ def load_yaml(text: str) -> Document:
                 node = table.add(parent, key, MAPPING if inner_key else LEAF, loc)
                 if inner_key:
                     table.add(node, inner_key, LEAF, loc)
+                    table.place(node, *loc)
                 if event.anchor:
                     anchors[event.anchor] = (value, 1)
                 place(value, 1, event.start_mark, event.end_mark)
