@@ -11,6 +11,7 @@ import json
 import resource
 import subprocess
 import sys
+import time
 import tracemalloc
 
 import pytest
@@ -166,6 +167,17 @@ def test_integers_past_pythons_digit_limit_are_infinite_not_a_crash(name, text):
     assert data["a"] == float("inf") and data["b"] == float("-inf")
     assert all(isinstance(v, float) for v in data.values())
     json.dumps(data)  # and they can be written out
+
+
+def test_long_base_60_integers_are_linear():
+    """YAML 1.1 reads `1:30` as 90; its constructor multiplies digit by digit, quadratic in the length."""
+    cpu = {}
+    for n in (20_000, 80_000):
+        start = time.process_time()
+        data = load_document(("a: 1" + ":59" * n + "\nb: -1" + ":00" * n + "\nc: 1:30\n").encode(), "t.yaml").data
+        cpu[n] = time.process_time() - start
+        assert data == {"a": float("inf"), "b": float("-inf"), "c": 90}
+    assert cpu[80_000] < 8 * cpu[20_000] + 0.05, cpu
 
 
 def test_long_but_printable_integers_stay_exact():

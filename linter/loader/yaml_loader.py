@@ -60,6 +60,9 @@ def _scalar(event: ScalarEvent):
         tag = _resolver.resolve(ScalarNode, value, (True, False))
     if tag not in _CONSTRUCTED:
         return value
+    if tag == _INT and ":" in value and len(value) > 4000:
+        # A base-60 integer (`1:30:00`) is built digit by digit, in quadratic time; one this long is huge.
+        return float("-inf") if value.startswith("-") else float("inf")
     try:
         number = _constructor.yaml_constructors[tag](_constructor, ScalarNode(tag, value, event.start_mark,
                                                                               event.end_mark))
