@@ -8,16 +8,20 @@ not a RecursionError; duplicate keys are reported like the YAML loader does.
 from __future__ import annotations
 
 import bisect
+from array import array
 import json.decoder
 import re
 
-from mlcheck.loader.document import Document, Location, ParseError
+from mlcheck.loader.document import LEAF, MAPPING, SEQUENCE, Document, LocationTable, ParseError, shown
 from mlcheck.loader.yaml_loader import MAX_DEPTH, MAX_NODES
 
 _scanstring = json.decoder.scanstring
 _WS = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
 _LITERALS = {"true": True, "false": False, "null": None}
+_SURROGATE = re.compile("[\ud800-\udfff]")  # a lone one: an escaped pair is joined by scanstring
+MEMO_LENGTH = 64
+INT_DIGITS = 4000  # below Python's int/str conversion limit (4300): str() of a longer int raises
 
 
 class _Cursor:
@@ -25,7 +29,7 @@ class _Cursor:
 
     def __init__(self, text):
         self.text = text
-        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.newlines = array("i", map(re.Match.start, re.finditer("\n", text)))  # 4 bytes a line, not 36
 
     def line_col(self, offset):
         line = bisect.bisect_left(self.newlines, offset)
@@ -35,14 +39,30 @@ class _Cursor:
 
 def load_json(text: str) -> Document:
     cur = _Cursor(text)
-    locations: dict = {}
+    table = LocationTable()
     n = len(text)
 
     def fail(message, offset):
         line, col = cur.line_col(min(offset, n))
         raise ParseError(f"invalid JSON: {message}", line, col)
 
-    # Stack entries: [container, path, key-or-None, key_offset, start_offset, is_map]
+    memo: dict = {}  # one str object per distinct key or short value: templates repeat them thousands of times
+
+    def string(start):
+        """The string whose opening quote is at `start`, and the offset after its closing quote."""
+        try:
+            value, end = _scanstring(text, start + 1, True)
+        except ValueError as exc:
+            message = getattr(exc, "msg", str(exc).split(":")[0])  # "Invalid control character at"
+            fail(message.removesuffix(" at").lower(), getattr(exc, "pos", start))
+        if not value.isascii() and _SURROGATE.search(value):
+            # Python keeps it, but it cannot be written out as UTF-8: reject it here, with its line.
+            fail("lone surrogate escape (\\ud800-\\udfff without its pair) in a string", start)
+        if len(value) <= MEMO_LENGTH:
+            value = memo.setdefault(value, value)
+        return value, end
+
+    # Stack entries: [container, node, key-or-None, key_offset, start_offset, is_map]
     stack: list[list] = []
     pos = _WS.match(text, 0).end()
     root = None
@@ -65,18 +85,15 @@ def load_json(text: str) -> Document:
                 fail("expected a string key", pos)
             else:
                 key_offset = pos
-                try:
-                    key, pos = _scanstring(text, pos + 1, True)
-                except ValueError as exc:
-                    fail(str(exc).split(":")[0], pos)
+                key, pos = string(pos)
                 pos = skip(pos)
                 if pos >= n or text[pos] != ":":
                     fail("expected ':' after a key", pos)
                 if key in top[0]:
-                    first = locations.get(top[1] + (key,))
-                    where = f" (first defined at line {first.line})" if first else ""
+                    first = table.key_line(top[1], key)
+                    where = f" (first defined at line {first})" if first else ""
                     line, col = cur.line_col(key_offset)
-                    raise ParseError(f"duplicate key '{key}'{where}", line, col)
+                    raise ParseError(f"duplicate key '{shown(key)}'{where}", line, col)
                 top[2], top[3] = key, key_offset
                 pos = skip(pos + 1)
                 if pos >= n:
@@ -86,8 +103,8 @@ def load_json(text: str) -> Document:
         if ch == "}" and top is not None and top[5] and top[2] is None or ch == "]" and top is not None and not top[5]:
             stack.pop()
             end = pos + 1
-            value, path, start = top[0], top[1], top[4]
-            _record(locations, cur, path, start, end)
+            value, start = top[0], top[4]
+            table.place(top[1], *cur.line_col(start), *cur.line_col(end))
             pos = skip(end)
             if not stack:
                 root, have_root = value, True
@@ -100,31 +117,31 @@ def load_json(text: str) -> Document:
         if count > MAX_NODES:
             fail(f"more than {MAX_NODES:,} values", pos)
         start = top[3] if top is not None and top[5] else pos
-        path = (top[1] + (top[2],) if top[5] else top[1] + (len(top[0]),)) if top is not None else ()
+        parent, key = (top[1], top[2]) if top is not None else (None, None)
         if ch == "{" or ch == "[":
-            stack.append([{} if ch == "{" else [], path, None, None, start, ch == "{"])
+            node = table.add(parent, key, MAPPING if ch == "{" else SEQUENCE)
+            stack.append([{} if ch == "{" else [], node, None, None, start, ch == "{"])
             if len(stack) > MAX_DEPTH:
                 fail(f"document nested deeper than {MAX_DEPTH} levels", pos)
             pos = skip(pos + 1)
             continue
         if ch == '"':
-            try:
-                value, end = _scanstring(text, pos + 1, True)
-            except ValueError as exc:
-                fail(str(exc).split(":")[0], pos)
+            value, end = string(pos)
         else:
             m = _NUMBER.match(text, pos)
             if m and m.end() > pos:
                 end = m.end()
-                value = float(m.group()) if m.group(1) or m.group(2) else int(m.group())
+                value = _number(m)
             else:
                 for word, literal in _LITERALS.items():
                     if text.startswith(word, pos):
                         value, end = literal, pos + len(word)
                         break
                 else:
+                    if text.startswith(("NaN", "Infinity", "-Infinity"), pos):
+                        fail("NaN and Infinity are not JSON numbers", pos)
                     fail(f"unexpected character {ch!r}", pos)
-        _record(locations, cur, path, start, end)
+        table.add(parent, key, LEAF, (*cur.line_col(start), *cur.line_col(end)))
         pos = skip(end)
         if top is None:
             root, have_root = value, True
@@ -133,7 +150,7 @@ def load_json(text: str) -> Document:
 
     if pos < n:
         fail("extra data after the document", pos)
-    return Document(root if have_root else None, locations, text)
+    return Document(root if have_root else None, table, text)
 
 
 def _after_value(stack, value, text, pos, fail):
@@ -157,7 +174,10 @@ def _after_value(stack, value, text, pos, fail):
     fail(f"expected ',' or '{'}' if top[5] else ']'}'", pos)
 
 
-def _record(locations, cur, path, start, end):
-    line, col = cur.line_col(start)
-    end_line, end_col = cur.line_col(end)
-    locations[path] = Location(line, col, end_line, end_col)
+def _number(m):
+    """A JSON number as Python reads it; an integer too long for Python's int/str conversion (4,300 digits)
+    becomes a float, +-inf, as most JSON parsers read it: still a number, larger than any limit, never a crash."""
+    digits = m.group()
+    if m.group(1) or m.group(2) or len(digits) > INT_DIGITS:
+        return float(digits)
+    return int(digits)

@@ -17,6 +17,15 @@ _BOMS = (
 )
 
 
+def _undecodable(raw: bytes, encoding: str, exc: UnicodeDecodeError) -> ParseError:
+    """The first byte that is not `encoding`, at its line and column (counted in the text before it)."""
+    before = raw[:exc.start].decode(encoding, "replace")
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    name = "UTF-8" if encoding.startswith("utf-8") else encoding.upper()
+    return ParseError(f"not {name} (invalid byte 0x{raw[exc.start]:02x})", line, column)
+
+
 def decode(raw: bytes) -> str:
     if len(raw) > MAX_BYTES:
         raise ParseError(f"file is {len(raw) / 1048576:.1f} MB, larger than the {MAX_BYTES // 1048576} MB limit")
@@ -25,14 +34,13 @@ def decode(raw: bytes) -> str:
             try:
                 return raw.decode(encoding)
             except UnicodeDecodeError as exc:
-                raise ParseError(f"not valid {encoding}: {exc.reason}") from None
+                raise _undecodable(raw, encoding, exc) from None
     if b"\x00" in raw[:8192]:
         raise ParseError("binary file, not a YAML or JSON template")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise ParseError(f"not UTF-8 (invalid byte 0x{raw[exc.start]:02x})", line) from None
+        raise _undecodable(raw, "utf-8", exc) from None
 
 
 def looks_like_json(text: str) -> bool:

@@ -19,7 +19,7 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
-from mlcheck.loader.document import Document, Location, ParseError
+from mlcheck.loader.document import LEAF, MAPPING, NO_NODE, SEQUENCE, Document, LocationTable, ParseError, shown
 
 MAX_DEPTH = 500
 MAX_NODES = 1_000_000  # after alias expansion: stops "billion laughs" documents
@@ -43,7 +43,12 @@ CFN_TAGS = {
 _resolver = yaml.resolver.Resolver()
 _constructor = yaml.constructor.SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
-_KEEP_AS_TEXT = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary", _STR}
+_INT = "tag:yaml.org,2002:int"
+# The only scalars ever constructed; any other tag (`!!timestamp`, `!!binary`, and `!!map`/`!!set`/`!!omap`
+# on a scalar, whose constructors are generators) keeps its text.
+_CONSTRUCTED = {f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float")}
+MEMO_LENGTH = 64
+INT_BITS = 13_000  # ~3,900 digits: str() of an int over Python's 4,300-digit limit raises
 
 
 def _scalar(event: ScalarEvent):
@@ -53,15 +58,34 @@ def _scalar(event: ScalarEvent):
         if event.style or not event.implicit[0]:
             return value
         tag = _resolver.resolve(ScalarNode, value, (True, False))
-    if tag in _KEEP_AS_TEXT or not tag.startswith("tag:yaml.org,2002:"):
+    if tag not in _CONSTRUCTED:
         return value
-    construct = _constructor.yaml_constructors.get(tag)
-    if construct is None:
-        return value
+    if tag == _INT and ":" in value and len(value) > 4000:
+        # A base-60 integer (`1:30:00`) is built digit by digit, in quadratic time; one this long is huge.
+        return float("-inf") if value.startswith("-") else float("inf")
     try:
-        return construct(_constructor, ScalarNode(tag, value, event.start_mark, event.end_mark))
+        number = _constructor.yaml_constructors[tag](_constructor, ScalarNode(tag, value, event.start_mark,
+                                                                              event.end_mark))
     except Exception:  # a malformed !!int etc.: keep the text rather than fail the file
+        if tag == _INT and value.lstrip("+-").replace("_", "").isdigit():  # over Python's 4,300-digit limit
+            return float(value.replace("_", ""))
         return value
+    if type(number) is int and number.bit_length() > INT_BITS:
+        # Like the JSON loader: a number too long to print is +-inf, still larger than any limit.
+        return float("inf") if number > 0 else float("-inf")
+    return number
+
+
+def _reader_error(exc, text: str, byte_offsets: bool) -> ParseError:
+    """A reader error (a character YAML does not allow) at its own line and column. libyaml counts its
+    position in bytes of the UTF-8 text it was given, the pure-Python reader in characters."""
+    offset = exc.position
+    if byte_offsets:
+        offset = len(text.encode("utf-8")[:offset].decode("utf-8", "replace"))
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    character = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
+    return ParseError(f"invalid YAML: unacceptable character {character}: {exc.reason}", line, column)
 
 
 def _is_merge_key(event: ScalarEvent) -> bool:
@@ -96,14 +120,14 @@ def _wrap(tag, value):
 
 
 class _Frame:
-    __slots__ = ("container", "path", "tag", "anchor", "start", "size", "key", "key_mark", "merges", "is_map",
+    __slots__ = ("container", "node", "tag", "anchor", "start", "size", "key", "key_mark", "merges", "is_map",
                  "inner", "flow", "last_end")
 
-    def __init__(self, is_map, path, tag, anchor, start, inner, flow):
+    def __init__(self, is_map, node, tag, anchor, start, inner, flow):
         self.is_map = is_map
         self.container = {} if is_map else []
-        self.path = path  # path of the data value (the wrapper dict for tagged nodes)
-        self.inner = inner  # path that children hang under (inside `Fn::X` for tagged nodes)
+        self.node = node  # location node of the data value (the wrapper dict for tagged nodes)
+        self.inner = inner  # node that children hang under (inside `Fn::X` for tagged nodes)
         self.tag = tag
         self.anchor = anchor
         self.start = start
@@ -126,7 +150,8 @@ def load_yaml(text: str) -> Document:
     else:
         parser = _Parser(text)
         next_event = parser.get_event
-    locations: dict = {}
+    table = LocationTable()
+    memo: dict = {}  # one str object per distinct key or short value: templates repeat them thousands of times
     anchors: dict = {}
     stack: list[_Frame] = []
     total = 0
@@ -137,10 +162,16 @@ def load_yaml(text: str) -> Document:
     def mark(start, end):
         return start.line + 1, start.column + 1, end.line + 1, end.column + 1
 
-    def child_path(frame):
-        if frame.is_map:
-            return frame.inner + (frame.key,)
-        return frame.inner + (len(frame.container),)
+    def parent_of_value(frame, mark):
+        """(parent node, key) for a value starting now; NO_NODE inside a merge key's value, whose keys are
+        copied into the mapping and are not where they are written."""
+        if frame is None:
+            return None, None
+        if not frame.is_map:
+            return frame.inner, None
+        if frame.key is _NO_KEY:
+            raise ParseError("mapping keys must be plain scalars", mark.line + 1, mark.column + 1)
+        return (NO_NODE, None) if frame.key is _MERGE else (frame.inner, frame.key)
 
     def place(value, size, start_mark, end_mark, tag_path_extra=None):
         """Attach a finished value to its parent (or make it the root)."""
@@ -155,7 +186,9 @@ def load_yaml(text: str) -> Document:
             if frame.key is _NO_KEY:
                 raise ParseError("mapping keys must be plain scalars", start_mark.line + 1, start_mark.column + 1)
             if frame.key is _MERGE:
-                frame.merges = (frame.merges or []) + (value if isinstance(value, list) else [value])
+                if frame.merges is None:
+                    frame.merges = []
+                frame.merges.extend(value if isinstance(value, list) else [value])
             else:
                 frame.container[frame.key] = value
             frame.key = _NO_KEY
@@ -166,6 +199,8 @@ def load_yaml(text: str) -> Document:
         while True:
             try:
                 event = next_event()
+            except yaml.reader.ReaderError as exc:
+                raise _reader_error(exc, text, byte_offsets=_Parser is not None) from None
             except yaml.YAMLError as exc:
                 problem_mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
                 problem = getattr(exc, "problem", None) or str(exc)
@@ -188,11 +223,13 @@ def load_yaml(text: str) -> Document:
                         frame.key = _MERGE
                     else:
                         key = key if isinstance(key, str) else str(key).lower() if isinstance(key, bool) else str(key)
+                        if len(key) <= MEMO_LENGTH:
+                            key = memo.setdefault(key, key)
                         if key in frame.container:
-                            first = locations.get(frame.inner + (key,))
-                            where = f" (first defined at line {first.line})" if first else ""
+                            first = table.key_line(frame.inner, key)
+                            where = f" (first defined at line {first})" if first else ""
                             raise ParseError(
-                                f"duplicate key '{key}'{where}", event.start_mark.line + 1,
+                                f"duplicate key '{shown(key)}'{where}", event.start_mark.line + 1,
                                 event.start_mark.column + 1,
                             )
                         frame.key = key
@@ -200,27 +237,32 @@ def load_yaml(text: str) -> Document:
                     continue
                 total += 1
                 value = _scalar(event)
+                if type(value) is str and len(value) <= MEMO_LENGTH:
+                    value = memo.setdefault(value, value)
                 value = _wrap(event.tag, value)
-                path = child_path(frame) if frame else ()
+                parent, key = parent_of_value(frame, event.start_mark)
                 start = frame.key_mark if frame is not None and frame.is_map and frame.key_mark else event.start_mark
-                loc = Location(*mark(start, event.end_mark))
-                locations[path] = loc
+                loc = mark(start, event.end_mark)
                 inner_key = _tag_key(event.tag)
+                node = table.add(parent, key, MAPPING if inner_key else LEAF, loc)
                 if inner_key:
-                    locations[path + (inner_key,)] = loc
+                    table.add(node, inner_key, LEAF, loc)
+                    table.place(node, *loc)
                 if event.anchor:
                     anchors[event.anchor] = (value, 1)
                 place(value, 1, event.start_mark, event.end_mark)
 
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 frame = stack[-1] if stack else None
-                path = child_path(frame) if frame else ()
+                parent, key = parent_of_value(frame, event.start_mark)
                 start = frame.key_mark if frame is not None and frame.is_map and frame.key_mark else event.start_mark
                 tag = event.tag if _tag_key(event.tag) else None
-                inner = path + (_tag_key(tag),) if tag else path
-                new = _Frame(kind is MappingStartEvent, path, tag, event.anchor, start, inner, event.flow_style)
                 if frame is not None and frame.is_map and frame.key is _MERGE:
-                    new.tag = None
+                    tag = None
+                is_map = kind is MappingStartEvent
+                node = table.add(parent, key, MAPPING if tag or is_map else SEQUENCE)
+                inner = table.add(node, _tag_key(tag), MAPPING if is_map else SEQUENCE) if tag else node
+                new = _Frame(is_map, node, tag, event.anchor, start, inner, event.flow_style)
                 stack.append(new)
                 if len(stack) > MAX_DEPTH:
                     raise ParseError(
@@ -239,10 +281,10 @@ def load_yaml(text: str) -> Document:
                                 value.setdefault(k, v)
                 value = _wrap(frame.tag, value)
                 end = event.end_mark if frame.flow or frame.last_end is None else frame.last_end
-                loc = Location(*mark(frame.start, end))
-                locations[frame.path] = loc
-                if frame.inner != frame.path:
-                    locations[frame.inner] = loc
+                loc = mark(frame.start, end)
+                table.place(frame.node, *loc)
+                if frame.inner != frame.node:
+                    table.place(frame.inner, *loc)
                 if frame.anchor:
                     anchors[frame.anchor] = (value, frame.size)
                 place(value, frame.size, frame.start, end)
@@ -263,9 +305,9 @@ def load_yaml(text: str) -> Document:
                 if frame is not None and frame.is_map and frame.key is _MERGE:
                     place(value, size, event.start_mark, event.end_mark)
                     continue
-                path = child_path(frame) if frame else ()
+                parent, key = parent_of_value(frame, event.start_mark)
                 start = frame.key_mark if frame is not None and frame.is_map and frame.key_mark else event.start_mark
-                locations[path] = Location(*mark(start, event.end_mark))
+                table.add(parent, key, LEAF, mark(start, event.end_mark))
                 place(value, size, event.start_mark, event.end_mark)
 
             elif kind is yaml.events.DocumentStartEvent:
@@ -281,4 +323,4 @@ def load_yaml(text: str) -> Document:
         dispose = getattr(parser, "dispose", None)
         if dispose:
             dispose()
-    return Document(root if have_root else None, locations, text)
+    return Document(root if have_root else None, table, text)
