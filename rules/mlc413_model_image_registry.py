@@ -3,8 +3,9 @@
 ## What it does
 Checks every container of an `AWS::SageMaker::Model` (and CreateModel request or Pipelines Model step) —
 `PrimaryContainer` and each entry of `Containers` — that names an `Image`: its
-`ImageConfig.RepositoryAccessMode` must be `Vpc`. A missing `ImageConfig` is AWS's default, `Platform` (the
-image is pulled from Amazon ECR over SageMaker's own network path), and is reported. A container that only names
+`ImageConfig.RepositoryAccessMode` must be `Vpc` (the image lives in a private Docker registry that SageMaker
+reaches through the model's `VpcConfig`). A missing `ImageConfig` is AWS's default, `Platform` (the image is in
+Amazon ECR and SageMaker pulls it over its own network path), and is reported. A container that only names
 a `ModelPackageName` takes its image from the package and is not judged, and a model that only serverless
 variants of the template serve is exempt (serverless inference cannot reach a VPC).
 
