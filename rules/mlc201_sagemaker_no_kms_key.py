@@ -134,7 +134,7 @@ def _experiment_needs_volume_key(view, ctx) -> bool:
         return False
     if not isinstance(listed, list) or not listed:
         return True
-    for i, variant in enumerate(listed):
+    for i in range(len(listed)):
         keys = ("ModelVariants", i, "InfrastructureConfig", "RealTimeInferenceConfig", "InstanceType")
         instance_type = view.get(*keys)
         if instance_type is None:

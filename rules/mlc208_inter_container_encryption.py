@@ -47,13 +47,11 @@ DataQuality:
 
 from mlcheck.hosting import number
 from mlcheck.kms import kind_of
+from mlcheck.monitoring import JOB_DEFINITIONS, SCHEDULE
 from mlcheck.rule import Hit, Rule
 from mlcheck.values import Unknown, describe, is_symbolic
 
-SCHEDULE = "AWS::SageMaker::MonitoringSchedule"
 _SCHEDULE = ("MonitoringScheduleConfig", "MonitoringJobDefinition")
-JOB_DEFINITIONS = ("AWS::SageMaker::DataQualityJobDefinition", "AWS::SageMaker::ModelQualityJobDefinition",
-                   "AWS::SageMaker::ModelBiasJobDefinition", "AWS::SageMaker::ModelExplainabilityJobDefinition")
 # resource type -> (cluster config path, network config path)
 JOBS = {
     SCHEDULE: (_SCHEDULE + ("MonitoringResources", "ClusterConfig"), _SCHEDULE + ("NetworkConfig",)),

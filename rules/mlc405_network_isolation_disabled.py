@@ -47,14 +47,12 @@ Model:
 
 from mlcheck.hosting import served_only_serverless
 from mlcheck.kms import kind_of
+from mlcheck.monitoring import JOB_DEFINITIONS, SCHEDULE
 from mlcheck.rule import PropertyCheck, Rule, is_true
 from mlcheck.values import Unknown
 
 MODEL = "AWS::SageMaker::Model"
-SCHEDULE = "AWS::SageMaker::MonitoringSchedule"
 _SCHEDULE_JOB = ("MonitoringScheduleConfig", "MonitoringJobDefinition")
-JOB_DEFINITIONS = ("AWS::SageMaker::DataQualityJobDefinition", "AWS::SageMaker::ModelQualityJobDefinition",
-                   "AWS::SageMaker::ModelBiasJobDefinition", "AWS::SageMaker::ModelExplainabilityJobDefinition")
 # resource type -> path of its isolation flag below Properties. TrainingJob and ProcessingJob are SageMaker API
 # requests (mlcheck.sagemaker_api); the job definition requests share their CloudFormation types.
 FLAGS = {
