@@ -10,17 +10,23 @@ PEER_LABELS = {"checkov": "checkov", "cfn_nag": "cfn_nag", "guard": "Guard regis
 
 
 def list_rules_text(as_json: bool = False) -> str:
+    from mlcheck.securityhub import control_ids, not_applicable_lines, short_ids
+
     rules = all_rules()
     if as_json:
         return json.dumps([
             {"id": r.id, "name": r.name, "severity": r.severity, "area": r.area,
              "enabled_by_default": r.enabled_by_default, "summary": r.short_description,
-             "resource_types": list(r.resource_types), "peers": r.peers}
+             "resource_types": list(r.resource_types), "peers": r.peers, "security_hub": control_ids(r)}
             for r in rules
         ], indent=2) + "\n"
-    lines = [f"{'ID':<8}{'NAME':<38}{'SEVERITY':<10}{'AREA':<14}DEFAULT"]
+    lines = [f"{'ID':<8}{'NAME':<38}{'SEVERITY':<10}{'AREA':<14}{'DEFAULT':<9}SECURITY HUB"]
     for r in rules:
-        lines.append(f"{r.id:<8}{r.name:<38}{r.severity:<10}{r.area:<14}{'on' if r.enabled_by_default else 'off'}")
+        default = "on" if r.enabled_by_default else "off"
+        lines.append(f"{r.id:<8}{r.name:<38}{r.severity:<10}{r.area:<14}{default:<9}"
+                     f"{short_ids(control_ids(r))}".rstrip())
+    lines += ["", "Security Hub SageMaker controls no template check can judge:"]
+    lines += [f"  {line}" for line in not_applicable_lines()]
     return "\n".join(lines) + "\n"
 
 

@@ -2,7 +2,8 @@
 whether an execution role may use them.
 
 - `KEY_FIELDS` / `key_fields(view)`: every KMS key field of every data-storing SageMaker resource (volume keys,
-  output keys, DataCaptureConfig, async inference output, FeatureGroup stores, monitoring jobs).
+  output keys, DataCaptureConfig, async inference output, FeatureGroup stores, InferenceExperiment, monitoring
+  jobs).
 - `resolve_key(ctx, value)`: `!Ref Key`, `!GetAtt Key.Arn`, an `AWS::KMS::Alias` resource (by Ref or by its
   `alias/name`), a `!Sub` ARN naming a key or alias, a literal ARN — to a template key, an AWS managed alias,
   or unknown (a key outside the template).
@@ -69,6 +70,10 @@ KEY_FIELDS = {
         KeyField(("OnlineStoreConfig", "SecurityConfig"), "KmsKeyId", STORAGE, "its online store",
                  required=False),
     ],
+    "AWS::SageMaker::InferenceExperiment": [
+        KeyField((), "KmsKey", VOLUME, "the storage volumes of the instances its variants run on"),
+        KeyField(("DataStorageConfig",), "KmsKey", OUTPUT, "the requests and responses it captures to S3"),
+    ],
     "AWS::SageMaker::MonitoringSchedule": [
         KeyField(("MonitoringScheduleConfig", "MonitoringJobDefinition", "MonitoringOutputConfig"), "KmsKeyId",
                  OUTPUT, "the monitoring reports it writes to S3"),
@@ -112,6 +117,7 @@ KIND = {
     "AWS::SageMaker::Domain": "Studio domain",
     "AWS::SageMaker::UserProfile": "User profile",
     "AWS::SageMaker::FeatureGroup": "Feature group",
+    "AWS::SageMaker::InferenceExperiment": "Inference experiment",
     "AWS::SageMaker::MonitoringSchedule": "Monitoring schedule",
     "AWS::SageMaker::DataQualityJobDefinition": "Data quality job definition",
     "AWS::SageMaker::ModelQualityJobDefinition": "Model quality job definition",

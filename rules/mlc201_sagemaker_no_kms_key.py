@@ -7,9 +7,15 @@ Checks that every SageMaker resource that stores data names a KMS key for it:
   requests and responses, when capture is enabled) and `AsyncInferenceConfig.OutputConfig.KmsKeyId`
   (asynchronous results);
 - Studio Domain `KmsKeyId` (its EFS volume);
-- FeatureGroup `OfflineStoreConfig.S3StorageConfig.KmsKeyId` (the offline store in S3);
+- FeatureGroup `OfflineStoreConfig.S3StorageConfig.KmsKeyId` (the offline store in S3) and, when the online
+  store is enabled (`OnlineStoreConfig.EnableOnlineStore: true`), `OnlineStoreConfig.SecurityConfig.KmsKeyId`
+  (the `InMemory` tier is not judged);
+- InferenceExperiment `KmsKey` (the storage volumes of its variants' instances; not when all of them have local
+  NVMe storage) and `DataStorageConfig.KmsKey` (the requests and responses it captures);
 - monitoring job definitions (data quality, model quality, bias, explainability) and MonitoringSchedule job
   definitions: the output `KmsKeyId` and the cluster's `VolumeKmsKeyId`;
+- the same resources given as SageMaker API requests (CreateNotebookInstance, CreateEndpointConfig,
+  CreateFeatureGroup, CreateInferenceExperiment, CreateMonitoringSchedule, ...);
 - training, processing, transform and tuning jobs given as SageMaker API requests (CreateTrainingJob, ...,
   also as SageMaker Pipelines steps): `OutputDataConfig.KmsKeyId` and `ResourceConfig.VolumeKmsKeyId`,
   `ProcessingOutputConfig.KmsKeyId` and `ProcessingResources.ClusterConfig.VolumeKmsKeyId`,
@@ -53,6 +59,7 @@ EndpointConfig:
 ## References
 - [Protect data at rest using encryption](https://docs.aws.amazon.com/sagemaker/latest/dg/encryption-at-rest.html)
 - [Host instance storage volumes](https://docs.aws.amazon.com/sagemaker/latest/dg/host-instance-storage.html)
+- AWS Security Hub controls SageMaker.17, SageMaker.18, SageMaker.21, SageMaker.23, SageMaker.24
 """
 
 from mlcheck.kms import JOB_VOLUME_TYPES, KEY_FIELDS, VOLUME, key_fields, kind_of
@@ -61,7 +68,19 @@ from mlcheck.sagemaker import has_local_nvme, is_serverless, variants
 from mlcheck.values import Unknown, is_symbolic
 
 
+FEATURE_GROUP = "AWS::SageMaker::FeatureGroup"
+EXPERIMENT = "AWS::SageMaker::InferenceExperiment"
+_ONLINE = ("OnlineStoreConfig",)
+_ONLINE_KEY = _ONLINE + ("SecurityConfig", "KmsKeyId")
+
+
+def _is_true(value) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
 def check(view, ctx):
+    if view.type == FEATURE_GROUP:
+        yield from _online_store(view, ctx)
     for use in key_fields(view):
         spec = use.field
         if isinstance(use.value, Unknown):
@@ -75,9 +94,57 @@ def check(view, ctx):
             continue
         if spec.purpose == VOLUME and view.type in JOB_VOLUME_TYPES and not _job_needs_volume_key(view, ctx, spec):
             continue
+        if view.type == EXPERIMENT and not spec.parent and not _experiment_needs_volume_key(view, ctx):
+            continue
         where = f"{spec.parent[-1]}.{spec.key}" if spec.parent else spec.key
         yield Hit(use.path, f"{kind_of(view.type)} '{view.logical_id}' sets no {where}, so SageMaker encrypts "
                             f"{spec.what} with an AWS owned key instead of one you control")
+
+
+def _online_store(view, ctx):
+    """The online store, when enabled, needs OnlineStoreConfig.SecurityConfig.KmsKeyId (judged here rather than
+    through key_fields: a missing SecurityConfig block is a finding too)."""
+    if view.get(*_ONLINE) is None:
+        return  # no online store (EnableOnlineStore defaults to false)
+    for keys in (_ONLINE, _ONLINE + ("EnableOnlineStore",), _ONLINE + ("StorageType",), _ONLINE_KEY[:-1],
+                 _ONLINE_KEY):
+        value = view.get(*keys)
+        # a flag or tier computed from something else is unknown; a key given by Ref/GetAtt is a key
+        if isinstance(value, Unknown) or (keys[-1] in ("EnableOnlineStore", "StorageType") and is_symbolic(value)):
+            ctx.unknown(view.path(*keys), value.reason if isinstance(value, Unknown) else "value is computed")
+            return
+    if not isinstance(view.get(*_ONLINE), dict) or not _is_true(view.get(*_ONLINE, "EnableOnlineStore")):
+        return
+    tier = view.get(*_ONLINE, "StorageType")
+    if isinstance(tier, str) and tier.strip() == "InMemory":
+        ctx.unknown(view.path(*_ONLINE, "StorageType"), "the InMemory online store tier is not judged")
+        return
+    if view.get(*_ONLINE_KEY) not in (None, ""):
+        return
+    yield Hit(view.path(*_ONLINE_KEY), f"Feature group '{view.logical_id}' enables its online store without "
+                                       f"OnlineStoreConfig.SecurityConfig.KmsKeyId, so SageMaker encrypts its online "
+                                       f"store with an AWS owned key instead of one you control")
+
+
+def _experiment_needs_volume_key(view, ctx) -> bool:
+    """False when every variant of an inference experiment runs on instance types with local NVMe storage."""
+    listed = view.get("ModelVariants")
+    if isinstance(listed, Unknown):
+        ctx.unknown(view.path("ModelVariants"), listed.reason)
+        return False
+    if not isinstance(listed, list) or not listed:
+        return True
+    for i in range(len(listed)):
+        keys = ("ModelVariants", i, "InfrastructureConfig", "RealTimeInferenceConfig", "InstanceType")
+        instance_type = view.get(*keys)
+        if instance_type is None:
+            return True
+        if not isinstance(instance_type, str):
+            ctx.unknown(view.path(*keys), "instance type is computed")
+            return False
+        if not has_local_nvme(instance_type):
+            return True
+    return False
 
 
 def _job_needs_volume_key(view, ctx, spec) -> bool:
@@ -132,7 +199,8 @@ RULE = Rule(
     peers={"checkov": ["CKV_AWS_187", "CKV_AWS_367", "CKV_AWS_368"], "cfn_nag": ["W1200", "W1201"],
            "guard": ["SAGEMAKER_ENDPOINT_CONFIGURATION_KMS_KEY_CONFIGURED",
                      "SAGEMAKER_NOTEBOOK_INSTANCE_KMS_KEY_CONFIGURED"],
-           "aws": ["sagemaker-endpoint-configuration-kms-key-configured",
+           "aws": ["SageMaker.17", "SageMaker.18", "SageMaker.21", "SageMaker.23", "SageMaker.24",
+                   "sagemaker-endpoint-configuration-kms-key-configured",
                    "sagemaker-notebook-instance-kms-key-configured"]},
     practice="Encryption with AWS KMS: Uses Envelope Encryption. Key Policies: Control which users/roles can use "
              "keys.",

@@ -2,15 +2,19 @@
 
 ## What it does
 Checks monitoring job definitions (data quality, model quality, bias, explainability) and the job definition
-inside a `MonitoringSchedule`: when the cluster runs more than one instance (`InstanceCount` > 1), the
-job's `NetworkConfig.EnableInterContainerTrafficEncryption` must be `true` (missing means false). A job on
-one instance has no inter-container traffic and is not reported.
+inside a `MonitoringSchedule`: the job's `NetworkConfig.EnableInterContainerTrafficEncryption` must be `true`
+(missing means false), at any instance count. A cluster of more than one instance (`InstanceCount` > 1) is
+reported at medium; a single instance, which has no traffic between instances until its count is raised, at
+low. A schedule that runs a separate job definition (`MonitoringJobDefinitionName`) is judged through that
+definition.
 
-The same holds for training and processing jobs given as SageMaker API requests (CreateTrainingJob,
-CreateProcessingJob, CreateHyperParameterTuningJob, or SageMaker Pipelines steps): a training job with
-`ResourceConfig.InstanceCount` > 1 needs the top-level `EnableInterContainerTrafficEncryption: true` (a tuning
-job: in its `TrainingJobDefinition`), a processing job with `ProcessingResources.ClusterConfig.InstanceCount`
-> 1 needs `NetworkConfig.EnableInterContainerTrafficEncryption: true`.
+Training and processing jobs given as SageMaker API requests (CreateTrainingJob, CreateProcessingJob,
+CreateHyperParameterTuningJob, or SageMaker Pipelines steps) are reported only when distributed: a training job
+with `ResourceConfig.InstanceCount` > 1 needs the top-level `EnableInterContainerTrafficEncryption: true` (a
+tuning job: in its `TrainingJobDefinition`), a processing job with
+`ProcessingResources.ClusterConfig.InstanceCount` > 1 needs `NetworkConfig.EnableInterContainerTrafficEncryption:
+true`. Monitoring job definition and schedule requests (CreateDataQualityJobDefinition, ...,
+CreateMonitoringSchedule) are judged like the CloudFormation resources.
 
 ## Why is this bad?
 Instances of a distributed job exchange data — features, partial results, model parameters — over the
@@ -38,60 +42,76 @@ DataQuality:
 
 ## References
 - [Protect communications between ML compute instances in a distributed training job](https://docs.aws.amazon.com/sagemaker/latest/dg/train-encrypt.html)
-- AWS Security Hub controls SageMaker.9, SageMaker.10, SageMaker.13, SageMaker.15
+- AWS Security Hub controls SageMaker.9, SageMaker.10, SageMaker.13, SageMaker.15, SageMaker.22
 """
 
-from mlcheck.convert import to_int
+from mlcheck.hosting import number
+from mlcheck.kms import kind_of
+from mlcheck.monitoring import JOB_DEFINITIONS, SCHEDULE
 from mlcheck.rule import Hit, Rule
 from mlcheck.values import Unknown, describe, is_symbolic
 
 _SCHEDULE = ("MonitoringScheduleConfig", "MonitoringJobDefinition")
 # resource type -> (cluster config path, network config path)
 JOBS = {
-    "AWS::SageMaker::MonitoringSchedule": (_SCHEDULE + ("MonitoringResources", "ClusterConfig"),
-                                          _SCHEDULE + ("NetworkConfig",)),
-    **{t: (("JobResources", "ClusterConfig"), ("NetworkConfig",))
-       for t in ("AWS::SageMaker::DataQualityJobDefinition", "AWS::SageMaker::ModelQualityJobDefinition",
-                 "AWS::SageMaker::ModelBiasJobDefinition", "AWS::SageMaker::ModelExplainabilityJobDefinition")},
+    SCHEDULE: (_SCHEDULE + ("MonitoringResources", "ClusterConfig"), _SCHEDULE + ("NetworkConfig",)),
+    **{t: (("JobResources", "ClusterConfig"), ("NetworkConfig",)) for t in JOB_DEFINITIONS},
     # jobs given as SageMaker API requests (mlcheck.sagemaker_api)
     "AWS::SageMaker::TrainingJob": (("ResourceConfig",), ()),
     "AWS::SageMaker::ProcessingJob": (("ProcessingResources", "ClusterConfig"), ("NetworkConfig",)),
     "AWS::SageMaker::HyperParameterTuningJob": (("TrainingJobDefinition", "ResourceConfig"),
                                                 ("TrainingJobDefinition",)),
 }
-KIND = {"AWS::SageMaker::TrainingJob": "Training job", "AWS::SageMaker::ProcessingJob": "Processing job",
-        "AWS::SageMaker::HyperParameterTuningJob": "Tuning job"}
+# Monitoring jobs are reported at any instance count (Security Hub judges the setting, not the cluster size).
+MONITORING = frozenset(JOB_DEFINITIONS) | {SCHEDULE}
 
 
-def _count(value):
-    return to_int(value)
+def _is_true(flag) -> bool:
+    return flag is True or (isinstance(flag, str) and flag.strip().lower() == "true")
 
 
 def check(view, ctx):
     cluster, network = JOBS[view.type]
+    monitoring = view.type in MONITORING
+    if view.type == SCHEDULE:
+        job = view.get(*_SCHEDULE)
+        if isinstance(job, Unknown):
+            ctx.unknown(view.path(*_SCHEDULE), job.reason)
+            return
+        if not isinstance(job, dict):
+            return  # the schedule runs a job definition resource or name, judged there
     count = view.get(*cluster, "InstanceCount")
     if is_symbolic(count):
-        ctx.unknown(view.path(*cluster, "InstanceCount"),
-                    count.reason if isinstance(count, Unknown) else "instance count is computed")
-        return
-    number = _count(count) if count is not None else None
-    if number is None and count is not None:
-        ctx.unknown(view.path(*cluster, "InstanceCount"), "instance count is not a number mlcheck can read")
-        return
-    if number is None or number <= 1:
+        if not monitoring:
+            ctx.unknown(view.path(*cluster, "InstanceCount"),
+                        count.reason if isinstance(count, Unknown) else "instance count is computed")
+            return
+        instances = None
+    else:
+        instances = number(count) if count is not None else None
+    if not monitoring and (instances is None or instances <= 1):
         return
     flag = view.get(*network, "EnableInterContainerTrafficEncryption")
     if is_symbolic(flag):
         ctx.unknown(view.path(*network, "EnableInterContainerTrafficEncryption"),
                     flag.reason if isinstance(flag, Unknown) else "value is computed")
         return
-    if flag is True or (isinstance(flag, str) and flag.strip().lower() == "true"):
+    if _is_true(flag):
         return
     shown = "not set (false)" if flag is None else describe(flag)
-    kind = KIND.get(view.type, view.type.rsplit("::", 1)[-1])
-    yield Hit(view.path(*network, "EnableInterContainerTrafficEncryption"),
-              f"{kind} '{view.logical_id}' runs on {number} instances without inter-container traffic encryption "
-              f"(EnableInterContainerTrafficEncryption is {shown})")
+    kind = kind_of(view.type)
+    path = view.path(*network, "EnableInterContainerTrafficEncryption")
+    if instances is not None and instances > 1:
+        yield Hit(path, f"{kind} '{view.logical_id}' runs on {instances:g} instances without inter-container "
+                        f"traffic encryption (EnableInterContainerTrafficEncryption is {shown})")
+    elif instances is not None:
+        yield Hit(path, f"{kind} '{view.logical_id}' does not enable inter-container traffic encryption "
+                        f"(EnableInterContainerTrafficEncryption is {shown}); it runs on one instance now, so the "
+                        f"traffic is exposed once the instance count is raised", severity="low")
+    else:
+        yield Hit(path, f"{kind} '{view.logical_id}' does not enable inter-container traffic encryption "
+                        f"(EnableInterContainerTrafficEncryption is {shown}), and its instance count cannot be "
+                        f"known")
 
 
 RULE = Rule(
@@ -101,7 +121,8 @@ RULE = Rule(
     resource_types=tuple(JOBS),
     check=check,
     fix="Set NetworkConfig.EnableInterContainerTrafficEncryption: true.",
-    peers={"checkov": ["CKV_AWS_369"], "aws": ["SageMaker.9", "SageMaker.10", "SageMaker.13", "SageMaker.15"]},
+    peers={"checkov": ["CKV_AWS_369"], "aws": ["SageMaker.9", "SageMaker.10", "SageMaker.13", "SageMaker.15",
+                                                  "SageMaker.22"]},
     practice="VPC Endpoints (AWS PrivateLink): Enables private and secure communication between your VPC and AWS "
              "services. Traffic never leaves the Amazon network.",
 )

@@ -2,14 +2,20 @@
 
 ## What it does
 Checks that every `AWS::SageMaker::Model` (and CreateModel / CreateTrainingJob request) sets
-`EnableNetworkIsolation: true`. A missing value is AWS's default, `false`, and is reported. A model that only
-serverless variants of the template serve is exempt: serverless inference supports no network isolation.
+`EnableNetworkIsolation: true`, and that every monitoring job definition (data quality, model quality, bias,
+explainability), the job definition inside a `MonitoringSchedule`, and CreateProcessingJob request sets
+`NetworkConfig.EnableNetworkIsolation: true` (the monitoring requests CreateDataQualityJobDefinition, ...,
+CreateMonitoringSchedule are judged like the CloudFormation resources). A missing value is AWS's default,
+`false`, and is reported. A model that only serverless variants of the template serve is exempt: serverless
+inference supports no network isolation. A schedule that runs a separate job definition
+(`MonitoringJobDefinitionName`) is judged through that definition.
 
 ## Why is this bad?
 Without network isolation the inference (or training) container can open connections of its own — to the
 internet or, in a VPC, to anything the security groups allow. A compromised or malicious model image, or a
 third-party algorithm, can then send your data out. With isolation SageMaker still downloads the model
-artifacts and uploads outputs on the container's behalf.
+artifacts and uploads outputs on the container's behalf. A monitoring job's container reads the endpoint's
+captured requests and responses: the same holds for it.
 
 ## Example
 ```yaml
@@ -36,34 +42,48 @@ Model:
 
 ## References
 - [Run training and inference containers in internet-free mode](https://docs.aws.amazon.com/sagemaker/latest/dg/mkt-algo-model-internet-free.html)
-- AWS Security Hub control SageMaker.5
+- AWS Security Hub controls SageMaker.5, SageMaker.11, SageMaker.12, SageMaker.14, SageMaker.20, SageMaker.25
 """
 
 from mlcheck.hosting import served_only_serverless
+from mlcheck.kms import kind_of
+from mlcheck.monitoring import JOB_DEFINITIONS, SCHEDULE
 from mlcheck.rule import PropertyCheck, Rule, is_true
+from mlcheck.values import Unknown
 
-TRAINING_JOB = "AWS::SageMaker::TrainingJob"  # a CreateTrainingJob request (mlcheck.sagemaker_api)
+MODEL = "AWS::SageMaker::Model"
+_SCHEDULE_JOB = ("MonitoringScheduleConfig", "MonitoringJobDefinition")
+# resource type -> path of its isolation flag below Properties. TrainingJob and ProcessingJob are SageMaker API
+# requests (mlcheck.sagemaker_api); the job definition requests share their CloudFormation types.
+FLAGS = {
+    MODEL: ("EnableNetworkIsolation",),
+    "AWS::SageMaker::TrainingJob": ("EnableNetworkIsolation",),
+    "AWS::SageMaker::ProcessingJob": ("NetworkConfig", "EnableNetworkIsolation"),
+    **{t: ("NetworkConfig", "EnableNetworkIsolation") for t in JOB_DEFINITIONS},
+    SCHEDULE: _SCHEDULE_JOB + ("NetworkConfig", "EnableNetworkIsolation"),
+}
 _CHECKS = {
-    "AWS::SageMaker::Model": PropertyCheck(
-        "AWS::SageMaker::Model", "EnableNetworkIsolation", is_true(),
-        message="Model '{resource}' does not isolate its containers from the network (EnableNetworkIsolation is "
-                "{value})",
-    ),
-    TRAINING_JOB: PropertyCheck(
-        TRAINING_JOB, "EnableNetworkIsolation", is_true(),
-        message="Training job '{resource}' does not isolate its containers from the network "
-                "(EnableNetworkIsolation is {value})",
-    ),
+    t: PropertyCheck(t, "/".join(keys), is_true(),
+                     message=f"{kind_of(t)} '{{resource}}' does not isolate its containers from the network "
+                             f"({keys[-2] + '.' if len(keys) > 1 else ''}EnableNetworkIsolation is {{value}})")
+    for t, keys in FLAGS.items()
 }
 
 
 def check(view, ctx):
-    if view.type == "AWS::SageMaker::Model":
+    if view.type == MODEL:
         exempt, reason = served_only_serverless(ctx, view.resource)
         if exempt is None:
             ctx.unknown(view.path("EnableNetworkIsolation"), reason)
         if exempt is not False:
             return ()
+    elif view.type == SCHEDULE:
+        job = view.get(*_SCHEDULE_JOB)
+        if isinstance(job, Unknown):
+            ctx.unknown(view.path(*_SCHEDULE_JOB), job.reason)
+            return ()
+        if not isinstance(job, dict):
+            return ()  # the schedule runs a job definition resource or name, judged there
     return _CHECKS[view.type](view, ctx)
 
 
@@ -71,11 +91,13 @@ RULE = Rule(
     id="MLC405",
     name="network-isolation-disabled",
     severity="medium",
-    resource_types=tuple(_CHECKS),
+    resource_types=tuple(FLAGS),
     check=check,
     fix="Set EnableNetworkIsolation: true (the container then gets no network access; SageMaker still fetches "
         "the model artifacts).",
-    peers={"checkov": ["CKV_AWS_370"], "aws": ["SageMaker.5", "sagemaker-model-isolation-enabled"]},
+    peers={"checkov": ["CKV_AWS_370"],
+           "aws": ["SageMaker.5", "SageMaker.11", "SageMaker.12", "SageMaker.14", "SageMaker.20", "SageMaker.25",
+                   "sagemaker-model-isolation-enabled"]},
     practice="VPC Endpoints (AWS PrivateLink): Enables private and secure communication between your VPC and AWS "
              "services. Traffic never leaves the Amazon network.",
 )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from mlcheck.explain import rule_markdown
 from mlcheck.registry import all_rules
+from mlcheck.securityhub import CONTROLS, coverage
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules"
 AREA_TITLES = {
@@ -43,8 +44,28 @@ def pages() -> dict:
         default = "on" if rule.enabled_by_default else "off"
         lines.append(f"| [{rule.id}]({page_name(rule)}) | {rule.name} | {rule.severity} | {default} | "
                      f"{rule.short_description} |")
+    lines += security_hub_section(rules)
     out["README.md"] = "\n".join(lines) + "\n"
     return out
+
+
+def security_hub_section(rules) -> list:
+    """The table of AWS Security Hub's SageMaker controls and the rules that cover them (mlcheck.securityhub)."""
+    pages_by_id = {rule.id: page_name(rule) for rule in rules}
+    covered = coverage(rules)
+    lines = ["", "## Security Hub SageMaker controls", "",
+             "Each AWS Security Hub SageMaker control and the mlcheck rule that checks it at template time "
+             "(`mlcheck --list-rules` shows the same mapping).", "",
+             "| control | title | mlcheck rule |", "|---|---|---|"]
+    for control in CONTROLS:
+        ids = covered.get(control.id, [])
+        cell = ", ".join(f"[{rid}]({pages_by_id[rid]})" for rid in ids) if ids else \
+            f"not judged from a template: {control.not_applicable}"
+        mark = "" if control.exact else " \\*"
+        lines.append(f"| {control.id} | {control.title}{mark} | {cell} |")
+    if not all(c.exact for c in CONTROLS):
+        lines += ["", "\\* title written from the control's check, not verified against AWS's wording."]
+    return lines
 
 
 def main(argv) -> int:
