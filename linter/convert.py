@@ -6,9 +6,12 @@ check. Callers treat None as a value they cannot judge (unknown), never as a pas
 
 from __future__ import annotations
 
+import math
 import re
 
 MAX_DIGITS = 30  # far beyond any count, port or instance size; bounds the work and the text in messages
+
+MAX_NUMBER_TEXT = 40  # longer texts are not plausible counts, weights or sizes
 
 _INTEGER = re.compile(r"[-+]?[0-9]{1,%d}" % MAX_DIGITS, re.ASCII)
 
@@ -28,3 +31,25 @@ def to_int(value, signed: bool = False) -> int | None:
         return None
     return number
 
+
+def to_number(value):
+    """A finite int or float from an int, float or numeric string; None for anything else (booleans too)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        result = value
+    elif isinstance(value, str) and 0 < len(value.strip()) <= MAX_NUMBER_TEXT:
+        text = value.strip()
+        try:
+            result = int(text)
+        except ValueError:
+            try:
+                result = float(text)
+            except ValueError:
+                return None
+    else:
+        return None
+    try:
+        return result if math.isfinite(result) else None
+    except OverflowError:  # an int too large for a float
+        return None

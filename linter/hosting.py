@@ -2,13 +2,11 @@
 models (MLC405, MLC406): variant lists, serverless or not, numbers read from template data, which variants serve
 a model, and near names.
 
-Template data is untrusted: a number may be a string, a boolean, a huge or odd text. `number()` never raises
-and gives None for anything that is not plainly a finite number, which callers treat as unknown.
+Template data is untrusted: numbers are read with `mlcheck.convert.to_number`, which never raises and gives None
+for anything that is not plainly a finite number (callers treat None as unknown).
 """
 
 from __future__ import annotations
-
-import math
 
 from mlcheck.cache import deployed_only_when, template_index
 from mlcheck.names import has_unknown, name_key
@@ -17,30 +15,6 @@ from mlcheck.values import Composite, Unknown, is_symbolic
 ENDPOINT_CONFIG = "AWS::SageMaker::EndpointConfig"
 MODEL = "AWS::SageMaker::Model"
 VARIANT_LISTS = ("ProductionVariants", "ShadowProductionVariants")
-_MAX_NUMBER_TEXT = 40  # longer number texts are not plausible values: unknown, and int() of them may raise
-
-
-def number(value):
-    """A finite int or float from an int, float or numeric string; None for anything else (booleans too)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        result = value
-    elif isinstance(value, str) and 0 < len(value.strip()) <= _MAX_NUMBER_TEXT:
-        text = value.strip()
-        try:
-            result = int(text)
-        except ValueError:
-            try:
-                result = float(text)
-            except ValueError:
-                return None
-    else:
-        return None
-    try:
-        return result if math.isfinite(result) else None
-    except OverflowError:  # an int too large for a float
-        return None
 
 
 def shown(value) -> str:

@@ -45,7 +45,7 @@ DataQuality:
 - AWS Security Hub controls SageMaker.9, SageMaker.10, SageMaker.13, SageMaker.15, SageMaker.22
 """
 
-from mlcheck.hosting import number
+from mlcheck.convert import to_number
 from mlcheck.kms import kind_of
 from mlcheck.monitoring import JOB_DEFINITIONS, SCHEDULE
 from mlcheck.rule import Hit, Rule
@@ -88,7 +88,7 @@ def check(view, ctx):
             return
         instances = None
     else:
-        instances = number(count) if count is not None else None
+        instances = to_number(count) if count is not None else None
     if not monitoring and (instances is None or instances <= 1):
         return
     flag = view.get(*network, "EnableInterContainerTrafficEncryption")

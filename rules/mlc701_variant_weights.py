@@ -42,7 +42,8 @@ EndpointConfig:
 - [ProductionVariant API reference](https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html)
 """
 
-from mlcheck.hosting import number, shown, unknown_reason, variant_entries
+from mlcheck.convert import to_number
+from mlcheck.hosting import shown, unknown_reason, variant_entries
 from mlcheck.names import display_name, has_unknown, name_key
 from mlcheck.rule import Hit, Rule
 from mlcheck.values import Unknown, is_symbolic
@@ -70,7 +71,7 @@ def check(view, ctx):
     for _, i, variant in entries:
         names.append(display_name(variant.get("VariantName", f"variant {i + 1}")))
         raw = variant.get("InitialVariantWeight", DEFAULT_WEIGHT)
-        weight = number(raw)
+        weight = to_number(raw)
         if weight is None:
             ctx.unknown(view.path("ProductionVariants", i, "InitialVariantWeight"),
                         unknown_reason(raw, "the weight") if is_symbolic(raw) else f"weight {raw!r} is not a number")

@@ -39,7 +39,8 @@ failed stack update (and a rollback) instead of in review.
 - [ProductionVariantServerlessConfig API reference](https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantServerlessConfig.html)
 """
 
-from mlcheck.hosting import number, shown, unknown_reason, variant_entries
+from mlcheck.convert import to_number
+from mlcheck.hosting import shown, unknown_reason, variant_entries
 from mlcheck.names import display_name
 from mlcheck.rule import Hit, Rule
 from mlcheck.values import Unknown, is_symbolic
@@ -53,7 +54,7 @@ def _read(ctx, path, raw):
     """A known number, or None (recorded as unknown when present)."""
     if raw is None:
         return None
-    value = number(raw)
+    value = to_number(raw)
     if value is None:
         ctx.unknown(path, unknown_reason(raw, "the value") if is_symbolic(raw) else f"{raw!r} is not a number")
     return value
