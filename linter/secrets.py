@@ -63,7 +63,9 @@ _URL_PASSWORD = re.compile(r"\b[a-z][a-z0-9+.-]*://([^\s:/@'\"]+):([^\s/@'\"]+)@
 _AWS_SECRET_SHAPE = re.compile(r"[A-Za-z0-9/+]{40}")
 
 _SPECIAL_TOKENS = frozenset(("PAD", "EOS", "BOS", "UNK", "SEP", "CLS", "MASK", "SPECIAL", "START", "END",
-                             "STOP", "NEW", "ADDITIONAL", "IMAGE", "IMG", "AUDIO", "VIDEO", "DECODER"))
+                             "STOP", "NEW", "ADDITIONAL", "IMAGE", "IMG", "AUDIO", "VIDEO", "DECODER",
+                             # pagination and idempotency tokens of AWS APIs are not credentials
+                             "NEXT", "CONTINUATION", "PAGE", "PAGINATION", "CLIENT", "IDEMPOTENCY"))
 # A last word that makes the name describe a secret instead of holding it.
 _DESCRIBING = frozenset((
     "ARN", "ARNS", "NAME", "NAMES", "ID", "IDS", "PATH", "PATHS", "FILE", "FILES", "FILENAME", "DIR", "FOLDER",
@@ -131,6 +133,9 @@ def _unquoted(text: str) -> str:
 def is_placeholder(value: str) -> bool:
     squashed = re.sub(r"[\s_\-.]", "", value.lower())
     if squashed in _PLACEHOLDERS or not squashed:
+        return True
+    words = set(re.findall(r"[a-z0-9]+", value.lower()))
+    if words and words <= _PLACEHOLDERS:  # "token=token", "<secret>", "password: password"
         return True
     if len(set(squashed)) == 1:  # "xxxxxxxx", "********", "00000000"
         return True
@@ -208,11 +213,14 @@ _AWS_CONFIGURE = re.compile(r"\baws\s+configure\s+set\s+(?:[\w-]+\.)?(aws_secret
 
 
 def _shell_value(raw: str) -> str | None:
-    """The literal text of a shell word, or None when it expands something ($VAR, $(...), `...`)."""
+    """The literal text of a shell word, or None when it expands something ($VAR, $(...), `...`) or is code
+    rather than a word (`key=response["Credentials"]`, `token=str(uuid4())` in an embedded Python script)."""
     if raw.startswith("'") and raw.endswith("'") and len(raw) >= 2:
         return raw[1:-1]
     if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
         raw = raw[1:-1]
+    elif any(c in raw for c in "[](){}<>,"):
+        return None
     if "$" in raw or "`" in raw:
         return None
     return raw
