@@ -80,6 +80,7 @@ from mlcheck.policy import (
 )
 from mlcheck.rule import Hit, Rule
 from mlcheck.rules.mlc104_wildcard_resource import narrowed
+from mlcheck.values import Composite
 
 # service -> (the resource part of an ARN naming a resource nobody names, action names): a Resource pattern that
 # matches that ARN covers every resource of the service. The sample names have no separators, so a pattern such
@@ -126,10 +127,18 @@ def data_reads(statement) -> list:
 
 def covers_all(value, service: str, sample: str) -> bool | None:
     """Whether a Resource value covers every resource of a service: `*`, or an ARN pattern that matches the
-    service's sample ARN in any region and account (pseudo parameters read as `*`). None when unknown."""
+    service's sample ARN in any region and account (pseudo parameters read as `*`). None when unknown; an ARN
+    with unknown pieces is unknown only when it would cover everything with `*` in their place (otherwise its
+    literal text scopes it whatever they are: `${AppName}-data/*`)."""
     text = text_of(value)
     if text is None:
+        if isinstance(value, Composite) and not value.resource_refs():
+            return None if _covers_text(value.text("*"), service, sample) else False
         return None if is_unknown(value) else False
+    return _covers_text(text, service, sample)
+
+
+def _covers_text(text: str, service: str, sample: str) -> bool:
     if text == "*":
         return True
     fields = text.split(":", 5)

@@ -228,3 +228,39 @@ def test_container_arguments(tmp_path):
     assert [f.message.split(": ", 1)[1] for f in findings] == [
         "container argument '--api-key' is given a literal API key; the value is not shown",
         "container argument 6 holds an AWS access key id; the value is not shown"]
+
+
+# -- MLC116's locations exist (a typo in a path would be a silent false negative) ------------------------------
+
+def _locations():
+    from mlcheck.rules.mlc116_hardcoded_secret import LOCATIONS
+
+    return [(t, path) for t, places in LOCATIONS.items() for path, _, _ in places]
+
+
+@pytest.mark.parametrize("resource_type, path", [(t, p) for t, p in _locations() if not t.endswith("Job")])
+def test_cloudformation_locations_exist_in_the_resource_schema(resource_type, path):
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+
+    schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", resource_type).schema
+    node = schema
+    for key in path:
+        node = node["items"] if key == "*" else node.get("properties", {}).get(key)
+        assert node is not None, f"{resource_type} has no property {key} in {path}"
+        while "$ref" in node:
+            node = schema["definitions"][node["$ref"].rsplit("/", 1)[1]]
+
+
+@pytest.mark.parametrize("resource_type, path", [(t, p) for t, p in _locations() if t.endswith("Job")])
+def test_api_locations_exist_in_the_request_shape(resource_type, path):
+    from mlcheck import sagemaker_api as api
+
+    operation = next(op for op, (t, _) in api.OPERATIONS.items() if t == resource_type)
+    model = api.service_model()
+    shape = model["shapes"][model["operations"][operation]["input"]["shape"]]
+    for key in path:
+        if key == "*":
+            shape = model["shapes"][shape["member"]["shape"]]
+            continue
+        assert key in shape.get("members", {}), f"{operation} has no member {key} in {path}"
+        shape = model["shapes"][shape["members"][key]["shape"]]

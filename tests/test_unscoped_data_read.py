@@ -52,6 +52,14 @@ def test_patterns_that_cover_every_resource(tmp_path):
     assert [line for line, _ in found] == [8, 9, 12, 14]
 
 
+def test_unknown_pieces_that_cannot_widen_a_scoped_arn_are_not_unknown(tmp_path):
+    found, unknowns = _findings(tmp_path, """
+        - {Effect: Allow, Action: s3:GetObject, Resource: !Sub "arn:aws:s3:::${Bucket}-${AWS::Region}/*"}
+        - {Effect: Allow, Action: ssm:GetParameter, Resource: !Sub "arn:aws:ssm:*:*:parameter/${Bucket}/x"}
+    """, parameters="Parameters:\n  Bucket: {Type: String}\n")
+    assert found == [] and [u for u in unknowns if u.rule_id == "MLC115"] == []
+
+
 def test_unknown_resources_and_conditions_are_recorded_not_reported(tmp_path):
     found, unknowns = _findings(tmp_path, """
         - {Effect: Allow, Action: s3:GetObject, Resource: !Sub "arn:aws:s3:::${Bucket}/*"}
