@@ -168,6 +168,7 @@ def shape_of(text: str) -> str | None:
     """The kind of credential the text contains by its shape alone (whatever name holds it), else None."""
     if not isinstance(text, str) or len(text) < 16:
         return None
+    text = text[:MAX_SCRIPT]  # bounded work on a huge value; a credential is not hidden 512 KiB into one
     for match in _KEY_ID.finditer(text):
         if not match.group(0).endswith("EXAMPLE"):
             return AWS_KEY_ID

@@ -58,7 +58,7 @@ or a dynamic reference (`{{resolve:secretsmanager:hf-token}}`) where a value mus
 
 ## References
 - [Prowler: sagemaker_notebook_instance_no_secrets](https://hub.prowler.com/check/sagemaker_notebook_instance_no_secrets)
-- [CloudFormation: do not embed credentials in your templates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/security-best-practices.html#creds)
+- [CloudFormation: do not embed credentials in your templates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/security-best-practices.html)
 - [Using dynamic references to specify template values](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html)
 """
 
