@@ -128,7 +128,7 @@ RULE = Rule(
     check=check,
     fix="Name the resources (ARNs, `!GetAtt X.Arn`, `!Sub ${Bucket.Arn}/*`) the write actions need; keep '*' "
         "only for actions that accept no ARN.",
-    peers={"checkov": ["CKV_AWS_107", "CKV_AWS_108", "CKV_AWS_109", "CKV_AWS_111"],
+    peers={"checkov": ["CKV_AWS_107", "CKV_AWS_109", "CKV_AWS_111"],
            "cfn_nag": ["W11", "W12", "W13"], "guard": ["IAM_POLICYDOCUMENT_NO_WILDCARD_RESOURCE"]},
     practice="Principle of Least Privilege: Grant only the permissions an entity needs to perform its function.",
 )
