@@ -83,7 +83,6 @@ def lint_template(template: Template, rules: list, display: str, uri: str, param
 
     graph = ResourceGraph(template)
     evaluator = ConditionEvaluator(template, parameters)
-    document = template.document
     overrides = severity_overrides or {}
 
     for resource in template.resources.values():

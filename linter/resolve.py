@@ -117,11 +117,6 @@ class Resolver:
         self._looking_up: set = set()  # entries being resolved: meeting one again is a cycle
 
     # -- what shaped the values ------------------------------------------------------------------------------
-    @property
-    def demand(self) -> Demand:
-        """Everything met by this resolver so far."""
-        return self._frames[0]
-
     def begin(self) -> Demand:
         """Start recording what the next resolutions depend on, until `end` (records nest: what an inner one
         records counts for the enclosing ones too). Callers pair them with try/finally."""
