@@ -92,6 +92,9 @@ def _use_color(choice: str) -> bool:
 @click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules (IDs, prefixes or names).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default="low", show_default=True,
               help="Exit 1 when an unsuppressed finding is at least this severe.")
+@click.option("--fail-on-unverified", type=click.Choice(SEVERITIES + ("never",)), default="high", show_default=True,
+              help="Exit 1 when a check of a rule at least this severe (and at least --fail-on) could not be "
+                   "verified: too many conditions, or the resolution budget.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings or unreadable files.")
 @click.option("--parameter", "-p", "parameter_pairs", multiple=True, metavar="KEY=VALUE",
               help="Template parameter value used to resolve Ref (repeatable).")
@@ -116,7 +119,8 @@ def _use_color(choice: str) -> bool:
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--explain", metavar="RULE", help="Print a rule's documentation (ID or name) and exit.")
 @click.version_option(__version__, "--version", prog_name="mlcheck", message="%(prog)s %(version)s")
-def cli(paths, output_format, output_files, select, extend_select, ignore, fail_on, exit_zero, parameter_pairs,
+def cli(paths, output_format, output_files, select, extend_select, ignore, fail_on, fail_on_unverified, exit_zero,
+        parameter_pairs,
         parameters_file, stdin_filename, color, no_inline_suppressions, show_unknown, jobs, verbose, quiet,
         config_path, show_config, baseline_path, write_baseline_path, list_rules, explain):
     """Lint CloudFormation templates and SageMaker configuration against ML-architecture best practices.
@@ -220,7 +224,8 @@ def cli(paths, output_format, output_files, select, extend_select, ignore, fail_
         sys.exit(EXIT_OK)
     if result.errors:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if result.failing(fail_on) else EXIT_OK)
+    failing = result.failing(fail_on) or result.failing_unverified(fail_on_unverified, fail_on)
+    sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
 
 
 def _effective_settings(click_ctx, config_path, cli_values: dict) -> dict:

@@ -11,9 +11,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from mlcheck.findings import Error, Finding, UnknownValue
+from mlcheck.findings import UNVERIFIED_CONDITIONS, Error, Finding, UnknownValue
 from mlcheck.graph import ResourceGraph
-from mlcheck.resolve import ConditionEvaluator, Resolver, condition_names_in, describe_scenario, scenarios_for
+from mlcheck.resolve import (
+    MAX_RULE_CONDITIONS,
+    ConditionEvaluator,
+    Demand,
+    Resolver,
+    condition_names_in,
+    describe_scenario,
+    scenarios_for,
+)
 from mlcheck.rule import Hit, Rule
 from mlcheck.template import Template
 from mlcheck.values import is_symbolic
@@ -75,7 +83,6 @@ def lint_template(template: Template, rules: list, display: str, uri: str, param
 
     graph = ResourceGraph(template)
     evaluator = ConditionEvaluator(template, parameters)
-    document = template.document
     overrides = severity_overrides or {}
 
     for resource in template.resources.values():
@@ -84,60 +91,186 @@ def lint_template(template: Template, rules: list, display: str, uri: str, param
             continue
         if resource.condition and evaluator.possible(resource.condition) == frozenset((False,)):
             continue  # never deployed
+        checker = _ResourceChecker(template, graph, evaluator, resource, parameters, rule_options or {},
+                                   subset_ids, report, display, uri)
         names = condition_names_in(resource.definition.get("Properties"), set())
-        assume = {resource.condition: True} if resource.condition else None
-        scenarios = scenarios_for(names, evaluator, assume)
-        # hit key -> (rule, hit, indexes of scenarios it appeared in)
-        hits: dict = {}
-        unknown_seen: set = set()
-        failed: set = set()  # rules that raised on this resource: reported once, not per scenario
-        for index, scenario in enumerate(scenarios):
-            resolver = Resolver(template, parameters, scenario, evaluator)
-            ctx = RuleContext(template, graph, resolver, resource=resource, rule_options=rule_options or {})
-            view = ctx.view(resource)
+        base = scenarios_for(names, evaluator, checker.assume)
+        base_runs = {rule.id: [] for rule in applicable}
+        for scenario in base:  # scenario by scenario, so each scenario's views serve every rule
             for rule in applicable:
-                if rule.id in failed:
-                    continue
-                ctx.rule = rule
-                try:
-                    for hit in rule.check(view, ctx) or ():
-                        if not isinstance(hit, Hit):
-                            hit = Hit(*hit)
-                        if rule.id in subset_ids and not hit.default_on:
-                            continue
-                        key = (rule.id, hit.path, hit.message)
-                        entry = hits.get(key)
-                        if entry is None:
-                            hits[key] = (rule, hit, [index])
-                        else:
-                            entry[2].append(index)
-                except Exception as exc:  # a broken rule must be visible, not a silent pass
-                    failed.add(rule.id)
-                    loc = document.location(resource.path)
-                    report.errors.append(Error(display, loc.line,
-                                               f"internal error in {rule.id} on resource {resource.logical_id}: "
-                                               f"{type(exc).__name__}: {exc} (please report this)", uri=uri))
-            for rule_id, logical_id, path, reason in ctx.unknowns:
-                key = (rule_id, path, reason)
-                if key not in unknown_seen:
-                    unknown_seen.add(key)
-                    report.unknowns.append(UnknownValue(rule_id, display, document.location(path).line,
-                                                        logical_id, path, reason))
-
-        varying = _varying_conditions(scenarios)
-        for rule, hit, seen_in in hits.values():
-            message = hit.message
-            if len(seen_in) < len(scenarios):
-                message += f" (when {_branch_note([scenarios[i] for i in seen_in], varying)})"
-            loc = document.location(hit.path)
-            owner = _owner(template, hit.path, resource)
-            report.findings.append(Finding(
-                rule_id=rule.id, rule_name=rule.name, severity=overrides.get(rule.id, hit.severity or rule.severity),
-                message=message, file=display, line=loc.line, column=loc.column, end_line=loc.end_line,
-                end_column=loc.end_column, resource=owner.logical_id, resource_type=owner.type,
-                path=hit.path, fix=hit.fix or rule.fix, uri=uri,
-            ))
+                run = checker.run(rule, scenario)
+                if run is not None:
+                    base_runs[rule.id].append(run)
+        for rule in applicable:
+            if rule.id in checker.failed:
+                continue
+            scenarios, runs = checker.on_demand(rule, base, base_runs[rule.id])
+            _record(report, rule, resource, scenarios, runs, checker, overrides, display, uri)
     return report
+
+
+@dataclass
+class _Run:
+    """One rule checked on one resource under one scenario."""
+
+    scenario: dict
+    hits: list
+    unknowns: list  # (rule id, logical id, path, reason) as RuleContext.unknown records them
+    demand: Demand
+
+    @property
+    def unbranched(self) -> set:
+        """Conditions a value the check read depended on, which the scenario gave no value."""
+        return {name for name in self.demand.conditions if name not in self.scenario}
+
+
+class _ResourceChecker:
+    """Runs rules on one resource under scenarios; one RuleContext (resolver and views) per distinct
+    scenario, shared by the rules that need it."""
+
+    def __init__(self, template, graph, evaluator, resource, parameters, rule_options, subset_ids, report,
+                 display, uri):
+        self.template, self.graph, self.evaluator, self.resource = template, graph, evaluator, resource
+        self.parameters, self.rule_options, self.subset_ids = parameters, rule_options, subset_ids
+        self.report, self.display, self.uri = report, display, uri
+        # a resource's own Condition is true wherever it is deployed, and takes no branching slot
+        self.assume = {resource.condition: True} if resource.condition else None
+        self.failed: set = set()  # rules that raised on this resource: reported once, not per scenario
+        self._contexts: dict = {}
+
+    def _context(self, scenario: dict) -> RuleContext:
+        key = frozenset(scenario.items())
+        ctx = self._contexts.get(key)
+        if ctx is None:
+            resolver = Resolver(self.template, self.parameters, scenario, self.evaluator)
+            ctx = self._contexts[key] = RuleContext(self.template, self.graph, resolver, resource=self.resource,
+                                                    rule_options=self.rule_options)
+        return ctx
+
+    def run(self, rule: Rule, scenario: dict) -> "_Run | None":
+        """The rule's hits and unknowns under `scenario`, with what the values it read depended on; None when
+        the rule raised (reported as an error, once)."""
+        if rule.id in self.failed:
+            return None
+        ctx = self._context(scenario)
+        ctx.rule = rule
+        first_unknown = len(ctx.unknowns)
+        hits = []
+        demand = ctx.resolver.begin()
+        try:
+            for hit in rule.check(ctx.view(self.resource), ctx) or ():
+                if not isinstance(hit, Hit):
+                    hit = Hit(*hit)
+                if rule.id in self.subset_ids and not hit.default_on:
+                    continue
+                hits.append(hit)
+        except Exception as exc:  # a broken rule must be visible, not a silent pass
+            self.failed.add(rule.id)
+            del ctx.unknowns[first_unknown:]
+            loc = self.template.document.location(self.resource.path)
+            self.report.errors.append(Error(
+                self.display, loc.line, f"internal error in {rule.id} on resource {self.resource.logical_id}: "
+                f"{type(exc).__name__}: {exc} (please report this)", uri=self.uri))
+            return None
+        finally:
+            ctx.resolver.end(demand)
+        unknowns = ctx.unknowns[first_unknown:]
+        del ctx.unknowns[first_unknown:]
+        return _Run(scenario, hits, unknowns, demand)
+
+    def on_demand(self, rule: Rule, scenarios: list, runs: list) -> tuple:
+        """(scenarios, runs) that decide the rule. When a value the check read depends on a condition the
+        scenarios left open (the resource has more conditions than are branched on, or the value is in
+        another resource), the rule is checked again on scenarios over the conditions it read, the ones
+        already branched on first — still capped (MAX_RULE_CONDITIONS), and repeated while it meets new ones
+        (nested `Fn::If`s), at most once per condition the cap admits."""
+        demanded: set = set()
+        branched: list = []
+        for _ in range(MAX_RULE_CONDITIONS):
+            demanded |= set().union(*(run.demand.conditions for run in runs))
+            if not any(run.unbranched for run in runs):
+                break
+            open_ = [n for n in branched if n in demanded]
+            open_ += sorted(n for n in demanded - set(open_) if self._can_go_both_ways(n))
+            open_ = open_[:MAX_RULE_CONDITIONS]
+            if open_ == branched:
+                break  # the cap admits no other condition: what is left open stays unverified
+            branched = open_
+            scenarios = scenarios_for(set(branched), self.evaluator, self.assume, cap=MAX_RULE_CONDITIONS)
+            runs = [self.run(rule, scenario) for scenario in scenarios]
+            if rule.id in self.failed:
+                return scenarios, []
+        return scenarios, runs
+
+    def _can_go_both_ways(self, name: str) -> bool:
+        return not (self.assume and name in self.assume) and len(self.evaluator.possible(name)) > 1
+
+
+def _record(report, rule, resource, scenarios, runs, checker, overrides, display, uri) -> None:
+    """Findings, unknowns and the 'could not verify' record of one rule on one resource."""
+    if not any(run.hits or run.unknowns for run in runs):
+        return  # the rule passed under every scenario
+    document = checker.template.document
+    hits: dict = {}  # (path, message) -> (hit, indexes of the scenarios it appeared in)
+    unknown_seen: set = set()
+    for index, run in enumerate(runs):
+        for hit in run.hits:
+            key = (hit.path, hit.message)
+            if key in hits:
+                hits[key][1].append(index)
+            else:
+                hits[key] = (hit, [index])
+        for rule_id, logical_id, path, reason in run.unknowns:
+            if (rule_id, path, reason) not in unknown_seen:
+                unknown_seen.add((rule_id, path, reason))
+                report.unknowns.append(UnknownValue(rule_id, display, document.location(path).line, logical_id,
+                                                    path, reason))
+    unverified = _unverified_reason(runs)
+    if unverified is not None:
+        cause, reason = unverified
+        report.unknowns.append(UnknownValue(
+            rule.id, display, document.location(resource.path).line, resource.logical_id, resource.path, reason,
+            unverified=cause, severity=overrides.get(rule.id, rule.severity)))
+
+    # A scenario the cap left undecided (the unverified record says so) is no branch where a finding is absent.
+    decided = [i for i, run in enumerate(runs) if not (run.unknowns and run.unbranched)] or list(range(len(runs)))
+    varying = _varying_conditions([scenarios[i] for i in decided])
+    for hit, seen_in in hits.values():
+        message = hit.message
+        if not set(decided) <= set(seen_in):
+            absent = [scenarios[i] for i in decided if i not in seen_in]
+            message += f" ({_branch_note([scenarios[i] for i in seen_in], absent, varying)})"
+        loc = document.location(hit.path)
+        owner = _owner(checker.template, hit.path, resource)
+        report.findings.append(Finding(
+            rule_id=rule.id, rule_name=rule.name, severity=overrides.get(rule.id, hit.severity or rule.severity),
+            message=message, file=display, line=loc.line, column=loc.column, end_line=loc.end_line,
+            end_column=loc.end_column, resource=owner.logical_id, resource_type=owner.type,
+            path=hit.path, fix=hit.fix or rule.fix, uri=uri,
+        ))
+
+
+def _unverified_reason(runs: list):
+    """(cause, reason) when the rule could not be verified because of mlcheck's own limits: it could not
+    decide (recorded an unknown) under a scenario where a value it read depended on a condition left open by
+    the cap, or was cut short by the resolution budget. None when every scenario was decided."""
+    open_conditions: set = set()
+    limits: set = set()
+    for run in runs:
+        if not run.unknowns:
+            continue
+        open_conditions |= run.unbranched
+        limits |= run.demand.limits
+    if open_conditions:
+        names = sorted(open_conditions)
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        return UNVERIFIED_CONDITIONS, (
+            f"the check depends on more conditions than the {MAX_RULE_CONDITIONS} checked branch by branch (not "
+            f"branched on: {shown}); set the parameters they test with --parameter to check every branch")
+    if limits:
+        causes = ", ".join(sorted(limits))
+        return causes, f"the check read values mlcheck could not resolve within its limits ({causes})"
+    return None
 
 
 def _owner(template, path, resource):
@@ -156,9 +289,25 @@ def _varying_conditions(scenarios: list) -> list:
     return sorted(n for n in names if len({s.get(n) for s in scenarios}) > 1)
 
 
-def _branch_note(chosen: list, varying: list) -> str:
-    """The condition values shared by every scenario a finding appeared in."""
-    common = {n: chosen[0][n] for n in varying if all(s.get(n) == chosen[0][n] for s in chosen)}
-    if not common:  # appears under several combinations without one shared value
-        return " or ".join(describe_scenario({n: s[n] for n in varying}) for s in chosen)
-    return describe_scenario(common)
+_MAX_ALTERNATIVES = 3  # a note naming more combinations than this is no help to read
+
+
+def _branch_note(chosen: list, absent: list, varying: list) -> str:
+    """Which branches a finding appears on: the condition values shared by every scenario it appeared in,
+    else those shared by the scenarios it is absent from (when they hold in none it appeared in), else the
+    combinations themselves, or how many they are when they are many."""
+    common = _common(chosen, varying)
+    if common:
+        return "when " + describe_scenario(common)
+    excluded = _common(absent, varying)
+    if excluded and not any(all(s.get(n) == v for n, v in excluded.items()) for s in chosen):
+        return "unless " + describe_scenario(excluded)
+    if len(chosen) <= _MAX_ALTERNATIVES:
+        return "when " + " or ".join(describe_scenario({n: s[n] for n in varying}) for s in chosen)
+    return f"on {len(chosen)} of {len(chosen) + len(absent)} combinations of conditions {', '.join(varying)}"
+
+
+def _common(scenarios: list, varying: list) -> dict:
+    if not scenarios:
+        return {}
+    return {n: scenarios[0][n] for n in varying if all(s.get(n) == scenarios[0][n] for s in scenarios)}

@@ -72,9 +72,18 @@ class Error:
         self.message = bounded(self.message)
 
 
+# Why a check was *unverified*: not a value the template leaves unknown, but one of mlcheck's own limits (this
+# one, or a resolution limit: "resolution budget exceeded", "expression nested too deeply").
+UNVERIFIED_CONDITIONS = "too many conditions"
+
+
 @dataclass(slots=True)
 class UnknownValue:
-    """A value a rule could not verify (shown with --show-unknown): no finding, no pass."""
+    """A value a rule could not verify (shown with --show-unknown): no finding, no pass.
+
+    `unverified` names the limit of mlcheck that stopped a whole check of a rule on a resource (too many
+    conditions to branch on, the resolution budget); those are counted in the summary line and, for rules of
+    `severity` at least --fail-on-unverified, fail the run."""
 
     rule_id: str
     file: str
@@ -82,6 +91,8 @@ class UnknownValue:
     resource: str | None
     path: tuple
     reason: str
+    unverified: str = ""
+    severity: str = ""
 
     def __post_init__(self):
         self.reason = bounded(self.reason)
@@ -117,6 +128,18 @@ class RunResult:
     def failing(self, fail_on: str) -> bool:
         return any(at_least(f.severity, fail_on) for f in self.active)
 
+    @property
+    def unverified(self) -> list:
+        """Checks that mlcheck's own limits kept from being decided (see UnknownValue.unverified)."""
+        return [u for u in self.unknowns if u.unverified]
+
+    def failing_unverified(self, fail_on_unverified: str, fail_on: str) -> bool:
+        """An unverified check of a rule at least as severe as both thresholds (`never`: none fails)."""
+        if fail_on_unverified not in RANK:
+            return False
+        return any(at_least(u.severity, fail_on_unverified) and at_least(u.severity, fail_on)
+                   for u in self.unverified if u.severity in RANK)
+
     def summary_line(self) -> str:
         counts = self.counts_by_severity()
         active = len(self.active)
@@ -138,6 +161,11 @@ class RunResult:
             extras.append(f"{self.baselined} in baseline")
         if self.errors:
             extras.append(f"{len(self.errors)} error{'s' if len(self.errors) != 1 else ''}")
+        unverified = self.unverified
+        if unverified:
+            causes = "; ".join(sorted({u.unverified for u in unverified}))
+            extras.append(f"{len(unverified)} check{'s' if len(unverified) != 1 else ''} could not be verified "
+                          f"({causes}; see --show-unknown)")
         if extras:
             text += "; " + ", ".join(extras)
         return text

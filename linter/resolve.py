@@ -4,11 +4,17 @@
 to a resource stay symbolic (ResourceRef) for the graph. `Fn::If` takes the branch the scenario chooses; the
 conditions consulted are recorded so a finding can say which branch leads to it. Anything else that cannot be
 known (ImportValue, a pseudo parameter's value, an unsupported function) becomes Unknown — never a guess.
+
+Resolution is bounded on any input: mapping lookups are memoised and a mapping that refers to itself is
+detected, and all the work is paid from a `Budget` proportional to the document, past which a value is
+Unknown ("resolution budget exceeded"). Each resolver records the conditions a value depended on (`Demand`), so
+the engine can branch on the conditions a rule's check actually read.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from itertools import product
 from typing import Any
 
@@ -23,6 +29,7 @@ from mlcheck.values import (
     ResourceRef,
     Unknown,
     make_string,
+    text_size,
 )
 
 _SUB_VAR = re.compile(r"\$\{([^}]*)\}")
@@ -47,19 +54,103 @@ def _dynamic(text: str):
         return value.parts[0]  # the whole string is one reference
     return value
 _MAX_DEPTH = 200
+_MAX_CONDITION_DEPTH = 50  # Conditions are shallow: `!And [!Condition A, !Not [...]]`
+BUDGET_REASON = "resolution budget exceeded"
+DEPTH_REASON = "expression nested too deeply"
+_TEXT_PER_STEP = 32  # building this many characters of a string costs one step
 
 # `AWS::Partition` has one value in the commercial regions; it is kept symbolic elsewhere, but text rules that
 # match ARNs of AWS managed policies treat it as a wildcard (Composite.text).
 
 
+class Budget:
+    """The work resolving one template may cost, in steps: one per value visited, one per 32 characters of
+    text. Proportional to the document, so no template (a mapping that refers to itself, a chain of lookups
+    that doubles a string at each step) can make mlcheck run long. Every resolver of a template shares the
+    total; each top-level resolution (one property, one operand of a condition) also has its own share, so one
+    costly value does not leave the others without budget. A value met again (a memoised mapping lookup) costs
+    what it cost the first time: the size of every resolved value stays within the steps paid for it, so the
+    rules reading it are bounded too.
+
+    The real templates of the corpus use under 0.1 step per byte of the document."""
+
+    TOTAL_PER_BYTE = 10
+    TOTAL_BASE = 1_000_000  # a step is about a microsecond: a few seconds at most for a small document
+    VALUE_PER_BYTE = 2
+    VALUE_BASE = 100_000
+
+    def __init__(self, size: int):
+        self.left = self.TOTAL_BASE + self.TOTAL_PER_BYTE * size
+        self.per_value = self.VALUE_BASE + self.VALUE_PER_BYTE * size
+
+    @classmethod
+    def for_template(cls, template: Template) -> "Budget":
+        return cls(len(template.document.text) if template.document is not None else 0)
+
+
+@dataclass
+class Demand:
+    """What shaped the values resolved while it was being tracked: the conditions whose value was asked
+    (branched on by the scenario or not), and the limits of mlcheck that made some part unknown."""
+
+    conditions: set = field(default_factory=set)
+    limits: set = field(default_factory=set)
+
+    def add(self, other: "Demand") -> None:
+        self.conditions |= other.conditions
+        self.limits |= other.limits
+
+
 class Resolver:
     def __init__(self, template: Template, parameters: dict | None = None, scenario: dict | None = None,
-                 conditions: "ConditionEvaluator | None" = None):
+                 conditions: "ConditionEvaluator | None" = None, budget: Budget | None = None):
         self.template = template
         self.overrides = parameters or {}
         self.scenario = scenario or {}
         self.conditions = conditions
-        self.consulted: set = set()  # condition names whose branch choice shaped a resolved value
+        if budget is None:
+            budget = conditions.budget if conditions is not None else Budget.for_template(template)
+        self.budget = budget
+        self._value_left = 0  # this top-level resolution's share of the budget
+        self._active = 0  # nesting of resolve() calls: 0 means a top-level call
+        self._frames: list = [Demand()]  # the innermost is being recorded into
+        self._lookups: dict = {}  # (map, key, key) -> (value, Demand): each mapping entry is resolved once
+        self._looking_up: set = set()  # entries being resolved: meeting one again is a cycle
+
+    # -- what shaped the values ------------------------------------------------------------------------------
+    def begin(self) -> Demand:
+        """Start recording what the next resolutions depend on, until `end` (records nest: what an inner one
+        records counts for the enclosing ones too). Callers pair them with try/finally."""
+        demand = Demand()
+        self._frames.append(demand)
+        return demand
+
+    def end(self, demand: Demand) -> None:
+        assert self._frames[-1] is demand, "Demand records must be ended innermost first"
+        self._frames.pop()
+        self._frames[-1].add(demand)
+
+    def replay(self, demand: Demand) -> None:
+        """A value resolved earlier is used again: what it depended on counts for the current record too."""
+        self._frames[-1].add(demand)
+
+    def _limit(self, reason: str) -> Unknown:
+        self._frames[-1].limits.add(reason)
+        return Unknown(reason)
+
+    def _spend(self, steps: int) -> bool:
+        """Pay `steps`; False (and the value's share used up) when they are more than is left. A charge that
+        fails takes from the template's total only what this value had left: one huge `Fn::Sub` refused does
+        not leave the other values without budget."""
+        available = min(self._value_left, self.budget.left)
+        if steps > available:
+            steps = max(available, 0)
+            self._value_left = 0
+            self.budget.left -= steps
+            return False
+        self._value_left -= steps
+        self.budget.left -= steps
+        return True
 
     # -- parameters ---------------------------------------------------------------------------------------
     def parameter_value(self, name: str):
@@ -83,8 +174,21 @@ class Resolver:
 
     # -- resolution ---------------------------------------------------------------------------------------
     def resolve(self, value: Any, depth: int = 0) -> Any:
+        if self._active == 0:
+            self._value_left = self.budget.per_value
+        self._active += 1
+        try:
+            return self._resolve(value, depth)
+        except RecursionError:  # a deep stack from the caller: the value is unknown, not a crash
+            return self._limit(DEPTH_REASON)
+        finally:
+            self._active -= 1
+
+    def _resolve(self, value: Any, depth: int) -> Any:
         if depth > _MAX_DEPTH:
-            return Unknown("expression nested too deeply")
+            return self._limit(DEPTH_REASON)
+        if not self._spend(1):
+            return self._limit(BUDGET_REASON)
         if isinstance(value, dict):
             if len(value) == 1:
                 (key, arg), = value.items()
@@ -92,20 +196,30 @@ class Resolver:
                     return self._function(key, arg, depth + 1)
             out = {}
             for k, v in value.items():
-                r = self.resolve(v, depth + 1)
+                r = self._resolve(v, depth + 1)
                 if r is not NO_VALUE:
                     out[k] = r
             return out
         if isinstance(value, list):
             out = []
             for v in value:
-                r = self.resolve(v, depth + 1)
+                r = self._resolve(v, depth + 1)
                 if r is not NO_VALUE:
                     out.append(r)
             return out
-        if isinstance(value, str) and "{{resolve:" in value:
-            return _dynamic(value)
+        if isinstance(value, str):
+            if len(value) > _TEXT_PER_STEP and not self._spend(len(value) // _TEXT_PER_STEP):
+                return self._limit(BUDGET_REASON)
+            if "{{resolve:" in value:
+                return _dynamic(value)
         return value
+
+    def _string(self, parts: list):
+        """make_string, paid for by the length of the text it builds."""
+        size = sum(text_size(p) for p in parts)
+        if not self._spend(len(parts) + size // _TEXT_PER_STEP):
+            return self._limit(BUDGET_REASON)
+        return make_string(parts)
 
     def _function(self, key: str, arg: Any, depth: int) -> Any:
         handler = _HANDLERS.get(key)
@@ -117,7 +231,7 @@ class Resolver:
             return Unknown(f"malformed {key}")
 
     def _ref(self, arg, depth):
-        arg = self.resolve(arg, depth) if not isinstance(arg, str) else arg
+        arg = self._resolve(arg, depth) if not isinstance(arg, str) else arg
         if not isinstance(arg, str):
             return Unknown("Ref to a computed name")
         if arg == "AWS::NoValue":
@@ -125,7 +239,11 @@ class Resolver:
         if arg in PSEUDO_PARAMETERS:
             return Pseudo(arg)
         if arg in self.template.parameters:
-            return self.parameter_value(arg)
+            value = self.parameter_value(arg)
+            size = len(value) if isinstance(value, (str, list)) else 0
+            if size > _TEXT_PER_STEP and not self._spend(size // _TEXT_PER_STEP):
+                return self._limit(BUDGET_REASON)
+            return value
         if arg in self.template.resources:
             return ResourceRef(arg)
         return Unknown(f"Ref to '{arg}', which is not in this template")
@@ -135,7 +253,7 @@ class Resolver:
             logical_id, _, attribute = arg.partition(".")
         else:
             logical_id = arg[0]
-            attribute = self.resolve(arg[1], depth) if len(arg) > 1 else ""
+            attribute = self._resolve(arg[1], depth) if len(arg) > 1 else ""
             if not isinstance(attribute, str):
                 return Unknown("GetAtt of a computed attribute")
         if logical_id in self.template.resources:
@@ -151,6 +269,7 @@ class Resolver:
             return Unknown("malformed Fn::Sub")
         parts: list = []
         last = 0
+        resolved: dict = {}  # each variable once, however often the text names it
         for match in _SUB_VAR.finditer(text):
             parts.append(_dynamic(text[last:match.start()]))
             last = match.end()
@@ -158,8 +277,10 @@ class Resolver:
             if name.startswith("!"):  # ${!Literal} is the literal text ${Literal}
                 parts.append("${" + name[1:] + "}")
                 continue
-            if name in variables:
-                value = self.resolve(variables[name], depth)
+            if name in resolved:
+                value = resolved[name]
+            elif name in variables:
+                value = resolved[name] = self._resolve(variables[name], depth)
             elif "." in name and name.split(".", 1)[0] in self.template.resources:
                 logical_id, attribute = name.split(".", 1)
                 value = ResourceRef(logical_id, attribute)
@@ -171,11 +292,11 @@ class Resolver:
                 value = Unknown(f"non-text value for ${{{name}}} in Fn::Sub")
             parts.append(value)
         parts.append(_dynamic(text[last:]))
-        return make_string(parts)
+        return self._string(parts)
 
     def _join(self, arg, depth):
-        delimiter = self.resolve(arg[0], depth)
-        items = self.resolve(arg[1], depth)
+        delimiter = self._resolve(arg[0], depth)
+        items = self._resolve(arg[1], depth)
         if not isinstance(delimiter, str):
             return Unknown("Fn::Join with a computed delimiter")
         if not isinstance(items, list):
@@ -187,11 +308,11 @@ class Resolver:
             if isinstance(item, (list, dict, AZList)):
                 return Unknown("Fn::Join of a nested list")
             parts.append(item)
-        return make_string(parts)
+        return self._string(parts)
 
     def _select(self, arg, depth):
-        index = self.resolve(arg[0], depth)
-        items = self.resolve(arg[1], depth)
+        index = self._resolve(arg[0], depth)
+        items = self._resolve(arg[1], depth)
         if isinstance(index, str):
             index = to_int(index)
         if not isinstance(index, int) or isinstance(index, bool):
@@ -203,50 +324,74 @@ class Resolver:
         return items if isinstance(items, Unknown) else Unknown("Fn::Select from a computed list")
 
     def _split(self, arg, depth):
-        delimiter = self.resolve(arg[0], depth)
-        text = self.resolve(arg[1], depth)
+        delimiter = self._resolve(arg[0], depth)
+        text = self._resolve(arg[1], depth)
         if isinstance(delimiter, str) and isinstance(text, str) and delimiter:
+            if not self._spend(len(text) // _TEXT_PER_STEP + text.count(delimiter)):
+                return self._limit(BUDGET_REASON)
             return text.split(delimiter)
         return Unknown("Fn::Split of a computed string")
 
     def _getazs(self, arg, depth):
-        region = self.resolve(arg, depth) if arg is not None else ""
+        region = self._resolve(arg, depth) if arg is not None else ""
         return AZList(region if isinstance(region, str) else "")
 
     def _find_in_map(self, arg, depth):
-        keys = [self.resolve(a, depth) for a in arg[:3]]
+        if not isinstance(arg, list) or len(arg) < 3:
+            return Unknown("malformed Fn::FindInMap")
+        keys = tuple(self._resolve(a, depth) for a in arg[:3])
         if not all(isinstance(k, str) for k in keys):
             return Unknown("Fn::FindInMap with a computed key")
         try:
-            return self.resolve(self.template.mappings[keys[0]][keys[1]][keys[2]], depth)
+            raw = self.template.mappings[keys[0]][keys[1]][keys[2]]
         except (KeyError, TypeError):
             if len(arg) > 3 and isinstance(arg[3], dict) and "DefaultValue" in arg[3]:
-                return self.resolve(arg[3]["DefaultValue"], depth)
+                return self._resolve(arg[3]["DefaultValue"], depth)
             return Unknown(f"Fn::FindInMap key {'/'.join(keys)} not in Mappings")
+        found = self._lookups.get(keys)
+        if found is not None:
+            value, demand, cost = found
+            self.replay(demand)
+            if not self._spend(cost):  # a value used again costs again what it cost: its size is paid for
+                return self._limit(BUDGET_REASON)
+            return value
+        if keys in self._looking_up:
+            return Unknown(f"Fn::FindInMap {'/'.join(keys)} refers to itself")
+        self._looking_up.add(keys)
+        demand = self.begin()
+        before = self._value_left
+        try:
+            value = self._resolve(raw, depth)
+        finally:
+            self.end(demand)
+            self._looking_up.discard(keys)
+        self._lookups[keys] = (value, demand, max(before - self._value_left, 0))
+        return value
 
     def _if(self, arg, depth):
-        name, when_true, when_false = arg[0], arg[1], arg[2]
+        if not isinstance(arg, list) or len(arg) != 3 or not isinstance(arg[0], str):
+            return Unknown("malformed Fn::If")
+        name, when_true, when_false = arg
         choice = self.condition_value(name)
         if choice is None:
             return Unknown(f"depends on condition '{name}'")
-        return self.resolve(when_true if choice else when_false, depth)
+        return self._resolve(when_true if choice else when_false, depth)
 
     def condition_value(self, name: str):
-        """The scenario's value of a condition; a condition with one possible value needs no scenario."""
-        if name in self.scenario:
-            self.consulted.add(name)
-            return self.scenario[name]
-        if self.conditions is not None:
+        """The scenario's value of a condition (None when it has none); a condition with one possible value
+        needs no scenario. A condition that can go both ways is recorded in the current Demand."""
+        if self.conditions is not None and name not in self.scenario:
             possible = self.conditions.possible(name)
             if len(possible) == 1:
                 return next(iter(possible))
-        return None
+        self._frames[-1].conditions.add(name)
+        return self.scenario.get(name)
 
     def _base64(self, arg, depth):
-        return self.resolve(arg, depth)
+        return self._resolve(arg, depth)
 
     def _import(self, arg, depth):
-        name = self.resolve(arg, depth)
+        name = self._resolve(arg, depth)
         return Unknown(f"Fn::ImportValue {name}" if isinstance(name, str) else "Fn::ImportValue")
 
 
@@ -273,20 +418,27 @@ BOTH = frozenset((True, False))
 
 class ConditionEvaluator:
     """Which truth values each condition can take. A condition on a parameter the user fixed with
-    `--parameter` has one value; on a parameter with AllowedValues, the values those allow; otherwise both."""
+    `--parameter` has one value; on a parameter with AllowedValues, the values those allow; otherwise both.
+    Linear in the expressions: each condition is evaluated once (a cycle, which CloudFormation rejects, can go
+    both ways), `Fn::And`/`Fn::Or` look at which values each operand can take, and `Fn::Equals` compares the
+    sets of values its operands can take, never every pair."""
 
-    def __init__(self, template: Template, overrides: dict | None = None):
+    def __init__(self, template: Template, overrides: dict | None = None, budget: Budget | None = None):
         self.template = template
         self.overrides = overrides or {}
+        self.budget = budget or Budget.for_template(template)
         self._cache: dict = {}
-        self._resolver = Resolver(template, overrides)
+        self._equals: dict = {}  # id of an Equals operand list -> its possible values (no Condition inside)
+        self._resolver = Resolver(template, overrides, budget=self.budget)
 
-    def possible(self, name: str) -> frozenset:
+    def possible(self, name: str, depth: int = 0) -> frozenset:
         if name in self._cache:
             return self._cache[name]
+        if depth > _MAX_CONDITION_DEPTH:
+            return BOTH  # a chain of Conditions this long is not evaluated (and not cached at this depth)
         self._cache[name] = BOTH  # cycle guard
         expr = self.template.conditions.get(name)
-        result = self._eval(expr, 0) if expr is not None else BOTH
+        result = self._eval(expr, depth) if expr is not None else BOTH
         self._cache[name] = result
         return result
 
@@ -301,28 +453,40 @@ class ConditionEvaluator:
         return True
 
     def _eval(self, expr, depth, assign=None) -> frozenset:
-        if depth > 50 or not isinstance(expr, dict) or len(expr) != 1:
+        if depth > _MAX_CONDITION_DEPTH or not isinstance(expr, dict) or len(expr) != 1:
             return BOTH
         (key, arg), = expr.items()
-        try:
-            if key == "Condition":
-                if assign is not None and arg in assign:
-                    return frozenset((assign[arg],))
-                return self.possible(arg)
-            if key == "Fn::Not":
-                return frozenset(not v for v in self._eval(arg[0], depth + 1, assign))
-            if key in ("Fn::And", "Fn::Or"):
-                combine = all if key == "Fn::And" else any
-                sets = [self._eval(a, depth + 1, assign) for a in arg]
-                return frozenset(combine(c) for c in product(*sets))
-            if key == "Fn::Equals":
-                left, right = self._values(arg[0]), self._values(arg[1])
-                if _ANY in left or _ANY in right:
-                    return BOTH
-                return frozenset(_same(a, b) for a in left for b in right)
-        except (TypeError, IndexError, KeyError):
-            pass
+        if key == "Condition":
+            if not isinstance(arg, str):
+                return BOTH
+            if assign is not None and arg in assign:
+                return frozenset((assign[arg],))
+            return self.possible(arg, depth + 1)
+        if not isinstance(arg, list):  # a string operand is malformed, not a list of characters
+            return BOTH
+        if key == "Fn::Not" and len(arg) == 1:
+            return frozenset(not v for v in self._eval(arg[0], depth + 1, assign))
+        if key in ("Fn::And", "Fn::Or") and arg:
+            operands = [self._eval(a, depth + 1, assign) for a in arg]
+            if key == "Fn::And":
+                can_be = (all(True in o for o in operands), any(False in o for o in operands))
+            else:
+                can_be = (any(True in o for o in operands), all(False in o for o in operands))
+            return frozenset(v for v, possible in zip((True, False), can_be) if possible)
+        if key == "Fn::Equals" and len(arg) == 2:
+            found = self._equals.get(id(arg))
+            if found is None:
+                found = self._equals[id(arg)] = self._compare(self._values(arg[0]), self._values(arg[1]))
+            return found
         return BOTH
+
+    @staticmethod
+    def _compare(left: set, right: set) -> frozenset:
+        if _ANY in left or _ANY in right:
+            return BOTH
+        can_be_equal = not left.isdisjoint(right)
+        can_differ = not (len(left) == 1 and left == right)
+        return frozenset(v for v, possible in ((True, can_be_equal), (False, can_differ)) if possible)
 
     def _values(self, expr) -> set:
         """Every value an Equals operand can take, `_ANY` standing for values nobody listed."""
@@ -349,10 +513,6 @@ def _text(value):
     return str(value)
 
 
-def _same(a, b):
-    return a == b
-
-
 def condition_names_in(value, found: set, depth: int = 0) -> set:
     """Names of conditions used by `Fn::If` anywhere inside a raw value."""
     if depth > _MAX_DEPTH:
@@ -370,9 +530,11 @@ def condition_names_in(value, found: set, depth: int = 0) -> set:
 
 
 MAX_BRANCHING_CONDITIONS = 4  # at most 2**4 = 16 scenarios per resource: many conditions stay fast
+MAX_RULE_CONDITIONS = 6  # a rule re-checked on the conditions it read: at most 2**6 = 64 scenarios
 
 
-def scenarios_for(names: set, evaluator: ConditionEvaluator, assume: dict | None = None) -> list[dict]:
+def scenarios_for(names: set, evaluator: ConditionEvaluator, assume: dict | None = None,
+                  cap: int = MAX_BRANCHING_CONDITIONS) -> list[dict]:
     """Every assignment of the given conditions that can occur, given the `assume`d values (a resource's own
     Condition is true wherever it is deployed, and takes no branching slot). Conditions beyond the cap are left
     out of the scenarios, so values depending on them resolve to unknown rather than multiplying the work."""
@@ -384,7 +546,7 @@ def scenarios_for(names: set, evaluator: ConditionEvaluator, assume: dict | None
         possible = evaluator.possible(name)
         if len(possible) == 1:
             fixed[name] = next(iter(possible))
-        elif len(open_) < MAX_BRANCHING_CONDITIONS:
+        elif len(open_) < cap:
             open_.append(name)
     if not open_:
         return [fixed]
@@ -403,6 +565,6 @@ def describe_scenario(assignments: dict) -> str:
 
 
 __all__ = [
-    "BOTH", "Composite", "ConditionEvaluator", "Resolver", "condition_names_in", "describe_scenario",
-    "scenarios_for",
+    "BOTH", "BUDGET_REASON", "Budget", "Composite", "ConditionEvaluator", "Demand", "Resolver",
+    "condition_names_in", "describe_scenario", "scenarios_for",
 ]

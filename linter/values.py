@@ -92,28 +92,43 @@ class Composite:
 
 
 def make_string(parts: list) -> Any:
-    """Join resolved pieces: a plain str when every piece is known text, else a Composite."""
+    """Join resolved pieces: a plain str when every piece is known text, else a Composite. Adjacent text is
+    gathered in runs and joined once (adding to a string piece by piece is quadratic in the number of pieces)."""
     merged: list = []
+    run: list = []  # text pieces not yet joined
     for part in parts:
         if isinstance(part, (int, float)) and not isinstance(part, bool):
             part = str(part)
         elif isinstance(part, bool):
             part = "true" if part else "false"
-        if isinstance(part, Composite):
-            for inner in part.parts:
-                _append(merged, inner)
-            continue
-        _append(merged, part)
-    if all(isinstance(p, str) for p in merged):
-        return "".join(merged)
+        for inner in (part.parts if isinstance(part, Composite) else (part,)):
+            if isinstance(inner, str):
+                run.append(inner)
+            elif inner != "":
+                _flush(merged, run)
+                merged.append(inner)
+    _flush(merged, run)
+    if not merged:
+        return ""
+    if len(merged) == 1 and isinstance(merged[0], str):
+        return merged[0]
     return Composite(tuple(merged))
 
 
-def _append(merged, part):
-    if isinstance(part, str) and merged and isinstance(merged[-1], str):
-        merged[-1] += part
-    elif part != "":
-        merged.append(part)
+def _flush(merged: list, run: list) -> None:
+    text = "".join(run)
+    run.clear()
+    if text:
+        merged.append(text)
+
+
+def text_size(value) -> int:
+    """Characters of text in a resolved string (its literal parts for a Composite): what building it costs."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, Composite):
+        return sum(len(p) for p in value.parts if isinstance(p, str))
+    return 0
 
 
 SYMBOLIC = (Unknown, ResourceRef, Pseudo, AZ, AZList, Composite)
