@@ -6,7 +6,8 @@ import json
 
 from mlcheck.registry import all_rules, find_rule
 
-PEER_LABELS = {"checkov": "checkov", "cfn_nag": "cfn_nag", "guard": "Guard registry", "aws": "AWS Security Hub / Config"}
+PEER_LABELS = {"checkov": "checkov", "cfn_nag": "cfn_nag", "guard": "Guard registry", "aws": "AWS Security Hub / Config",
+               "prowler": "Prowler"}
 
 
 def list_rules_text(as_json: bool = False) -> str:

@@ -58,6 +58,8 @@ class Rule:
     options: dict = field(default_factory=dict)  # option name -> default; set per rule in the config's `rules`
     peers: dict = field(default_factory=dict)  # tool -> [peer rule ids]
     practice: str = ""  # the practice enforced, quoted from reference/aws-ml-practices.md
+    # The rule's findings point at a secret: reporters never print the source lines they lie on (MLC116).
+    sensitive: bool = False
     docs: str = ""  # set from the rule module's docstring when the rule is loaded
 
     @property

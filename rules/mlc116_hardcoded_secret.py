@@ -314,6 +314,7 @@ RULE = Rule(
         "with the execution role, or a `{{resolve:secretsmanager:...}}` dynamic reference; rotate the exposed "
         "credential.",
     peers={"prowler": ["sagemaker_notebook_instance_no_secrets"]},
+    sensitive=True,
     practice="SageMaker Execution Roles: An IAM role that grants SageMaker permission to perform operations on "
              "your behalf.",
 )

@@ -264,3 +264,26 @@ def test_api_locations_exist_in_the_request_shape(resource_type, path):
             continue
         assert key in shape.get("members", {}), f"{operation} has no member {key} in {path}"
         shape = model["shapes"][shape["members"][key]["shape"]]
+
+
+def test_full_output_never_shows_the_line_that_holds_a_secret(tmp_path, run_cli):
+    """`full` prints source lines around each finding: the secret's line is masked, for the MLC116 finding and
+    for any other finding whose context would show it."""
+    token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0" * 2
+    (tmp_path / "model.yaml").write_text(
+        "AWSTemplateFormatVersion: '2010-09-09'\n"
+        "Resources:\n"
+        "  Model:\n"
+        "    Type: AWS::SageMaker::Model\n"
+        "    Properties:\n"
+        "      ExecutionRoleArn: arn:aws:iam::123456789012:role/r\n"
+        "      PrimaryContainer:\n"
+        "        Image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/m:1\n"
+        "        Environment:\n"
+        f"          GITHUB_TOKEN: {token}\n"
+        "        ModelDataUrl: s3://bucket/model.tar.gz\n")
+    code, out, _ = run_cli("-f", "full", "--select", "ALL", "model.yaml", cwd=tmp_path)
+    assert code == 1
+    assert "MLC116" in out and "MLC405" in out  # another finding on the same resource, its context nearby
+    assert token not in out and token[:12] not in out
+    assert "not shown" in out

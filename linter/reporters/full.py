@@ -60,8 +60,23 @@ def _caret_offsets(line: str, column: int, end_column: int) -> tuple:
     return start, max(end - start, 1)
 
 
-def snippet(lines: list, item, color: bool) -> list:
-    """Source lines around `item` with a line-number gutter and the span marked."""
+HIDDEN_LINE = "<not shown: a finding of a rule about secrets lies on this line>"
+
+
+def secret_lines(result) -> dict:
+    """file -> the lines that findings of a sensitive rule (MLC116) cover, suppressed or not: a snippet may show
+    them only masked, whichever finding it is for."""
+    hidden: dict = {}
+    for finding in result.findings:
+        rule = result.rules.get(finding.rule_id)
+        if rule is not None and rule.sensitive:
+            hidden.setdefault(finding.file, set()).update(range(finding.line, max(finding.end_line, finding.line) + 1))
+    return hidden
+
+
+def snippet(lines: list, item, color: bool, hidden: frozenset = frozenset()) -> list:
+    """Source lines around `item` with a line-number gutter and the span marked; line numbers in `hidden` are
+    masked."""
     line = min(max(item.line, 1), len(lines))
     end_line = min(max(getattr(item, "end_line", line), line), len(lines))
     multi = end_line > line
@@ -77,12 +92,12 @@ def snippet(lines: list, item, color: bool) -> list:
 
     out = [gutter()]
     for number in range(first, last + 1):
-        text = _display(lines[number - 1])
+        text = HIDDEN_LINE if number in hidden else _display(lines[number - 1])
         margin = ""
         if multi:
             margin = paint("| ", style, color) if line <= number <= end_line else "  "
         out.append(f"{gutter(number)} {margin}{text}".rstrip())
-        if not multi and number == line:
+        if not multi and number == line and number not in hidden:
             column = max(getattr(item, "column", 1), 1)
             end_column = getattr(item, "end_column", column + 1)
             start, span = _caret_offsets(lines[number - 1], column, end_column)
@@ -97,12 +112,13 @@ def render(result, options) -> str:
     from mlcheck.reporters import ordered_items
 
     sources = SourceCache(options.cwd)
+    secrets = secret_lines(result)
     entries = []
     for item in ordered_items(result):
         block = [headline(item, options.color)]
         lines = sources.lines(item.file) if options.show_source else None
         if lines:
-            block += snippet(lines, item, options.color)
+            block += snippet(lines, item, options.color, secrets.get(item.file, frozenset()))
         fix = getattr(item, "fix", "")
         if fix:
             block.append(paint(f"  = help: {visible(fix)}", HELP_STYLE, options.color))
