@@ -372,6 +372,24 @@ def condition_entries(condition) -> list:
     return out
 
 
+_RESOURCE_KEYS = ("aws:resourcetag/", "aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths",
+                  "aws:calledvia", "aws:calledviafirst", "aws:calledvialast", "aws:viaawsservice")
+
+
+def narrowed(statement) -> bool | None:
+    """True when a condition limits which resources the statement reaches (None when it cannot be known): a
+    resource key (RULES.md MLC104) or a service key; request-parameter keys narrow nothing."""
+    unknown = False
+    for _, key, _ in condition_entries(statement.condition):
+        if key == "?":
+            unknown = True
+            continue
+        k = key.lower() if isinstance(key, str) else ""
+        if k.startswith(_RESOURCE_KEYS) or "resourcetag/" in k or (k and not k.startswith("aws:")):
+            return True
+    return None if unknown else False
+
+
 def _base_operator(operator) -> str:
     op = operator.lower() if isinstance(operator, str) else ""
     if op.startswith(("forallvalues:", "foranyvalue:")):

@@ -51,29 +51,13 @@ from mlcheck import iam_actions
 from mlcheck.policy import (
     IDENTITY_POLICY_TYPES,
     allow_statements,
-    condition_entries,
     element_path,
     granted_actions,
+    narrowed,
     owner_label,
     where,
 )
 from mlcheck.rule import Hit, Rule
-
-_RESOURCE_KEYS = ("aws:resourcetag/", "aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths",
-                  "aws:calledvia", "aws:calledviafirst", "aws:calledvialast", "aws:viaawsservice")
-
-
-def narrowed(statement) -> bool | None:
-    """True when a condition limits which resources the statement reaches (None when it cannot be known)."""
-    unknown = False
-    for _, key, _ in condition_entries(statement.condition):
-        if key == "?":
-            unknown = True
-            continue
-        k = key.lower() if isinstance(key, str) else ""
-        if k.startswith(_RESOURCE_KEYS) or "resourcetag/" in k or (k and not k.startswith("aws:")):
-            return True
-    return None if unknown else False
 
 
 def scopable_writes(statement) -> list:

@@ -73,13 +73,13 @@ from mlcheck.policy import (
     element_path,
     granted_actions,
     is_unknown,
+    narrowed,
     on_every_resource,
     owner_label,
     text_of,
     where,
 )
 from mlcheck.rule import Hit, Rule
-from mlcheck.rules.mlc104_wildcard_resource import narrowed
 from mlcheck.values import Composite
 
 # service -> (the resource part of an ARN naming a resource nobody names, action names): a Resource pattern that
