@@ -133,21 +133,21 @@ def check_file(candidate: Candidate, settings: Settings, stdin_bytes: bytes | No
     report = lint_template(template, rules, display, uri, settings.parameters, settings.severity_overrides,
                            frozenset(settings.subset_rule_ids), settings.rule_options)
     if settings.inline_suppressions:
-        _suppress(template, report.findings, settings, display, uri)
+        _suppress(template, report.findings, settings, display, uri, report.unknowns)
     result.findings.extend(report.findings)
     result.unknowns.extend(report.unknowns)
     result.errors.extend(report.errors)
     return result
 
 
-def _suppress(template, findings, settings, display, uri):
+def _suppress(template, findings, settings, display, uri, unknowns=()):
     from mlcheck import suppressions
     from mlcheck.registry import get_rule, rule_infos
 
     found = suppressions.collect(template, rule_infos())
     if not found:
         return
-    suppressions.apply(found, findings)
+    suppressions.apply(found, findings, unknowns)
     registry = _RuleLookup(get_rule)
     selected = set(settings.rule_ids)
     for suppression in found:

@@ -136,17 +136,29 @@ def _index(suppressions: list) -> dict:
     return index
 
 
-def apply(suppressions: list, findings: list) -> None:
+def apply(suppressions: list, findings: list, unknowns: list = ()) -> None:
     """Mark findings covered by a valid suppression (resource-level before file-level). One dictionary
-    look-up per finding: 10,000 suppressions and as many findings cost linear, not quadratic, time."""
+    look-up per finding: 10,000 suppressions and as many findings cost linear, not quadratic, time.
+
+    A check that mlcheck's limits left unverified (UnknownValue.unverified) is covered the same way: what the
+    template suppresses on purpose does not fail the run as "could not be verified" either."""
     index = _index(suppressions)
     for finding in findings:
         if finding.rule_id in (SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION, "MLC001"):
             continue
-        match = index.get((finding.rule_id, finding.resource)) if finding.resource is not None else None
-        if match is None:
-            match = index.get((finding.rule_id, None))
+        match = _covering(index, finding.rule_id, finding.resource)
         if match is not None:
             match.used = True
             finding.suppressed = True
             finding.suppression_reason = match.reason
+    for unknown in unknowns:
+        match = _covering(index, unknown.rule_id, unknown.resource) if unknown.unverified else None
+        if match is not None:
+            match.used = True
+            unknown.unverified = ""
+            unknown.reason += f" (suppressed: {match.reason})"
+
+
+def _covering(index: dict, rule_id: str, resource):
+    match = index.get((rule_id, resource)) if resource is not None else None
+    return match if match is not None else index.get((rule_id, None))

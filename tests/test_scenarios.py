@@ -2,6 +2,8 @@
 read, whatever other `Fn::If`s the resource has; what the cap still leaves open is an *unverified* check, said
 in the summary line and failing the run for high rules (`--fail-on-unverified`, default high)."""
 
+import json
+
 from bounded import notebook, run_bounded, write_template
 
 P = {"P": {"Type": "String"}}
@@ -78,3 +80,18 @@ def test_a_finding_on_every_decided_branch_has_no_branch_note(tmp_path, run_cli)
     code, out, _ = run_bounded(run_cli, "--select", "MLC401,MLC403", path)
     assert code == 1
     assert "gives its users root access (RootAccess is Enabled) (Resource: Nb)" in out
+
+
+def test_an_inline_suppression_covers_an_unverified_check(tmp_path, run_cli):
+    """A rule suppressed on the resource on purpose does not fail the run as 'could not be verified', and the
+    suppression is not reported as unused (MLC003)."""
+    metadata = {"mlcheck": {"ignore": [{"id": "MLC401", "reason": "lab notebook, internet access intended"}]}}
+    path = _past_the_cap(tmp_path, "DirectInternetAccess")
+    data = json.loads(open(path).read())
+    data["Resources"]["Nb"]["Metadata"] = metadata
+    open(path, "w").write(json.dumps(data))
+    code, out, err = run_bounded(run_cli, "--select", "MLC401,MLC003", "--show-unknown", path)
+    assert code == 0, out
+    assert "could not be verified" not in out and "MLC003" not in out
+    assert "(suppressed: lab notebook, internet access intended)" in err
+    assert run_bounded(run_cli, "--select", "MLC401", "--no-inline-suppressions", path)[0] == 1
