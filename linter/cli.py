@@ -150,7 +150,8 @@ def cli(paths, output_format, output_files, select, extend_select, ignore, fail_
 
     effective = _effective_settings(click.get_current_context(), config_path, {
         "select": _split_codes(select), "extend-select": _split_codes(extend_select),
-        "ignore": _split_codes(ignore), "fail-on": fail_on, "output-format": output_format,
+        "ignore": _split_codes(ignore), "fail-on": fail_on, "fail-on-unverified": fail_on_unverified,
+        "output-format": output_format,
         "exit-zero": exit_zero, "parameters-file": parameters_file, "inline-suppressions": not no_inline_suppressions,
         "jobs": jobs,
     })
@@ -162,6 +163,7 @@ def cli(paths, output_format, output_files, select, extend_select, ignore, fail_
         sys.exit(EXIT_OK)
     value = {key: v for key, (v, _) in effective.items()}
     output_format, fail_on, exit_zero = value["output-format"], value["fail-on"], value["exit-zero"]
+    fail_on_unverified = value["fail-on-unverified"]
     try:
         rules = select_rules(value["select"], value["extend-select"], value["ignore"])
         subset = default_subset_rules(value["select"], value["ignore"], rules)
@@ -245,6 +247,7 @@ def _effective_settings(click_ctx, config_path, cli_values: dict) -> dict:
     except ConfigError as exc:
         raise click.UsageError(f"configuration: {exc}")
     names = {"select": "select", "extend-select": "extend_select", "ignore": "ignore", "fail-on": "fail_on",
+             "fail-on-unverified": "fail_on_unverified",
              "output-format": "output_format", "exit-zero": "exit_zero", "parameters-file": "parameters_file",
              "inline-suppressions": "no_inline_suppressions", "jobs": "jobs"}
     effective = {}

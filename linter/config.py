@@ -90,6 +90,7 @@ KEYS = {
     "extend-select": (_codes, []),
     "ignore": (_codes, []),
     "fail-on": (_choice(SEVERITIES), "low"),
+    "fail-on-unverified": (_choice(SEVERITIES + ("never",)), "high"),
     "output-format": (_choice(FORMATS), "concise"),
     "exit-zero": (_bool, False),
     "parameters": (_parameters, {}),

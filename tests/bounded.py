@@ -39,10 +39,10 @@ def write_template(tmp_path, resources: dict, name: str = "t.json", **sections) 
     return str(path)
 
 
-def run_bounded(run_cli, *args):
+def run_bounded(run_cli, *args, **kwargs):
     """The CLI under the time limit: (exit code, stdout, stderr), never a traceback (run_cli re-raises)."""
     with time_limit():
-        code, out, err = run_cli(*args)
+        code, out, err = run_cli(*args, **kwargs)
     assert code in (0, 1, 2)
     assert "Traceback" not in out + err
     return code, out, err

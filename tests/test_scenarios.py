@@ -95,3 +95,14 @@ def test_an_inline_suppression_covers_an_unverified_check(tmp_path, run_cli):
     assert "could not be verified" not in out and "MLC003" not in out
     assert "(suppressed: lab notebook, internet access intended)" in err
     assert run_bounded(run_cli, "--select", "MLC401", "--no-inline-suppressions", path)[0] == 1
+
+
+def test_fail_on_unverified_is_a_configuration_key(tmp_path, run_cli):
+    """Keys mirror the flags: a repository can set `fail-on-unverified` in .mlcheck.yaml; the command line wins."""
+    path = _past_the_cap(tmp_path, "DirectInternetAccess")
+    (tmp_path / ".mlcheck.yaml").write_text("fail-on-unverified: never\n")
+    code, out, _ = run_bounded(run_cli, "--select", "MLC401", path, cwd=tmp_path)
+    assert code == 0 and "1 check could not be verified" in out
+    assert run_bounded(run_cli, "--select", "MLC401", "--fail-on-unverified", "high", path, cwd=tmp_path)[0] == 1
+    code, out, _ = run_bounded(run_cli, "--show-config", cwd=tmp_path)
+    assert 'fail-on-unverified = "never"' in out
