@@ -291,7 +291,8 @@ def _effective_settings(click_ctx, config_path, cli_values: dict) -> dict:
 
 
 def _apply_per_path_ignores(result, per_path: dict) -> None:
-    """Drop findings of the listed rules in files matching each glob (relative to the config file's folder)."""
+    """Drop findings (and unverified checks) of the listed rules in files matching each glob (relative to the
+    config file's folder)."""
     if not per_path:
         return
     import fnmatch
@@ -301,13 +302,12 @@ def _apply_per_path_ignores(result, per_path: dict) -> None:
     ignored = [(glob.replace(os.sep, "/"), {r.id for r in select_rules(codes)} | {
         r.id for r in rule_infos() if any(c.upper() == r.id or c.lower() == r.name for c in codes)})
         for glob, codes in per_path.items()]
-    kept = []
-    for finding in result.findings:
-        path = finding.file.replace(os.sep, "/")
-        if any(finding.rule_id in ids and fnmatch.fnmatch(path, glob) for glob, ids in ignored):
-            continue
-        kept.append(finding)
-    result.findings = kept
+    def ignored_here(item) -> bool:
+        path = item.file.replace(os.sep, "/")
+        return any(item.rule_id in ids and fnmatch.fnmatch(path, glob) for glob, ids in ignored)
+
+    result.findings = [f for f in result.findings if not ignored_here(f)]
+    result.unknowns = [u for u in result.unknowns if not (u.unverified and ignored_here(u))]
 
 
 def _read_baseline(path) -> set:

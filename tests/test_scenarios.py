@@ -106,3 +106,10 @@ def test_fail_on_unverified_is_a_configuration_key(tmp_path, run_cli):
     assert run_bounded(run_cli, "--select", "MLC401", "--fail-on-unverified", "high", path, cwd=tmp_path)[0] == 1
     code, out, _ = run_bounded(run_cli, "--show-config", cwd=tmp_path)
     assert 'fail-on-unverified = "never"' in out
+
+
+def test_per_path_ignores_cover_unverified_checks(tmp_path, run_cli):
+    path = _past_the_cap(tmp_path, "DirectInternetAccess")
+    (tmp_path / ".mlcheck.yaml").write_text("per-path-ignores:\n  't.json': [MLC401]\n")
+    code, out, _ = run_bounded(run_cli, "--select", "MLC401", "t.json", cwd=tmp_path)
+    assert code == 0 and "could not be verified" not in out
