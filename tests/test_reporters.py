@@ -218,7 +218,8 @@ def test_json_matches_the_spec_shape():
     assert data["errors"] == [{"file": "broken.yaml", "line": 3,
                                "message": "invalid YAML: did not find expected ',' or ']'"}]
     assert data["summary"] == {"critical": 0, "high": 1, "medium": 1, "low": 0, "info": 0, "total": 2,
-                               "suppressed": 1, "errors": 1, "files_checked": 2, "files_with_findings": 1}
+                               "suppressed": 1, "errors": 1, "files_checked": 2, "files_with_findings": 1,
+                               "unverified": 0}
 
 
 # -- sarif -------------------------------------------------------------------------------------------------------

@@ -54,6 +54,7 @@ def test_a_high_check_past_the_cap_is_unverified_and_fails(tmp_path, run_cli):
                                 "(too many conditions; see --show-unknown)")
     assert "MLC401 could not verify (Nb): the check depends on more conditions than the 6" in err
     assert "not branched on: N6" in err
+    assert json.loads(run_bounded(run_cli, "--select", "MLC401", "-f", "json", path)[1])["summary"]["unverified"] == 1
     for args, expected in [(("--fail-on-unverified", "never"), 0), (("--fail-on", "critical"), 0),
                            (("--fail-on-unverified", "critical"), 0), (("--exit-zero",), 0),
                            (("--fail-on-unverified", "medium"), 1)]:

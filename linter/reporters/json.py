@@ -44,6 +44,7 @@ def summary_dict(result) -> dict:
         errors=len(result.errors),
         files_checked=result.files_checked,
         files_with_findings=result.files_with_findings(),
+        unverified=len(result.unverified),  # checks mlcheck's own limits left undecided (--fail-on-unverified)
     )
     return summary
 
