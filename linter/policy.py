@@ -493,13 +493,19 @@ def arn_glob_match(pattern: str, arn: str) -> bool:
     return iam_actions.matches(pattern, arn) if pattern != "*" else True
 
 
-_ANY_NAME = "mlcheck-any/mlcheck-any-name-0"  # a name nobody writes: a pattern that matches it matches every name
+# Two names with no character in common: an ARN pattern (literals, `*`, `?`) that matches both has no literal
+# character in its name part, so it matches every name. One sample name would let `role/*-*` pass for "every
+# role" just because the sample holds a `-`.
+_SAMPLE_NAMES = ("x", "Qz")
+_PSEUDO_MARK = "\x00"  # a pseudo parameter in the name part is one definite value, not a wildcard
 
 
 def covers_every(value, service: str, resource_type: str) -> bool | None:
     """Whether a Resource value covers every resource of one type, whatever its name: `*`, `arn:aws:iam::*:*`,
-    `arn:aws:iam::123456789012:role/*`, `...:role*` (IAM's `*` crosses `/`), `!Sub` ARNs with pseudo parameters.
-    None when the value cannot be known; False for a resource reference or a named resource."""
+    `arn:aws:iam::123456789012:role/*`, `...:role*` (IAM's `*` crosses `/`), `!Sub` ARNs with pseudo parameters
+    in the account or region. A name part built from a pseudo parameter (`role/${AWS::StackName}-*`) names
+    that stack's roles, not every role. None when the value cannot be known; False for a resource reference or
+    a named resource."""
     text = text_of(value)
     if text is None:
         return None if is_unknown(value) else False
@@ -508,7 +514,13 @@ def covers_every(value, service: str, resource_type: str) -> bool | None:
     fields = text.split(":", 5)
     if len(fields) < 6 or not arn_glob_match(fields[0], "arn"):
         return False
-    return arn_glob_match(fields[2], service) and arn_glob_match(fields[5], f"{resource_type}/{_ANY_NAME}")
+    if isinstance(value, Composite):  # the same ARN with each pseudo parameter as a definite mark
+        marked = "".join(p if isinstance(p, str) else _PSEUDO_MARK for p in value.parts).strip().split(":", 5)
+        name_part = marked[5] if len(marked) == 6 else fields[5]
+    else:
+        name_part = fields[5]
+    return arn_glob_match(fields[2], service) and all(
+        arn_glob_match(name_part, f"{resource_type}/{name}") for name in _SAMPLE_NAMES)
 
 
 # -- evaluation ---------------------------------------------------------------------------------------------

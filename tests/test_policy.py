@@ -379,3 +379,22 @@ Resources:
     result = check_file(Candidate(str(path), True), Settings(rule_ids=("MLC507",)))
     assert result.findings == []
     assert [u.rule_id for u in result.unknowns] == ["MLC507"]
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("*", True),
+    ("arn:aws:iam::123456789012:role/*", True),
+    ("arn:aws:iam::*:role*", True),
+    (Composite(("arn:aws:iam::", Pseudo("AWS::AccountId"), ":role/*")), True),
+    ("arn:aws:iam::123456789012:role/*-*", False),  # only names holding a '-'
+    ("arn:aws:iam::123456789012:role/*/*", False),  # only roles with a path
+    ("arn:aws:iam::123456789012:role/ml-*", False),
+    (Composite(("arn:aws:iam::", Pseudo("AWS::AccountId"), ":role/", Pseudo("AWS::StackName"), "-*")), False),
+    (Composite(("arn:aws:iam::123456789012:role/", Pseudo("AWS::StackName"), "*")), False),
+    ("arn:aws:iam::123456789012:role/SageMakerRole", False),
+])
+def test_covers_every_judges_the_pattern_not_one_sample_name(value, expected):
+    """`role/${AWS::StackName}-*` names one stack's roles: MLC105/MLC109 must not call it every role."""
+    from mlcheck.policy import covers_every
+
+    assert covers_every(value, "iam", "role") is expected
