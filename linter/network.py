@@ -106,7 +106,8 @@ def subnets_in(value, graph, what: str = "subnet list"):
             if isinstance(item, Unknown):
                 return item
             if isinstance(item, str):
-                return Unknown(f"subnet {item} is not defined in this template")
+                return Unknown(f"subnet '{item}' is not defined in this template" if item.strip()
+                               else f"a {what} entry is an empty string")
             return Unknown(f"a {what} entry does not name a subnet of this template")
         found.append(subnet)
     return found

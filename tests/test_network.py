@@ -141,3 +141,13 @@ Resources:
 """)
     result = check_file(Candidate(str(path), True), Settings(rule_ids=("MLC502",)))
     assert [f.message for f in result.findings] == ["'Model' uses one subnet (A): one AZ failure takes it down"]
+
+
+def test_an_empty_subnet_id_is_named_as_such_in_the_unknown_reason(tmp_path, run_cli):
+    (tmp_path / "t.yaml").write_text(
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Model:\n    Type: AWS::SageMaker::Model\n"
+        "    Properties:\n      ExecutionRoleArn: arn:aws:iam::123456789012:role/r\n"
+        "      PrimaryContainer: {Image: img}\n"
+        "      VpcConfig: {Subnets: ['', subnet-2], SecurityGroupIds: [sg-1]}\n")
+    code, out, err = run_cli("--select", "MLC502", "--show-unknown", "t.yaml", cwd=tmp_path)
+    assert "an empty string" in err and "subnet  is" not in err
