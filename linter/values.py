@@ -142,10 +142,15 @@ def is_symbolic(value) -> bool:
     return isinstance(value, SYMBOLIC)
 
 
+QUOTED_LIMIT = 300  # characters of a template value quoted in a message; the message itself is bounded too
+
+
 def describe(value) -> str:
-    """Short human rendering of a resolved value for messages."""
-    if isinstance(value, str):
-        return value
+    """Short human rendering of a resolved value for messages: a value from the template is quoted up to
+    QUOTED_LIMIT characters (a 5 MB string makes a message of a few hundred characters, not 5 MB)."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    if isinstance(value, (list, dict)) and len(value) > QUOTED_LIMIT:
+        return f"<{type(value).__name__} of {len(value):,} items>"  # str() of it would cost its whole size
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= QUOTED_LIMIT else f"{text[:QUOTED_LIMIT]}... ({len(text):,} characters)"
