@@ -6,6 +6,7 @@ PROPERTIES: name -> Property(strategy, run, ci_examples); `run(example, workdir,
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Callable
 
@@ -26,6 +27,7 @@ class Property:
     run: Callable
     ci_examples: int
     doc: str
+    regressions: tuple = ()  # examples that once broke it (minimal, from tools/fuzz.py): always run in CI
 
 
 def _cli(example, workdir, seconds):
@@ -49,13 +51,39 @@ def _unrelated_resource(example, workdir, seconds):
         checks.check_findings_kept(data, variant, f"an unrelated resource with {count} Fn::If")
 
 
+def _json(data) -> tuple:
+    return json.dumps(data).encode(), "template.json"
+
+
+def _notebook(**properties) -> dict:
+    return {"Type": "AWS::SageMaker::NotebookInstance", "Properties": {"InstanceType": "ml.t3.medium", **properties}}
+
+
+# Minimal inputs of the failure classes tools/fuzz.py found (see the findings list of issue 7).
+TEMPLATE_REGRESSIONS = (
+    # Fn::Or over a string: the condition evaluator multiplies out one truth set per character (2**40)
+    (_json({"Conditions": {"C": {"Fn::Or": "x" * 40}}, "Resources": {"Notebook": {**_notebook(), "Condition": "C"}}}),
+     "json", ("--select", "ALL")),
+    # a policy document written as a JSON string nested deeper than Python's recursion limit
+    (_json({"Resources": {"Policy": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": "[" * 5000}}}}),
+     "json", ("--select", "ALL")),
+)
+HARMLESS_IF_REGRESSIONS = (
+    # four harmless Fn::If tags take every branching slot, the notebook's own condition is left unknown
+    ({"Parameters": {"Env": {"Type": "String", "Default": "prod", "AllowedValues": ["prod", "dev"]}},
+      "Conditions": {"IsProd": {"Fn::Equals": [{"Ref": "Env"}, "prod"]}},
+      "Resources": {"Notebook": _notebook(DirectInternetAccess={"Fn::If": ["IsProd", "Disabled", "Enabled"]})}},
+     4, 0),
+)
+
+
 def _command_line(documents, selections=SELECTIONS):
     return st.tuples(documents, st.sampled_from(checks.FORMATS), st.sampled_from(selections))
 
 
 PROPERTIES = {
-    "templates": Property(_command_line(gen.serialised(gen.templates())), _cli, 90,
-                          "generated templates, JSON or YAML, never break the command"),
+    "templates": Property(_command_line(gen.serialised(gen.templates())), _cli, 100,
+                          "generated templates, JSON or YAML, never break the command", TEMPLATE_REGRESSIONS),
     "api-documents": Property(_command_line(gen.serialised(gen.api_documents())), _cli, 40,
                               "SageMaker requests, wrapped requests and pipelines never break the command"),
     "mutations": Property(_command_line(gen.mutated(st.one_of(gen.templates(max_resources=3), gen.api_documents())),
@@ -63,8 +91,8 @@ PROPERTIES = {
                           "byte-level mutations of both never break the command"),
     "stress": Property(_command_line(st.one_of(gen.alias_bombs(), gen.deep_nesting()), (("--select", "ALL"),)),
                        _cli, 15, "YAML alias expansion and deep nesting never hang or crash the command"),
-    "harmless-if": Property(st.tuples(gen.templates(), st.integers(1, 5), st.integers(0, 10)), _harmless_ifs, 40,
-                            "harmless Fn::If tags on a resource never remove a finding"),
+    "harmless-if": Property(st.tuples(gen.templates(), st.integers(1, 5), st.integers(0, 10)), _harmless_ifs, 60,
+                            "harmless Fn::If tags on a resource never remove a finding", HARMLESS_IF_REGRESSIONS),
     "unrelated-resource": Property(st.tuples(gen.templates(), st.integers(1, 5)), _unrelated_resource, 30,
                                    "an unrelated resource (with Fn::Ifs) never removes a finding"),
 }

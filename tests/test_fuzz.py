@@ -9,7 +9,7 @@ into a flaky failure. `python tools/fuzz.py --minutes 10` runs the same properti
 """
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 
 import fuzz_checks as checks
 import fuzz_strategies as gen
@@ -33,10 +33,12 @@ def test_property(name, workdir):
     prop = PROPERTIES[name]
 
     @settings(CI, max_examples=prop.ci_examples)
-    @given(example=prop.strategy)
-    def holds(example):
-        prop.run(example, workdir, checks.TIME_LIMIT)
+    @given(case=prop.strategy)
+    def holds(case):
+        prop.run(case, workdir, checks.TIME_LIMIT)
 
+    for case in prop.regressions:
+        holds = example(case=case)(holds)
     holds()
 
 
