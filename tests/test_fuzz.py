@@ -78,7 +78,8 @@ def test_check_cli_reports_an_internal_error_with_the_rules_traceback(workdir, m
     raw = b"Resources:\n  N:\n    Type: AWS::SageMaker::NotebookInstance\n"
     with pytest.raises(checks.FuzzFailure) as caught:
         checks.check_cli(raw, "t.yaml", workdir)
-    assert caught.value.signature.startswith("internal error in MLC401 (KeyError at ")
+    assert caught.value.signature.startswith("internal error (KeyError at ")
+    assert "internal error in MLC401 on resource N: KeyError" in caught.value.detail
     assert 'in broken\n    raise KeyError("boom")' in caught.value.detail  # the rule's own traceback
 
 
