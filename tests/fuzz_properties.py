@@ -68,6 +68,10 @@ TEMPLATE_REGRESSIONS = (
     (_json({"Resources": {"Policy": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": "[" * 5000}}}}),
      "json", ("--select", "ALL")),
 )
+# A lone surrogate (JSON "\\ud800"), in a logical id that findings, fingerprints and every output format carry.
+TEMPLATE_REGRESSIONS += (
+    (gen.serialise({"Resources": {"N\ud800": _notebook()}}, "json-ascii"), "concise", ("--select", "ALL")),
+)
 HARMLESS_IF_REGRESSIONS = (
     # four harmless Fn::If tags take every branching slot, the notebook's own condition is left unknown
     ({"Parameters": {"Env": {"Type": "String", "Default": "prod", "AllowedValues": ["prod", "dev"]}},

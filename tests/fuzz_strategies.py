@@ -694,7 +694,7 @@ _ALNUM = string.ascii_letters + string.digits
 LOGICAL_IDS = st.one_of(
     st.builds(lambda a, b: a + b, st.sampled_from(string.ascii_uppercase), st.text(_ALNUM, max_size=10)),
     _lit("Notebook", "Role", "Key", "Bucket", "Endpoint", "Config", "Model", "A.B", "Fn::If", "Fn::ForEach::Items",
-         "", "é", "x" * 300, "Ref", "AWS::Region"),
+         "", "é", "x" * 300, "Ref", "AWS::Region", "N\ud800"),  # a lone surrogate: JSON's \ud800 escape
 )
 PARAMETER_TYPES = ("String", "String", "Number", "CommaDelimitedList", "List<AWS::EC2::Subnet::Id>",
                    "AWS::SSM::Parameter::Value<String>", "AWS::EC2::VPC::Id", "List<Number>", "", "Bogus")
