@@ -65,8 +65,8 @@ TEMPLATE_REGRESSIONS = (
     (_json({"Conditions": {"C": {"Fn::Or": "x" * 40}}, "Resources": {"Notebook": {**_notebook(), "Condition": "C"}}}),
      "json", ("--select", "ALL")),
     # a policy document written as a JSON string nested deeper than Python's recursion limit
-    (_json({"Resources": {"Policy": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": "[" * 5000}}}}),
-     "json", ("--select", "ALL")),
+    (_json({"Resources": {"Policy": {"Type": "AWS::IAM::ManagedPolicy",
+                                     "Properties": {"PolicyDocument": "[" * 5000}}}}), "json", ("--select", "ALL")),
 )
 # A lone surrogate (JSON "\\ud800"), in a logical id that findings, fingerprints and every output format carry.
 TEMPLATE_REGRESSIONS += (

@@ -942,7 +942,8 @@ def serialised(draw, documents: st.SearchStrategy) -> tuple:
 INSERTIONS = (b"\x00", b"\xff", b"\xef\xbb\xbf", b"\xfe\xff", b"\t", b"\r", b"\n", b"  ", b"{", b"}", b"[", b"]",
               b":", b",", b"- ", b"!Ref ", b"!GetAtt ", b"!If ", b"!!python/object/apply:os.system ['x']", b"&a ",
               b"*a", b"<<: *a\n", b"<<: ", b"---\n", b"...\n", b"%YAML 1.1\n", b"%TAG ! tag:x,2000:\n", b"? ",
-              b"|\n", b">-\n", b"'", b'"', b"\\u", b"\\ud800", b"\"\\ud83d\"", b"#", b"@", b"`", b"\xc3", b"\xed\xa0\x80",
+              b"|\n", b">-\n", b"'", b'"', b"\\u", b"\\ud800", b"\"\\ud83d\"", b"#", b"@", b"`", b"\xc3",
+              b"\xed\xa0\x80",
               b"1e999", b"-.inf", b".nan", b"0o17", b"0x", b"2001-01-01", b"~", b"!!binary AAAA", b"!!set {a}",
               b"!!omap [a: 1]", b"!!timestamp x", b"!!float x", b"!!int 0x", b"\\", b"Fn::", b"AWS::")
 
