@@ -76,24 +76,30 @@ def where(tb) -> str:
 
 @contextlib.contextmanager
 def rule_tracebacks():
-    """Record the traceback of every exception the engine turns into an "internal error" Error (it keeps only
-    the message): the engine builds the Error inside its `except` block, so the exception is still current."""
+    """Record the traceback of every exception mlcheck turns into an "internal error" (it prints only the
+    message): the engine builds a rule's Error inside its `except` block, so the exception is still current;
+    the runner and the CLI hand theirs to `crash.show_traceback`."""
+    import mlcheck.crash as crash
     import mlcheck.engine as engine
 
-    original = engine.Error
+    original_error, original_show = engine.Error, crash.show_traceback
     recorded: list = []
 
     def recording(*args, **kwargs):
         exc = sys.exc_info()[1]
         if exc is not None:
             recorded.append(exc)
-        return original(*args, **kwargs)
+        return original_error(*args, **kwargs)
 
-    engine.Error = recording
+    def showing(exc, *args, **kwargs):
+        recorded.append(exc)
+        return original_show(exc, *args, **kwargs)
+
+    engine.Error, crash.show_traceback = recording, showing
     try:
         yield recorded
     finally:
-        engine.Error = original
+        engine.Error, crash.show_traceback = original_error, original_show
 
 
 _VALIDATOR = None
