@@ -427,13 +427,20 @@ def fmt_rss(result: dict | None) -> str:
     return f"{result['peak_rss_mib']:.0f}" if result and result.get("peak_rss_mib") else "n/a"
 
 
-def print_table(cases: list[dict]) -> None:
+def print_table(cases: list[dict], compared: bool = False) -> None:
     head = ["case", "resources", "bytes", "mlcheck s", "MiB", "floor s", "mlcheck/floor", "cfn-lint s", "checkov s",
             "cfn-lint/mlcheck", "checkov/mlcheck"]
-    rows = [[c["case"], str(c["size"].get("resources", "")), str(c["size"].get("bytes", "")),
-             fmt_seconds(c["mlcheck"]), fmt_rss(c["mlcheck"]), fmt_seconds(c.get("floor")),
-             ratio(c["mlcheck"], c.get("floor")), fmt_seconds(c.get("cfn-lint")), fmt_seconds(c.get("checkov")),
-             ratio(c.get("cfn-lint"), c["mlcheck"]), ratio(c.get("checkov"), c["mlcheck"])] for c in cases]
+    if compared:
+        head += ["before s", "before MiB", "before/floor"]
+    rows = []
+    for c in cases:
+        row = [c["case"], str(c["size"].get("resources", "")), str(c["size"].get("bytes", "")),
+               fmt_seconds(c["mlcheck"]), fmt_rss(c["mlcheck"]), fmt_seconds(c.get("floor")),
+               ratio(c["mlcheck"], c.get("floor")), fmt_seconds(c.get("cfn-lint")), fmt_seconds(c.get("checkov")),
+               ratio(c.get("cfn-lint"), c["mlcheck"]), ratio(c.get("checkov"), c["mlcheck"])]
+        if compared:
+            row += [fmt_seconds(c.get("before")), fmt_rss(c.get("before")), ratio(c.get("before"), c.get("floor"))]
+        rows.append(row)
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
     for r in [head, ["-" * w for w in widths], *rows]:
         print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(r, widths))))
@@ -448,6 +455,9 @@ def main() -> int:
     parser.add_argument("--skip-install", action="store_true", help="use the peers venv as it is")
     parser.add_argument("--timeout", type=float, default=300, help="seconds per run before it is killed")
     parser.add_argument("--output", type=Path, default=BENCH / "results" / "latest.json")
+    parser.add_argument("--compare", type=Path, metavar="PYTHON",
+                        help="also time the mlcheck installed for this interpreter (e.g. a venv of the last release), "
+                             "in the same rounds: the 'before' columns")
     parser.add_argument("--peer-max-resources", type=int, default=5000,
                         help="run the peers on synthetic stacks up to this many resources; default 5000")
     args = parser.parse_args()
@@ -466,6 +476,8 @@ def main() -> int:
         mlcheck = [sys.executable, "-m", "mlcheck", "--exit-zero", str(target)]
         cmds = {"mlcheck": (mlcheck, ok_zero, my_env),
                 "floor": (floor_command(templates_in(target) if directory else [target]), ok_zero, my_env)}
+        if args.compare:  # another mlcheck (an older install), in the same interleaved rounds
+            cmds["before"] = ([str(args.compare), *mlcheck[1:]], ok_zero, my_env)
         if not peers:
             return cmds
         if directory:  # cfn-lint expands quoted globs itself (one matching nothing is an error); checkov walks
@@ -491,11 +503,14 @@ def main() -> int:
         return case
 
     warm = write_synthetic(Path(cwd), 8)  # one untimed run writes mlcheck's bytecode before any timing
-    run([sys.executable, "-m", "mlcheck", "--exit-zero", str(warm)], args.timeout, cwd, my_env)
+    for python in [sys.executable] + ([str(args.compare)] if args.compare else []):
+        run([python, "-m", "mlcheck", "--exit-zero", str(warm)], args.timeout, cwd, my_env)
 
     cases = []
     # Startup: the fixed cost every pre-commit run pays before reading a template.
     startup = {"mlcheck": ([sys.executable, "-m", "mlcheck", "--version"], ok_zero, my_env),
+               **({"before": ([str(args.compare), "-m", "mlcheck", "--version"], ok_zero, my_env)}
+                  if args.compare else {}),
                "floor": ([sys.executable, "-c", "pass"], ok_zero, my_env),
                "cfn-lint": ([str(peer_bin(args.peers_venv, "cfn-lint")), "--version"], ok_zero, peer_env),
                "checkov": ([str(peer_bin(args.peers_venv, "checkov")), "--version"], ok_zero, peer_env)}
@@ -534,7 +549,7 @@ def main() -> int:
     pack = rule_pack_cost(one, cwd, args.timeout, my_env)
 
     print()
-    print_table(cases)
+    print_table(cases, compared=bool(args.compare))
     print(f"\npython -c pass (interpreter start, same python): {fmt_seconds(baseline)} s")
     for label, p in profiles.items():
         top = ", ".join(f"{name} {ms:.0f} ms" for name, ms in p["top"])
