@@ -13,6 +13,7 @@ def test_pre_commit_try_repo(tmp_path):
     repo = tmp_path / "repo"
     repo.mkdir()
     (repo / "stack.yaml").write_text((ROOT / "examples" / "ml-stack.yaml").read_text())
+    (repo / "sagemaker.template").write_text((ROOT / "examples" / "ml-stack.yaml").read_text())
     (repo / "package.json").write_text('{"name": "x"}\n')
     (repo / "configmap.yaml").write_text("apiVersion: v1\nkind: ConfigMap\n")
     (repo / "notes.txt").write_text("not yaml\n")
@@ -24,6 +25,7 @@ def test_pre_commit_try_repo(tmp_path):
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out
     assert "stack.yaml:62:5: MLC401 [high]" in out
+    assert "sagemaker.template:62:5: MLC401 [high]" in out  # the extensions `mlcheck .` walks, not identify's
     assert "package.json" not in out and "configmap.yaml" not in out and "Traceback" not in out
 
 
@@ -31,8 +33,16 @@ def test_pre_commit_hook_definition():
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert hooks == [{
         "id": "mlcheck", "name": "mlcheck", "entry": "mlcheck --quiet", "language": "python",
-        "types_or": ["yaml", "json"], "require_serial": True, "description": hooks[0]["description"],
+        "files": r"(?i)\.(ya?ml|json|template)$", "types": ["file"], "require_serial": True,
+        "description": hooks[0]["description"],
     }]
+    import re
+
+    from mlcheck.discovery import EXTENSIONS
+
+    for extension in EXTENSIONS:  # the hook passes every file the directory walk would take
+        assert re.search(hooks[0]["files"], f"infra/stack{extension}") and re.search(hooks[0]["files"],
+                                                                                    f"STACK{extension.upper()}")
 
 
 def test_action_inputs_and_steps():
