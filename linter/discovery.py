@@ -38,10 +38,12 @@ class DiscoveryError(Exception):
 def discover(paths: list[str]) -> list[Candidate]:
     found: dict[str, Candidate] = {}
 
-    def add_walk(directory):
-        for path, error in _walk(directory):
+    def add_walk(directory) -> int:
+        walked = _walk(directory)
+        for path, error in walked:
             path = os.path.normpath(path)
             found.setdefault(path, Candidate(path, False, error))
+        return len(walked)
 
     for arg in paths or ["."]:
         if arg == "-":
@@ -59,11 +61,15 @@ def discover(paths: list[str]) -> list[Candidate]:
                         add_walk(match)
                     else:  # files, and whatever else matched (a pipe, a dangling link): reading reports it
                         found.setdefault(os.path.normpath(match), Candidate(os.path.normpath(match), True))
+                if not matches and not errors:  # a typo in CI paths must not pass as "0 files checked"
+                    raise DiscoveryError(f"{arg}: no file matches this pattern")
                 continue
             reason = "no such file or directory" if exc.errno == errno.ENOENT else (exc.strerror or str(exc))
             raise DiscoveryError(f"{arg}: {reason}") from None
         if stat.S_ISDIR(mode):
-            add_walk(arg)
+            if not add_walk(arg):
+                raise DiscoveryError(f"{arg}: no {', '.join(EXTENSIONS[:-1])} or {EXTENSIONS[-1]} file in this "
+                                     "directory (skipped folders and .gitignore'd files aside)")
         else:  # named explicitly: checked (or its read error reported) whatever its kind
             found[os.path.normpath(arg)] = Candidate(os.path.normpath(arg), True)
     return list(found.values())

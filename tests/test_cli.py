@@ -274,3 +274,20 @@ def test_many_files_in_parallel_with_stdin(tmp_path, run_cli):
     assert code == 1
     assert out.splitlines()[-1] == "33 findings (22 high, 11 medium) in 11 files"
     assert "piped.yaml:11:5: MLC401" in out and "t9.yaml:11:5: MLC401" in out
+
+
+def test_a_path_that_matches_nothing_is_an_error(tmp_path, run_cli):
+    """As in cfn-lint: a typo in CI paths must not pass as '0 findings in 0 files checked'."""
+    write(tmp_path, "infra/stack.yaml", NOTEBOOK_DEFAULTS)
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "notes.txt").write_text("no templates here\n")
+    for args, named in [(("nomatch/",), "nomatch/: no such file or directory"),
+                        (("infra/*.yml",), "infra/*.yml: no file matches this pattern"),
+                        (("empty",), "empty: no .yaml, .yml, .json or .template file in this directory"),
+                        (("docs",), "docs: no .yaml")]:
+        code, out, err = run_cli(*args, cwd=tmp_path)
+        assert code == 2, args
+        assert named in err, (args, err)
+    code, out, _ = run_cli("infra/*.yaml", cwd=tmp_path)  # what matches is still checked
+    assert code == 1 and "MLC401" in out

@@ -315,6 +315,7 @@ def test_a_named_directory_is_walked_even_when_gitignored(tmp_path, run_cli):
     write(tmp_path, ".gitignore", "cdk.out/\n*.tmp.yaml\n")
     write(tmp_path, "cdk.out/stack.yaml", NOTEBOOK_DEFAULTS)
     write(tmp_path, "cdk.out/scratch.tmp.yaml", NOTEBOOK_DEFAULTS)
+    write(tmp_path, "package.json", "{}\n")  # something to walk to: a directory with nothing is an error
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     code, out, _ = run_cli(".", cwd=tmp_path)
     assert code == 0 and "cdk.out" not in out
