@@ -226,6 +226,8 @@ def cli(paths, output_format, output_files, select, extend_select, ignore, fail_
         sys.exit(EXIT_OK)
     if result.errors:
         sys.exit(EXIT_ERROR)
+    if write_baseline_path:  # recording today's findings is the point: they do not fail this run
+        sys.exit(EXIT_OK)
     failing = result.failing(fail_on) or result.failing_unverified(fail_on_unverified, fail_on)
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
 
@@ -318,10 +320,14 @@ def _read_baseline(path) -> set:
         data = read_json(path)
     except InputError as exc:
         raise click.BadParameter(f"cannot read baseline {path}: {exc}", param_hint="--baseline")
-    fingerprints = data.get("fingerprints") if isinstance(data, dict) else None
+    entries = data.get("findings") if isinstance(data, dict) else None
+    if isinstance(entries, list) and all(isinstance(e, dict) and isinstance(e.get("fingerprint"), str)
+                                         for e in entries):
+        return {e["fingerprint"] for e in entries}
+    fingerprints = data.get("fingerprints") if isinstance(data, dict) else None  # the first format
     if not isinstance(fingerprints, list) or not all(isinstance(f, str) for f in fingerprints):
         raise click.BadParameter(f"{path}: expected a baseline written by --write-baseline "
-                                 '({"fingerprints": [...]})', param_hint="--baseline")
+                                 '({"findings": [{"fingerprint": ...}, ...]})', param_hint="--baseline")
     return set(fingerprints)
 
 
@@ -332,10 +338,17 @@ def _apply_baseline(result, known: set) -> None:
 
 
 def _write_baseline(result, path) -> None:
-    fingerprints = sorted({f.fingerprint for f in result.active})
+    """One entry per accepted finding: the fingerprint that matches it (line-independent) and what a reviewer
+    needs to see what was accepted. No line numbers, so an edit elsewhere changes nothing in the file."""
+    entries = {}
+    for finding in result.active:
+        entries.setdefault(finding.fingerprint, {
+            "fingerprint": finding.fingerprint, "rule": finding.rule_id, "file": finding.uri or finding.file,
+            "resource": finding.resource, "path": finding.pointer, "message": finding.message})
     try:
         with open(path, "w", encoding="utf-8") as handle:
-            json.dump({"version": __version__, "fingerprints": fingerprints}, handle, indent=2)
+            # ASCII escapes: a file name that is not UTF-8 (surrogate escapes) still writes
+            json.dump({"version": __version__, "findings": [entries[k] for k in sorted(entries)]}, handle, indent=2)
             handle.write("\n")
     except OSError as exc:
         raise click.BadParameter(f"cannot write {path}: {exc}", param_hint="--write-baseline")
