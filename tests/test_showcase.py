@@ -121,3 +121,17 @@ def test_cfn_lint_finds_no_error(path):
     errors = [(m.rule.id, m.linenumber, m.message) for m in lint_file(Path(path))
               if m.rule.severity == "error"]
     assert errors == []
+
+
+def test_readme_shows_what_mlcheck_prints(run_cli, monkeypatch):
+    """The README's opening console block is real output: each line it shows of the insecure stack is printed
+    (the `...` stand for lines left out), and the secure stack's is the whole output."""
+    monkeypatch.chdir(ROOT)
+    block = (ROOT / "README.md").read_text().split("```console\n", 1)[1].split("```", 1)[0]
+    insecure, secure = block.split("$ mlcheck --show-unknown examples/secure-endpoint.yaml\n")
+    assert insecure.startswith("$ mlcheck examples/insecure-endpoint.yaml\n")
+    shown = [line for line in insecure.splitlines()[1:] if line != "..."]
+    printed = run_cli("examples/insecure-endpoint.yaml")[1].splitlines()
+    assert len(shown) >= 5 and shown[-1] == printed[-1]
+    assert [line for line in printed if line in shown] == shown
+    assert run_cli("--show-unknown", "examples/secure-endpoint.yaml")[1] == secure
