@@ -406,6 +406,18 @@ def test_github_step_summary(tmp_path, monkeypatch):
     assert not any("single instance" in row or "MLC501" in row for row in rows)
 
 
+def test_github_step_summary_stays_under_githubs_1_mib_and_says_what_it_left_out(tmp_path, monkeypatch):
+    """5,000 findings with long messages: GitHub would refuse a summary over 1 MiB and show none of it."""
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
+    findings = [finding("MLC401", f"finding {i} " + "detail " * 40, i + 1) for i in range(5000)]
+    render("github", RunResult(findings=findings, files_checked=1))
+    text = (tmp_path / "summary.md").read_text()
+    assert len(text.encode()) < 1024 * 1024
+    rows = text.count("| stack.yaml:")
+    assert 1000 < rows < 5000
+    assert f"{5000 - rows} more findings are left out" in text
+
+
 def test_github_overflow_notice_points_to_the_summary(tmp_path, monkeypatch):
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
     findings = [finding("MLC401", f"high {i}", i + 1) for i in range(11)]

@@ -78,17 +78,28 @@ def _md_cell(text) -> str:
     return text
 
 
-def step_summary(result, items: list) -> str:
+# GitHub refuses a step summary over 1 MiB (and shows none of it): stay well under, and say what was left out.
+MAX_SUMMARY_BYTES = 1024 * 1024 - 64 * 1024
+
+
+def step_summary(result, items: list, limit: int = MAX_SUMMARY_BYTES) -> str:
     lines = ["### mlcheck", "", result.summary_line(), ""]
     if items:
         lines += ["| Location | Rule | Severity | Resource | Message |", "| --- | --- | --- | --- | --- |"]
-        for item in items:
+        size = sum(len(line.encode("utf-8", "replace")) + 1 for line in lines)
+        for shown, item in enumerate(items):
             if isinstance(item, Error):
                 rule, severity, resource = "MLC001", "error", ""
             else:
                 rule, severity, resource = f"{item.rule_id} {item.rule_name}", item.severity, item.resource or ""
             cells = (f"{item.file}:{item.line}", rule, severity, resource, item.message)
-            lines.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+            row = "| " + " | ".join(_md_cell(c) for c in cells) + " |"
+            size += len(row.encode("utf-8", "replace")) + 1
+            if size > limit:
+                lines += ["", f"{len(items) - shown} more findings are left out: GitHub takes at most 1 MiB of "
+                              "job summary. The SARIF or JSON output has all of them."]
+                break
+            lines.append(row)
         lines.append("")
     return "\n".join(lines) + "\n"
 
