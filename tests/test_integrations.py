@@ -53,3 +53,66 @@ def test_action_inputs_and_steps():
     assert "--output-format github" in script and "sarif=" in script and "--config" in script
     # Inputs reach the shell through env, never by ${{ }} interpolation into the script (injection-safe).
     assert "${{" not in script
+
+
+def _run_action_steps(tmp_path, workspace, inputs: dict):
+    """The composite action's steps as the runner runs them: bash -eo pipefail, inputs through env, the
+    GitHub variables set, and a PEP 668 Python first on PATH whose pip refuses to install outside a venv."""
+    import os
+    import shutil
+
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    defaults = {name: spec.get("default", "") for name, spec in action["inputs"].items()}
+    values = {**defaults, **inputs}
+    system = tmp_path / "system-bin"
+    system.mkdir()
+    real = shutil.which("python3") or sys.executable
+    (system / "python3").write_text(
+        "#!/bin/sh\n"
+        f'if [ "$1 $2 $3" = "-m pip install" ]; then echo "error: externally-managed-environment" >&2; exit 1; fi\n'
+        f'exec {sys.executable} "$@"\n')
+    (system / "python3").chmod(0o755)
+    github = {name: tmp_path / name.lower() for name in ("GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY")}
+    for path in github.values():
+        path.write_text("")
+    runner_temp = tmp_path / "runner-temp"
+    runner_temp.mkdir()
+    env = {"PATH": f"{system}:/usr/bin:/bin", "HOME": str(tmp_path), "GITHUB_ACTIONS": "true",
+           "GITHUB_ACTION_PATH": str(ROOT), "RUNNER_TEMP": str(runner_temp), "GITHUB_WORKSPACE": str(workspace),
+           **{k: str(v) for k, v in github.items()}}
+    if os.environ.get("PIP_INDEX_URL"):
+        env["PIP_INDEX_URL"] = os.environ["PIP_INDEX_URL"]
+    results = []
+    for step in action["runs"]["steps"]:
+        step_env = dict(env)
+        for key, expression in (step.get("env") or {}).items():
+            name = expression.replace("${{", "").replace("}}", "").strip().removeprefix("inputs.")
+            step_env[key] = values[name]
+        proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+                              cwd=workspace, env=step_env, capture_output=True, text=True, timeout=900)
+        results.append(proc)
+        if proc.returncode != 0 and step is not action["runs"]["steps"][-1]:
+            raise AssertionError(f"step {step['name']} failed: {proc.stdout}\n{proc.stderr}")
+    outputs = dict(line.split("=", 1) for line in github["GITHUB_OUTPUT"].read_text().splitlines() if "=" in line)
+    return results[-1], outputs, github["GITHUB_STEP_SUMMARY"].read_text()
+
+
+def test_action_steps_as_the_runner_runs_them(tmp_path):
+    """A venv install on a PEP 668 image; a quoted '**' glob expanded by mlcheck (all 12 files, not the 8 a
+    shell without globstar would pass); an argument with a space; outputs; annotations; a summary."""
+    workspace = tmp_path / "repo"
+    stack = (ROOT / "examples" / "ml-stack.yaml").read_text()
+    for i in range(12):
+        folder = workspace / ("infra/" + "/".join(f"d{j}" for j in range(i % 3)))
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"stack{i}.yaml").write_text(stack)
+    run, outputs, summary = _run_action_steps(tmp_path, workspace, {
+        "paths": "'infra/**/*.yaml'", "args": "--select MLC401 --parameter 'Owner=ML platform'",
+        "sarif-file": "results.sarif"})
+    assert run.returncode == 1, run.stderr
+    assert run.stdout.count("::error file=infra/") == 10  # GitHub's 10 per level; the rest in the summary
+    assert "12 findings" in run.stdout and "in 12 files" in run.stdout
+    assert outputs == {"findings": "12", "sarif-file": "results.sarif"}
+    assert (workspace / "results.sarif").exists()
+    assert summary.count("| infra/") == 12 and len(summary.encode()) < 1024 * 1024
+    assert "Traceback" not in run.stdout + run.stderr
