@@ -25,7 +25,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SARIF_SCHEMA = ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
 TIME_LIMIT = 10.0  # seconds per example: far above any real template (the corpus lints in milliseconds)
 EXIT_CODES = (0, 1, 2)
 FORMATS = ("concise", "full", "json", "sarif", "github", "junit")

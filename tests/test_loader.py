@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from conftest import SHARED
+from conftest import SHARED, VENDORED_CORPUS
 from mlcheck.loader import Location, ParseError, load_document
 
 
@@ -130,8 +130,13 @@ def test_corpus_loads_like_cfn_lint_reads_it():
     """Every real template in the corpus loads; a sample equals cfn-lint's own decoding."""
     from cfnlint.decode import decode_str
 
-    files = sorted(p for p in (SHARED / "corpus").rglob("*") if p.suffix in (".yaml", ".yml", ".json"))
-    assert len(files) > 300
+    import warnings
+
+    shared = SHARED / "corpus"
+    corpus, least = (shared, 300) if shared.is_dir() else (VENDORED_CORPUS, 50)
+    warnings.warn(f"corpus read: {corpus} (the larger ../shared/corpus is used when it is present)")
+    files = sorted(p for p in corpus.rglob("*") if p.suffix in (".yaml", ".yml", ".json"))
+    assert len(files) > least
     for path in files:
         load_document(path.read_bytes(), path.name)
     for path in files[::15]:

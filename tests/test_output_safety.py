@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, SHARED
+from conftest import ROOT, SARIF_SCHEMA
 from mlcheck import suppressions
 from mlcheck.findings import Error, Finding, RunResult, UnknownValue
 from mlcheck.reporters import ReportOptions, get_reporter
@@ -78,7 +78,7 @@ def assert_no_terminal_controls(text: str, color: bool = False) -> None:
 
 @pytest.fixture(scope="module")
 def sarif_validator():
-    schema = json.loads((SHARED / "schemas" / "sarif-schema-2.1.0.json").read_text())
+    schema = json.loads(SARIF_SCHEMA.read_text())
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 

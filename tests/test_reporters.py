@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import jsonschema
 import pytest
 
-from conftest import SHARED
+from conftest import SARIF_SCHEMA
 from mlcheck.findings import Error, Finding, RunResult
 from mlcheck.reporters import REPORTERS, ReportOptions, get_reporter
 from mlcheck.rule import Rule
@@ -226,7 +226,7 @@ def test_json_matches_the_spec_shape():
 
 @pytest.fixture(scope="module")
 def sarif_validator():
-    schema = json.loads((SHARED / "schemas" / "sarif-schema-2.1.0.json").read_text())
+    schema = json.loads(SARIF_SCHEMA.read_text())
     cls = jsonschema.validators.validator_for(schema)  # the schema's own $schema picks the draft
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 

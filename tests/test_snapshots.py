@@ -1,4 +1,4 @@
-"""Whole-template snapshots: what users see on real ML stacks from ../shared/corpus, reviewed in the change.
+"""Whole-template snapshots: what users see on real ML stacks (tests/corpus, vendored), reviewed in the change.
 
 Regenerate after an intended change with `MLCHECK_UPDATE_SNAPSHOTS=1 python -m pytest tests/test_snapshots.py`
 and read the diff before committing it.
@@ -8,9 +8,9 @@ import os
 
 import pytest
 
-from conftest import ROOT, SHARED
+from conftest import ROOT, VENDORED_CORPUS
 
-CORPUS = SHARED / "corpus"
+CORPUS = VENDORED_CORPUS
 TEMPLATES = [
     "amazon-sagemaker-safe-deployment-pipeline/pipeline.yml",
     "amazon-sagemaker-secure-mlops/cfn_templates/env-sagemaker-studio.yaml",
