@@ -42,16 +42,24 @@ SAGEMAKER_URI_TYPES = (
     "AWS::SageMaker::Domain",
     "AWS::SageMaker::UserProfile",
     "AWS::SageMaker::InferenceExperiment",
+    "AWS::SageMaker::MlflowTrackingServer",
+    "AWS::SageMaker::Cluster",
 )
 
 # Property names that hold an S3 URI even when its value is not (yet) known to start with s3://.
+# (MlflowTrackingServer ArtifactStoreUri, data-quality BatchTransformInput DataCapturedDestinationS3Uri, HyperPod
+# Cluster lifecycle SourceS3Uri; FeatureGroup offline stores and monitoring/Clarify outputs use S3Uri.)
 URI_KEYS = frozenset((
     "ModelDataUrl", "S3OutputPath", "S3FailurePath", "DestinationS3Uri", "S3Uri", "S3ModelArtifacts",
-    "S3ArtifactPath", "DefaultS3ArtifactPath",
+    "S3ArtifactPath", "DefaultS3ArtifactPath", "ArtifactStoreUri", "DataCapturedDestinationS3Uri", "SourceS3Uri",
 ))
 
-# URIs that hold model artifacts or training output (MLC307): a bad upload there is what versioning undoes.
-ARTIFACT_KEYS = frozenset(("ModelDataUrl", "S3ModelArtifacts"))
+# Keys too generic to mean an S3 URI anywhere, which do under one parent: (parent, key).
+URI_KEYS_UNDER = frozenset((("DataStorageConfig", "Destination"),))  # InferenceExperiment data store
+
+# URIs that hold model artifacts or training output (MLC307): a bad upload there is what versioning undoes. An
+# MLflow artifact store holds the models its runs log and register.
+ARTIFACT_KEYS = frozenset(("ModelDataUrl", "S3ModelArtifacts", "ArtifactStoreUri"))
 
 # Condition keys that restrict a public principal to a known set of callers.
 RESTRICTING_KEYS = frozenset((
@@ -209,7 +217,7 @@ def s3_uris(view):
         elif isinstance(value, list):
             for i, v in enumerate(value):
                 stack.append((v, path + (i,), key))
-        elif key in URI_KEYS:
+        elif key in URI_KEYS or (len(path) > 1 and (path[-2], key) in URI_KEYS_UNDER):
             if isinstance(value, (str, Composite, Unknown)):
                 yield path, key, value
         elif isinstance(value, (str, Composite)) and isinstance(split_s3_uri(value), tuple):
