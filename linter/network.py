@@ -10,6 +10,7 @@ literal `subnet-0abc...` id) are *unknown*: functions return an `Unknown` with t
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -353,7 +354,6 @@ def sagemaker_attachments(ctx, group):
     return template_index(ctx, "network.group_use", _group_use).by_group.get(group.logical_id, [])
 
 
-WORLD = ("0.0.0.0/0", "::/0")
 ALL_PORTS = (0, 65535)
 
 # Ports an attacker scans for first: remote access, file transfer, databases, caches, search, notebooks.
@@ -371,7 +371,8 @@ def _port(value):
 
 
 def port_range(rule: dict):
-    """(from, to) a rule opens, None for ICMP-only rules, Unknown when it cannot be known."""
+    """(from, to) a rule opens, None for ICMP-only rules, Unknown when it cannot be known (or the range is
+    inverted: AWS rejects FromPort > ToPort, so the rule opens nothing)."""
     protocol = rule.get("IpProtocol")
     if is_symbolic(protocol):
         return Unknown(reason_of(protocol, "IpProtocol"))
@@ -390,6 +391,8 @@ def port_range(rule: dict):
         return ALL_PORTS
     low = 0 if low is None or low < 0 else low
     high = 65535 if high is None or high < 0 else high
+    if low > high:
+        return Unknown(f"FromPort {low} is greater than ToPort {high}: AWS rejects the rule, so it opens nothing")
     return (low, high)
 
 
@@ -407,17 +410,40 @@ def sensitive_in(ports):
     return [f"{p} ({name})" for p, name in sorted(SENSITIVE_PORTS.items()) if low <= p <= high]
 
 
+@functools.lru_cache(maxsize=256)
+def is_any_address(text: str) -> bool:
+    """Whether a CIDR covers every address: prefix length 0, whatever the address part (`::0/0`,
+    `0:0:0:0:0:0:0:0/0`, `000.000.000.000/0`, `10.0.0.0/0`). Text that is not a CIDR is not the world."""
+    import ipaddress  # lazily: only templates with security-group rules need it
+
+    address, slash, prefix = text.strip().partition("/")
+    if not slash:
+        return False
+    if "." in address and ":" not in address:  # ipaddress refuses zero-padded octets; AWS reads them as numbers
+        address = ".".join(o.lstrip("0") or "0" for o in address.split("."))
+    try:
+        return ipaddress.ip_network(f"{address}/{prefix}", strict=False).prefixlen == 0
+    except ValueError:
+        return False
+
+
 def world_cidr(rule: dict):
-    """The world-open CIDR of a rule ('0.0.0.0/0' or '::/0'), None, or Unknown."""
+    """The world-open CIDR of a rule as written (`0.0.0.0/0`, `::/0` or another spelling of the any-address),
+    None, or Unknown."""
     for key in ("CidrIp", "CidrIpv6"):
         value = rule.get(key)
         if value is None:
             continue
         if is_symbolic(value):
             return Unknown(reason_of(value, key))
-        if isinstance(value, str) and value.strip() in WORLD:
+        if isinstance(value, str) and is_any_address(value):
             return value.strip()
     return None
+
+
+def describe_world(cidr: str) -> str:
+    """A world-open CIDR for a message: as written, explained when it is not the usual spelling."""
+    return cidr if cidr in ("0.0.0.0/0", "::/0") else f"{cidr} (prefix length 0: every address)"
 
 
 def world_key(rule: dict, cidr: str) -> str:
@@ -427,14 +453,17 @@ def world_key(rule: dict, cidr: str) -> str:
 
 
 def inline_rules(view, key):
-    """(index, rule mapping) of a SecurityGroup's inline SecurityGroupIngress/SecurityGroupEgress; Unknown
-    when the list cannot be known."""
+    """(index, rule) of a SecurityGroup's inline SecurityGroupIngress/SecurityGroupEgress — a rule is a mapping
+    or an Unknown; the index is None for a single mapping written instead of a list (read as a one-element
+    list: cfn-lint reports the type, the rule is still judged). Unknown when the list cannot be known."""
     rules = view.get(key)
     if isinstance(rules, Unknown):
         return rules
+    if isinstance(rules, dict):
+        return [(None, rules)]
     if not isinstance(rules, list):
         return []
-    return [(i, r) for i, r in enumerate(rules) if isinstance(r, dict)]
+    return [(i, r) for i, r in enumerate(rules) if isinstance(r, (dict, Unknown))]
 
 
 def group_rules(view, ctx, direction: str):
@@ -448,7 +477,11 @@ def group_rules(view, ctx, direction: str):
             ctx.unknown(view.path(key), rules.reason)
             return
         for i, rule in rules:
-            yield rule, view.resource, f"Security group '{view.logical_id}'", view.path(key, i)
+            path = view.path(key) if i is None else view.path(key, i)
+            if isinstance(rule, Unknown):
+                ctx.unknown(path, rule.reason)
+                continue
+            yield rule, view.resource, f"Security group '{view.logical_id}'", path
     else:
         if "__unknown__" in view.properties:
             ctx.unknown(view.path(), view.properties["__unknown__"].reason)
@@ -472,3 +505,89 @@ def world_opening(ctx, rule, path):
         ctx.unknown(path, ports.reason)
         return None
     return cidr, ports
+
+
+# -- standalone egress rules ------------------------------------------------------------------------------------
+
+@dataclass
+class StandaloneEgress:
+    by_group: dict = field(default_factory=dict)  # security group logical id -> [SecurityGroupEgress Resource]
+    unknown: list = field(default_factory=list)  # reasons some egress rule's group cannot be known
+
+
+def _standalone_egress(ctx) -> StandaloneEgress:
+    out = StandaloneEgress()
+    for egress in ctx.graph.of_type(EGRESS):
+        value = ctx.view(egress).get("GroupId")
+        group = group_resource(value, ctx.graph)
+        if group is not None:
+            out.by_group.setdefault(group.logical_id, []).append(egress)
+        elif isinstance(value, Unknown):
+            out.unknown.append(f"egress rule {egress.logical_id} may belong to it: {value.reason}")
+    return out
+
+
+def default_egress(ctx, group):
+    """Whether AWS's default allow-all egress rule stays on a group that declares no inline
+    SecurityGroupEgress: True when no standalone `AWS::EC2::SecurityGroupEgress` is attached to it (CloudFormation
+    removes the default once one is), False when one always is, Unknown when that depends on a condition or on a
+    rule whose group cannot be known."""
+    index = template_index(ctx, "network.standalone_egress", _standalone_egress)
+    attached = index.by_group.get(group.logical_id, [])
+    conditions = [deployed_only_when(ctx, e) for e in attached]
+    if attached and not all(conditions):
+        return False
+    if attached:
+        return Unknown(f"its only egress rule {attached[0].logical_id} exists only when condition {conditions[0]} "
+                       "is true; otherwise AWS's default allow-all rule applies")
+    if index.unknown:
+        return Unknown(index.unknown[0])
+    return True
+
+
+# -- routes to the internet -------------------------------------------------------------------------------------
+
+ROUTE_TABLE = "AWS::EC2::RouteTable"
+ROUTE = "AWS::EC2::Route"
+ROUTE_ASSOCIATION = "AWS::EC2::SubnetRouteTableAssociation"
+
+
+def _nat_subnets(ctx) -> dict:
+    """subnet logical id -> logical id of a Route that sends its internet traffic to a NAT gateway
+    (SubnetRouteTableAssociation -> RouteTable -> Route with NatGatewayId to the any-address). Routes and
+    associations with a Condition do not count: they do not state the intent of every deployment (and the index
+    is shared by every resource checked, whatever its own condition)."""
+    nat_tables: dict = {}
+    for route in ctx.graph.of_type(ROUTE):
+        view = ctx.view(route)
+        if view.get("NatGatewayId") is None or route.condition:
+            continue
+        destinations = (view.get("DestinationCidrBlock"), view.get("DestinationIpv6CidrBlock"))
+        if not any(isinstance(d, str) and is_any_address(d) for d in destinations):
+            continue
+        table = resource_of(view.get("RouteTableId"), ctx.graph, ROUTE_TABLE)
+        if table is not None:
+            nat_tables.setdefault(table.logical_id, route.logical_id)
+    out: dict = {}
+    for association in ctx.graph.of_type(ROUTE_ASSOCIATION) if nat_tables else ():
+        view = ctx.view(association)
+        table = resource_of(view.get("RouteTableId"), ctx.graph, ROUTE_TABLE)
+        subnet = resource_of(view.get("SubnetId"), ctx.graph, SUBNET)
+        if table is None or subnet is None or table.logical_id not in nat_tables:
+            continue
+        if not association.condition:
+            out.setdefault(subnet.logical_id, nat_tables[table.logical_id])
+    return out
+
+
+def nat_route_of(ctx, resource):
+    """The logical id of a Route through which the template sends a SageMaker resource's subnets (any of them)
+    to the internet via a NAT gateway, else None."""
+    where = placement(ctx.view(resource))
+    if where is None:
+        return None
+    subnets = subnets_in(where.subnets, ctx.graph)
+    if isinstance(subnets, Unknown) or not subnets:
+        return None
+    routes = template_index(ctx, "network.nat_subnets", _nat_subnets)
+    return next((routes[s.logical_id] for s in subnets if s.logical_id in routes), None)

@@ -42,16 +42,24 @@ SAGEMAKER_URI_TYPES = (
     "AWS::SageMaker::Domain",
     "AWS::SageMaker::UserProfile",
     "AWS::SageMaker::InferenceExperiment",
+    "AWS::SageMaker::MlflowTrackingServer",
+    "AWS::SageMaker::Cluster",
 )
 
 # Property names that hold an S3 URI even when its value is not (yet) known to start with s3://.
+# (MlflowTrackingServer ArtifactStoreUri, data-quality BatchTransformInput DataCapturedDestinationS3Uri, HyperPod
+# Cluster lifecycle SourceS3Uri; FeatureGroup offline stores and monitoring/Clarify outputs use S3Uri.)
 URI_KEYS = frozenset((
     "ModelDataUrl", "S3OutputPath", "S3FailurePath", "DestinationS3Uri", "S3Uri", "S3ModelArtifacts",
-    "S3ArtifactPath", "DefaultS3ArtifactPath",
+    "S3ArtifactPath", "DefaultS3ArtifactPath", "ArtifactStoreUri", "DataCapturedDestinationS3Uri", "SourceS3Uri",
 ))
 
-# URIs that hold model artifacts or training output (MLC307): a bad upload there is what versioning undoes.
-ARTIFACT_KEYS = frozenset(("ModelDataUrl", "S3ModelArtifacts"))
+# Keys too generic to mean an S3 URI anywhere, which do under one parent: (parent, key).
+URI_KEYS_UNDER = frozenset((("DataStorageConfig", "Destination"),))  # InferenceExperiment data store
+
+# URIs that hold model artifacts or training output (MLC307): a bad upload there is what versioning undoes. An
+# MLflow artifact store holds the models its runs log and register.
+ARTIFACT_KEYS = frozenset(("ModelDataUrl", "S3ModelArtifacts", "ArtifactStoreUri"))
 
 # Condition keys that restrict a public principal to a known set of callers.
 RESTRICTING_KEYS = frozenset((
@@ -209,7 +217,7 @@ def s3_uris(view):
         elif isinstance(value, list):
             for i, v in enumerate(value):
                 stack.append((v, path + (i,), key))
-        elif key in URI_KEYS:
+        elif key in URI_KEYS or (len(path) > 1 and (path[-2], key) in URI_KEYS_UNDER):
             if isinstance(value, (str, Composite, Unknown)):
                 yield path, key, value
         elif isinstance(value, (str, Composite)) and isinstance(split_s3_uri(value), tuple):
@@ -264,6 +272,11 @@ def policies_for_bucket(ctx, bucket):
     """(policies attached to `bucket`, reasons some other policy might be attached to it)."""
     index = template_index(ctx, "s3.bucket_policies", _bucket_policies)
     return index.by_bucket.get(bucket.logical_id, []), [reason for _, reason in index.unknown]
+
+
+def _policies_of_unknown_bucket(ctx):
+    """(policy Resource, reason) for every BucketPolicy whose bucket cannot be known."""
+    return template_index(ctx, "s3.bucket_policies", _bucket_policies).unknown
 
 
 def policy_statements(ctx, policy):
@@ -340,23 +353,36 @@ def _covers_objects(statement) -> bool | None:
     return None if unknown else False
 
 
+def policy_denies_insecure_transport(ctx, policy):
+    """Whether one BucketPolicy resource denies insecure transport: True, False, or an Unknown when its document
+    or a statement cannot be known."""
+    stmts, reason = policy_statements(ctx, policy)
+    if reason:
+        return Unknown(f"policy {policy.logical_id}: {reason}")
+    if any(denies_insecure_transport(s) for s in stmts):
+        return True
+    unknown = [s for s in stmts if s.is_unknown]
+    if unknown:
+        return Unknown(f"policy {policy.logical_id}: {unknown[0].label} cannot be known")
+    return False
+
+
 def https_only(ctx, bucket):
     """True when a policy attached to the bucket denies insecure transport; False when none does; an Unknown
-    when that cannot be decided (a policy's bucket or document cannot be known)."""
-    policies, unknown = policies_for_bucket(ctx, bucket)
-    reasons = list(unknown)
+    when that cannot be decided (a policy's document cannot be known, or a policy whose bucket cannot be known
+    might be this bucket's and deny it — one that denies nothing cannot make any bucket HTTPS-only)."""
+    policies, _ = policies_for_bucket(ctx, bucket)
+    reasons = [reason for policy, reason in _policies_of_unknown_bucket(ctx)
+               if policy_denies_insecure_transport(ctx, policy) is not False]
     for policy in policies:
-        stmts, reason = policy_statements(ctx, policy)
-        if reason:
-            reasons.append(f"policy {policy.logical_id}: {reason}")
-            continue
-        if any(denies_insecure_transport(s) for s in stmts):
+        verdict = policy_denies_insecure_transport(ctx, policy)
+        if isinstance(verdict, Unknown):
+            reasons.append(verdict.reason)
+        elif verdict:
             condition = deployed_only_when(ctx, policy)
             if condition is None:
                 return True
             reasons.append(f"policy {policy.logical_id} exists only when condition {condition} is true")
-            continue
-        reasons += [f"policy {policy.logical_id}: {s.label} cannot be known" for s in stmts if s.is_unknown]
     if reasons:
         return Unknown("; ".join(reasons))
     return False
@@ -418,5 +444,5 @@ def bucket_privacy_problems(ctx, bucket):
 __all__ = [
     "BUCKET", "BUCKET_POLICY", "BucketUse", "SAGEMAKER_URI_TYPES", "bucket_for_name",
     "bucket_for_uri", "bucket_privacy_problems", "buckets_used_by_sagemaker", "https_only",
-    "policies_for_bucket", "policy_statements", "public_access_block_gaps", "public_statements", "s3_uris",
+    "policies_for_bucket", "policy_denies_insecure_transport", "policy_statements", "public_access_block_gaps", "public_statements", "s3_uris",
 ]

@@ -2,10 +2,12 @@
 
 ## What it does
 Checks every `AWS::S3::Bucket`'s `BucketEncryption` default. A bucket that a SageMaker resource of the
-template uses — its name appears in a `ModelDataUrl`, `S3OutputPath`, `DestinationS3Uri`, `S3Uri`, ... as
+template uses — its name appears in a `ModelDataUrl`, `S3OutputPath`, `DestinationS3Uri`, `S3Uri` (Feature
+Store offline store, monitoring outputs), an MLflow tracking server's `ArtifactStoreUri`, ... as
 `s3://literal-name/...`, `!Sub s3://${Bucket}/...` or `!Join` (resolved as for MLC305) — must default to
 SSE-KMS (`aws:kms` or `aws:kms:dsse`); the finding is medium. Any other bucket without a `BucketEncryption`
-default at all is reported at low.
+default at all is reported at low. A `ServerSideEncryptionConfiguration` written as one mapping instead of a
+list is read as a one-element list.
 
 ## Why is this bad?
 Training data, model artifacts and captured inference requests are the sensitive part of an ML system. With
@@ -55,6 +57,8 @@ def default_algorithm(view):
         return ""
     if isinstance(rules, Unknown):
         return rules
+    if isinstance(rules, dict):
+        rules = [rules]  # one rule written as a mapping instead of a list: read as a one-element list
     for rule in rules if isinstance(rules, list) else []:
         if not isinstance(rule, dict):
             continue

@@ -2,7 +2,9 @@
 
 ## What it does
 Follows every S3 URI of a SageMaker resource — `ModelDataUrl`, `S3OutputPath`, `DestinationS3Uri` (data
-capture), monitoring outputs, `S3Uri`, feature store offline store, ... — to the `AWS::S3::Bucket` of the
+capture), monitoring and Clarify outputs (`S3Uri`), the Feature Store offline store, an MLflow tracking
+server's `ArtifactStoreUri`, an inference experiment's `DataStorageConfig.Destination`, a data-quality job's
+`DataCapturedDestinationS3Uri`, a HyperPod cluster's lifecycle `SourceS3Uri`, ... — to the `AWS::S3::Bucket` of the
 template it names (`!Sub s3://${Bucket}/model.tar.gz`, `!Join`, or a literal bucket name that matches a
 bucket's `BucketName`), and reports the URI when that bucket fails MLC301 (public access block), MLC303
 (public bucket policy) or MLC304 (HTTPS only). URIs naming buckets outside the template are not judged; URIs

@@ -2,7 +2,8 @@
 
 ## What it does
 Finds the template's `AWS::S3::Bucket`s that SageMaker resources read model artifacts from or write training
-output to (`ModelDataUrl`, `ModelDataSource` S3 URIs, `S3ModelArtifacts`, training `OutputDataConfig`), resolved
+output to (`ModelDataUrl`, `ModelDataSource` S3 URIs, `S3ModelArtifacts`, training `OutputDataConfig`, an MLflow
+tracking server's `ArtifactStoreUri`, where its runs log and register models), resolved
 as for MLC305, and checks that each has `VersioningConfiguration` with `Status: Enabled`.
 
 ## Why is this bad?

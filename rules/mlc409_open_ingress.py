@@ -2,7 +2,11 @@
 
 ## What it does
 Checks every inbound rule — inline `SecurityGroupIngress` of an `AWS::EC2::SecurityGroup` and standalone
-`AWS::EC2::SecurityGroupIngress` resources — for `CidrIp: 0.0.0.0/0` or `CidrIpv6: ::/0`. The finding is
+`AWS::EC2::SecurityGroupIngress` resources — for a source that is every address: `CidrIp: 0.0.0.0/0`,
+`CidrIpv6: ::/0`, or any other spelling of them (`::0/0`, `0:0:0:0:0:0:0:0/0`, zero-padded, a parameter
+default): a CIDR is parsed, and a prefix length of 0 is the whole internet. A `SecurityGroupIngress` written as
+one mapping instead of a list is read as a one-element list. A rule whose `FromPort` is greater than its
+`ToPort` opens nothing (AWS rejects it): it is recorded as "could not verify", not reported. The finding is
 **high** when the group is attached to a SageMaker resource (a Model's or job's `VpcConfig.SecurityGroupIds`, a
 notebook's `SecurityGroupIds`, a Domain's security groups) or when the port range includes a sensitive port
 (22 SSH, 3389 RDP, 20/21 FTP, 3306 MySQL, 5432 PostgreSQL, 8888 Jupyter, ...; protocol `-1` opens them all),
@@ -50,6 +54,7 @@ from mlcheck.network import (
     INGRESS,
     SECURITY_GROUP,
     describe_ports,
+    describe_world,
     group_rules,
     sagemaker_attachments,
     sensitive_in,
@@ -67,7 +72,7 @@ def _judge(ctx, rule: dict, group, label: str, path: tuple):
     attached = sagemaker_attachments(ctx, group) if group is not None else []
     sensitive = sensitive_in(ports)
     opened = "ICMP" if ports is None else describe_ports(ports)
-    message = f"{label} allows ingress from {cidr} on {opened}"
+    message = f"{label} allows ingress from {describe_world(cidr)} on {opened}"
     if attached:
         message += f"; it is attached to SageMaker resource '{attached[0].resource.logical_id}'"
     if sensitive:

@@ -5,11 +5,12 @@ import textwrap
 
 import pytest
 
+from conftest import ROOT
 from mlcheck.discovery import Candidate
 from mlcheck.engine import RuleContext
 from mlcheck.graph import ResourceGraph
 from mlcheck.loader import load_document
-from mlcheck.network import distinct_azs, service_suffix
+from mlcheck.network import distinct_azs, is_any_address, service_suffix
 from mlcheck.resolve import Resolver
 from mlcheck.runner import Settings, check_file
 from mlcheck.s3 import bucket_for_uri
@@ -151,3 +152,87 @@ def test_an_empty_subnet_id_is_named_as_such_in_the_unknown_reason(tmp_path, run
         "      VpcConfig: {Subnets: ['', subnet-2], SecurityGroupIds: [sg-1]}\n")
     code, out, err = run_cli("--select", "MLC502", "--show-unknown", "t.yaml", cwd=tmp_path)
     assert "an empty string" in err and "subnet  is" not in err
+
+
+@pytest.mark.parametrize("args, expected", [
+    ([], {"IsolatedGroup"}),  # the NAT route states that RoutedDomain is meant to reach the internet
+    (["--select", "MLC412"], {"IsolatedGroup", "RoutedGroup"}),
+])
+def test_isolation_intent_yields_to_a_nat_route(run_cli, args, expected):
+    path = ROOT / "fixtures" / "MLC412" / "fail-isolation-yields-to-nat.yaml"
+    _, out, _ = run_cli(path, *args)
+    lines = [line for line in out.splitlines() if " MLC412 [" in line]
+    assert {line.rsplit("(Resource: ", 1)[1].rstrip(")") for line in lines} == expected
+    routed = [line for line in lines if "RoutedGroup" in line]
+    assert all("through a NAT gateway (route 'DefaultRoute')" in line for line in routed)
+
+
+def test_a_conditional_nat_route_does_not_yield(run_cli, tmp_path):
+    text = (ROOT / "fixtures" / "MLC412" / "fail-isolation-yields-to-nat.yaml").read_text()
+    text = text.replace("  DefaultRoute:\n    Type: AWS::EC2::Route\n",
+                        "  DefaultRoute:\n    Type: AWS::EC2::Route\n    Condition: WithNat\n")
+    text = text.replace("Resources:\n", "Parameters:\n  Nat: {Type: String, Default: 'no'}\nConditions:\n"
+                        "  WithNat: !Equals [!Ref Nat, 'yes']\nResources:\n", 1).replace("  Nat:\n    Type: AWS::EC2::NatGateway",
+                        "  NatGw:\n    Type: AWS::EC2::NatGateway").replace("NatGatewayId: !Ref Nat", "NatGatewayId: !Ref NatGw")
+    path = tmp_path / "stack.yaml"
+    path.write_text(text)
+    _, out, _ = run_cli(path)
+    assert {line.rsplit("(Resource: ", 1)[1].rstrip(")") for line in out.splitlines() if " MLC412 [" in line} \
+        == {"IsolatedGroup", "RoutedGroup"}
+
+
+def test_standalone_egress_removes_the_default_rule_only_when_it_is_deployed(tmp_path):
+    path = tmp_path / "sg.yaml"
+    path.write_text(textwrap.dedent("""
+        Parameters:
+          Env: {Type: String, AllowedValues: [dev, prod]}
+          ExternalGroup: {Type: String}
+        Conditions:
+          IsProd: !Equals [!Ref Env, prod]
+        Resources:
+          Group:
+            Type: AWS::EC2::SecurityGroup
+            Properties: {GroupDescription: g}
+          ProdOnly:
+            Type: AWS::EC2::SecurityGroupEgress
+            Condition: IsProd
+            Properties: {GroupId: !Ref Group, IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.0.0.0/8}
+    """))
+    result = check_file(Candidate(str(path), True), Settings(rule_ids=("MLC412",)))
+    assert [f for f in result.findings if f.resource == "Group"] == []
+    assert any("ProdOnly exists only when condition IsProd" in u.reason for u in result.unknowns)
+    # an egress rule whose group is a parameter may be this group's: unknown, not the default-rule finding
+    path.write_text(path.read_text().replace("    Condition: IsProd\n", "").replace("GroupId: !Ref Group",
+                                                                              "GroupId: !Ref ExternalGroup"))
+    result = check_file(Candidate(str(path), True), Settings(rule_ids=("MLC412",)))
+    assert [f for f in result.findings if f.resource == "Group"] == []
+    assert any("egress rule ProdOnly may belong to it" in u.reason for u in result.unknowns)
+
+
+def test_security_group_rules_that_cannot_be_known_are_recorded(tmp_path):
+    path = tmp_path / "sg.yaml"
+    path.write_text(textwrap.dedent("""
+        Parameters:
+          Open: {Type: String}
+        Conditions:
+          IsOpen: !Equals [!Ref Open, 'yes']
+        Resources:
+          Group:
+            Type: AWS::EC2::SecurityGroup
+            Properties:
+              GroupDescription: g
+              SecurityGroupIngress:
+                - !If [IsOpen, {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: !Ref Open}, !Ref AWS::NoValue]
+    """))
+    result = check_file(Candidate(str(path), True), Settings(rule_ids=("MLC409",)))
+    assert result.findings == [] and result.unknowns
+
+
+@pytest.mark.parametrize("cidr, world", [
+    ("0.0.0.0/0", True), ("::/0", True), ("::0/0", True), ("0:0:0:0:0:0:0:0/0", True),
+    ("0000:0000:0000:0000:0000:0000:0000:0000/0", True), ("000.000.000.000/0", True), (" 0.0.0.0/00 ", True),
+    ("10.1.2.3/0", True), ("0.0.0.0/1", False), ("::/128", False), ("10.0.0.0/8", False), ("0.0.0.0", False),
+    ("not-a-cidr/0", False), ("", False),
+])
+def test_any_address_is_parsed_not_compared(cidr, world):
+    assert is_any_address(cidr) is world
