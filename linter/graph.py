@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 
+from mlcheck.record import FrozenRecord
 from mlcheck.template import Resource, Template
 from mlcheck.values import Composite, Pseudo, ResourceRef
 
@@ -40,13 +40,20 @@ _ARN_NAME = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
+class Edge(FrozenRecord):
+    __slots__ = _fields = ("source", "target", "attribute", "path", "via")
     source: str
     target: str
     attribute: str | None
     path: tuple  # where in the source the reference is written
     via: str  # "Ref", "GetAtt", "Sub" or "DependsOn"
+
+    def __init__(self, source, target, attribute, path, via):
+        object.__setattr__(self, "source", source)
+        object.__setattr__(self, "target", target)
+        object.__setattr__(self, "attribute", attribute)
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "via", via)
 
 
 class ResourceGraph:
