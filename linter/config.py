@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from mlcheck.record import Record
 from mlcheck.safe_read import InputError, read_file, read_json
 from mlcheck.severity import SEVERITIES
 
@@ -106,10 +106,14 @@ def _kebab(key) -> str:
     return str(key).replace("_", "-")
 
 
-@dataclass
-class Config:
-    path: Path | None = None
-    values: dict = field(default_factory=dict)  # validated keys present in the file
+class Config(Record):
+    _fields = ("path", "values")
+    path: Path | None
+    values: dict  # validated keys present in the file
+
+    def __init__(self, path=None, values=None):
+        self.path = path
+        self.values = {} if values is None else values
 
     def origin(self, key) -> str:
         return f"{self.path} ({key})" if key in self.values else "default"
