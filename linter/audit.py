@@ -13,10 +13,9 @@
 
 from __future__ import annotations
 
-import re
-
 from mlcheck.cache import template_index
 from mlcheck.record import Record
+from mlcheck.regex import lazy
 from mlcheck.rule import Hit
 from mlcheck.s3 import BUCKET, bucket_for_uri
 from mlcheck.values import Composite, Pseudo, ResourceRef, Unknown, is_symbolic, make_string
@@ -25,7 +24,7 @@ TRAIL = "AWS::CloudTrail::Trail"
 LOG_GROUP = "AWS::Logs::LogGroup"
 S3_OBJECT = "AWS::S3::Object"
 ALL_BUCKETS = "all"
-_S3_ARN = re.compile(r"^arn:[a-z-]+:s3(:::?)?:?$")
+_S3_ARN = lazy(r"^arn:[a-z-]+:s3(:::?)?:?$")
 
 
 def _absent(value) -> bool:

@@ -10,10 +10,11 @@ import re
 from collections import defaultdict
 
 from mlcheck.record import FrozenRecord
+from mlcheck.regex import lazy
 from mlcheck.template import Resource, Template
 from mlcheck.values import Composite, Pseudo, ResourceRef
 
-_SUB_VAR = re.compile(r"\$\{([^}!][^}]*)\}")
+_SUB_VAR = lazy(r"\$\{([^}!][^}]*)\}")
 
 # Properties that give a resource a literal name other resources may use instead of Ref/GetAtt.
 NAME_PROPERTIES = {
@@ -33,10 +34,10 @@ NAME_PROPERTIES = {
 
 # ARN resource segments that name a template resource: arn:...:iam::123:role/path/Name -> Role "Name".
 _ARN_NAME = {
-    "AWS::IAM::Role": re.compile(r"^arn:[^:]*:iam::[^:]*:role/(?:.*/)?([^/]+)$"),
-    "AWS::IAM::ManagedPolicy": re.compile(r"^arn:[^:]*:iam::[^:]*:policy/(?:.*/)?([^/]+)$"),
+    "AWS::IAM::Role": lazy(r"^arn:[^:]*:iam::[^:]*:role/(?:.*/)?([^/]+)$"),
+    "AWS::IAM::ManagedPolicy": lazy(r"^arn:[^:]*:iam::[^:]*:policy/(?:.*/)?([^/]+)$"),
     "AWS::S3::Bucket": re.compile(r"^arn:[^:]*:s3:::([^/]+)"),
-    "AWS::KMS::Alias": re.compile(r"^arn:[^:]*:kms:[^:]*:[^:]*:(alias/.+)$"),
+    "AWS::KMS::Alias": lazy(r"^arn:[^:]*:kms:[^:]*:[^:]*:(alias/.+)$"),
 }
 
 

@@ -17,6 +17,7 @@ import re
 
 from mlcheck import policy as pol
 from mlcheck.record import FrozenRecord, Record
+from mlcheck.regex import lazy
 from mlcheck.roles import principal_statements
 from mlcheck.values import Composite, Pseudo, ResourceRef, Unknown
 
@@ -171,7 +172,7 @@ def key_fields(view):
 
 # -- key resolution -----------------------------------------------------------------------------------------
 
-_AWS_ALIAS = re.compile(r"(?:^|:)alias/aws/", re.I)
+_AWS_ALIAS = lazy(r"(?:^|:)alias/aws/", re.I)
 
 
 class KeyRef(FrozenRecord):
@@ -224,8 +225,8 @@ def resolve_key(ctx, value, _through: frozenset = frozenset()) -> KeyRef:
 
 # -- who may use a key --------------------------------------------------------------------------------------
 
-_ROOT = re.compile(r"^arn:[^:]*:iam::([0-9*]{1,12}):root$")
-_ACCOUNT = re.compile(r"^\d{12}$")
+_ROOT = lazy(r"^arn:[^:]*:iam::([0-9*]{1,12}):root$")
+_ACCOUNT = lazy(r"^\d{12}$")
 
 
 def _is_account(value) -> bool | None:

@@ -17,13 +17,13 @@ link is then unknown, never a finding.
 from __future__ import annotations
 
 import json
-import re
 
 
 from mlcheck.autoscaling import ENDPOINT, endpoint_match
 from mlcheck.cache import deployed_only_when, template_index
 from mlcheck.names import has_unknown, name_key
 from mlcheck.record import Record
+from mlcheck.regex import lazy
 from mlcheck.values import Composite, ResourceRef, Unknown, is_symbolic
 
 SCHEDULE = "AWS::SageMaker::MonitoringSchedule"
@@ -286,7 +286,7 @@ ALARM_CONSUMERS = {  # resource type -> the property that names alarms
 
 
 # An alarm named in a composite alarm's rule: ALARM("name"), OK(arn:...:alarm:name), INSUFFICIENT_DATA(name).
-_RULE_ALARM = re.compile(r"\b(?:ALARM|OK|INSUFFICIENT_DATA)\(\s*\"?([^\")]+?)\"?\s*\)")
+_RULE_ALARM = lazy(r"\b(?:ALARM|OK|INSUFFICIENT_DATA)\(\s*\"?([^\")]+?)\"?\s*\)")
 
 
 def _alarm_names(value):

@@ -10,11 +10,10 @@ literal `subnet-0abc...` id) are *unknown*: functions return an `Unknown` with t
 
 from __future__ import annotations
 
-import re
-
 from mlcheck.cache import deployed_only_when, template_index
 from mlcheck.convert import to_int
 from mlcheck.record import Record
+from mlcheck.regex import lazy
 from mlcheck.values import AZ, Composite, Pseudo, ResourceRef, Unknown, is_symbolic
 
 REGION = Pseudo("AWS::Region")
@@ -48,8 +47,8 @@ SAGEMAKER_NETWORKED = (
     "AWS::SageMaker::ModelExplainabilityJobDefinition",
 )
 
-_SERVICE = re.compile(r"^(?:cn\.)?com\.amazonaws\.[^.]+\.(.+)$")
-_SAGEMAKER_SERVICE = re.compile(r"^aws\.sagemaker\.[^.]+\.(.+)$")
+_SERVICE = lazy(r"^(?:cn\.)?com\.amazonaws\.[^.]+\.(.+)$")
+_SAGEMAKER_SERVICE = lazy(r"^aws\.sagemaker\.[^.]+\.(.+)$")
 
 
 # -- values ---------------------------------------------------------------------------------------------------

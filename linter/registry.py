@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import importlib
 import os
-import re
 from functools import lru_cache
 
+from mlcheck.regex import lazy
 from mlcheck.rule import AREAS, Rule
 
-_MODULE = re.compile(r"^mlc\d{3}_[a-z0-9_]+$")
+_MODULE = lazy(r"^mlc\d{3}_[a-z0-9_]+$")
 _RULES_PACKAGE = "mlcheck.rules"
 
 

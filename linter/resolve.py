@@ -13,12 +13,12 @@ the engine can branch on the conditions a rule's check actually read.
 
 from __future__ import annotations
 
-import re
 from itertools import product
 from typing import Any
 
 from mlcheck.convert import to_int
 from mlcheck.record import Record
+from mlcheck.regex import lazy
 from mlcheck.template import PSEUDO_PARAMETERS, Template
 from mlcheck.values import (
     AZ,
@@ -32,10 +32,10 @@ from mlcheck.values import (
     text_size,
 )
 
-_SUB_VAR = re.compile(r"\$\{([^}]*)\}")
+_SUB_VAR = lazy(r"\$\{([^}]*)\}")
 # Dynamic references (`{{resolve:ssm:/name}}`, `{{resolve:secretsmanager:...}}`): CloudFormation reads the value
 # from SSM or Secrets Manager at deploy time, so it cannot be known here.
-_DYNAMIC = re.compile(r"\{\{resolve:[^}]*\}\}")
+_DYNAMIC = lazy(r"\{\{resolve:[^}]*\}\}")
 
 
 def _dynamic(text: str):

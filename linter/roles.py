@@ -15,11 +15,10 @@ Indexes are built once per template (`mlcheck.cache.template_index`), under temp
 
 from __future__ import annotations
 
-import re
-
 from mlcheck.cache import deployed_only_when, template_index
 from mlcheck.policy import SINGLE_DOCUMENT, Document, documents, statements
 from mlcheck.record import FrozenRecord, Record
+from mlcheck.regex import lazy
 from mlcheck.values import Composite, ResourceRef, Unknown
 
 ROLE = "AWS::IAM::Role"
@@ -50,7 +49,7 @@ ROLE_FIELDS = {
 }
 EXECUTION_ROLE_TYPES = tuple(ROLE_FIELDS)
 
-_AWS_MANAGED = re.compile(r"^arn:[^:]*:iam::aws:policy/(?:.*/)?([^/]+)$")
+_AWS_MANAGED = lazy(r"^arn:[^:]*:iam::aws:policy/(?:.*/)?([^/]+)$")
 
 
 class RoleUse(FrozenRecord):

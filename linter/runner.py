@@ -8,13 +8,13 @@ error or a worker process that dies costs only the file it was on (`check_isolat
 from __future__ import annotations
 
 import os
-import re
 
 from mlcheck.discovery import Candidate
 from mlcheck.engine import lint_template
 from mlcheck.findings import Error, Finding, RunResult
 from mlcheck.loader import ParseError, load_document
 from mlcheck.record import Record
+from mlcheck.regex import lazy
 from mlcheck.safe_read import MAX_BYTES, InputError, InputTooLarge, read_file, read_stdin, too_large_message
 from mlcheck.template import build_template, is_cloudformation
 
@@ -22,7 +22,7 @@ PARSE_ERROR_RULE = "MLC001"
 PARALLEL_THRESHOLD = 8  # below this, starting worker processes costs more than it saves
 
 # Text that marks a file as meant to be a template even when it does not parse.
-_TEMPLATE_HINT = re.compile(r"AWSTemplateFormatVersion|AWS::[A-Za-z0-9]+::[A-Za-z0-9]+")
+_TEMPLATE_HINT = lazy(r"AWSTemplateFormatVersion|AWS::[A-Za-z0-9]+::[A-Za-z0-9]+")
 
 
 class Settings(Record):

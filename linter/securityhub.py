@@ -13,12 +13,11 @@ the control checks, not necessarily in AWS's words; replace them with AWS's titl
 
 from __future__ import annotations
 
-import re
-
 from mlcheck.record import FrozenRecord
+from mlcheck.regex import lazy
 
 PREFIX = "SageMaker."
-_CONTROL_ID = re.compile(r"^SageMaker\.(\d+)$")
+_CONTROL_ID = lazy(r"^SageMaker\.(\d+)$")
 
 
 class Control(FrozenRecord):
