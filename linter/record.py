@@ -26,8 +26,9 @@ class Record:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         fields = cls._fields
-        # attrgetter returns a single value for one name: still a consistent key for == and hash
-        cls._key = staticmethod(attrgetter(*fields) if fields else _no_fields)
+        # attrgetter returns a single value for one name: still a consistent key for == and hash. It is no
+        # descriptor, so `self._key` is the getter itself, with no binding on each call.
+        cls._key = attrgetter(*fields) if fields else staticmethod(_no_fields)
 
     def __eq__(self, other):
         if other.__class__ is not self.__class__:

@@ -24,6 +24,9 @@ class _NoValue:
 
 NO_VALUE = _NoValue()
 
+# The symbolic values below are compared and hashed all through resolution: they write out __eq__ and __hash__
+# (as dataclasses would generate them) rather than use Record's generic ones, a third slower.
+
 
 class Unknown(FrozenRecord):
     __slots__ = _fields = ("reason",)
@@ -31,6 +34,14 @@ class Unknown(FrozenRecord):
 
     def __init__(self, reason):
         object.__setattr__(self, "reason", reason)
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.reason,) == (other.reason,)
+
+    def __hash__(self):
+        return hash((self.reason,))
 
     def __str__(self):
         return f"<unknown: {self.reason}>"
@@ -47,6 +58,14 @@ class ResourceRef(FrozenRecord):
         object.__setattr__(self, "logical_id", logical_id)
         object.__setattr__(self, "attribute", attribute)
 
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.logical_id, self.attribute) == (other.logical_id, other.attribute)
+
+    def __hash__(self):
+        return hash((self.logical_id, self.attribute))
+
     def __str__(self):
         return f"${{{self.logical_id}.{self.attribute}}}" if self.attribute else f"${{{self.logical_id}}}"
 
@@ -59,6 +78,14 @@ class Pseudo(FrozenRecord):
 
     def __init__(self, name):
         object.__setattr__(self, "name", name)
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.name,) == (other.name,)
+
+    def __hash__(self):
+        return hash((self.name,))
 
     def __str__(self):
         return f"${{{self.name}}}"
@@ -75,6 +102,14 @@ class AZ(FrozenRecord):
         object.__setattr__(self, "index", index)
         object.__setattr__(self, "region", region)
 
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.index, self.region) == (other.index, other.region)
+
+    def __hash__(self):
+        return hash((self.index, self.region))
+
     def __str__(self):
         return f"<AZ #{self.index} of {self.region or 'the stack region'}>"
 
@@ -88,6 +123,14 @@ class AZList(FrozenRecord):
     def __init__(self, region=""):
         object.__setattr__(self, "region", region)
 
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.region,) == (other.region,)
+
+    def __hash__(self):
+        return hash((self.region,))
+
 
 class Composite(FrozenRecord):
     """A string made of literal text and symbolic parts."""
@@ -97,6 +140,14 @@ class Composite(FrozenRecord):
 
     def __init__(self, parts):
         object.__setattr__(self, "parts", parts)
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.parts,) == (other.parts,)
+
+    def __hash__(self):
+        return hash((self.parts,))
 
     def text(self, placeholder: str = "*") -> str:
         """The literal text, each symbolic part replaced by `placeholder`."""
