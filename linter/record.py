@@ -1,11 +1,12 @@
 """Plain record classes: value equality, repr and (for frozen ones) hashing over the fields a class lists.
 
 Why not dataclasses: `@dataclass` compiles `__init__`, `__eq__`, `__repr__`... with `exec` for every class it
-decorates (and `slots=True` builds the class twice); for the fifty records mlcheck defines that is about a
-third of the start-up of a one-template run. A record here writes its own `__init__` and names its fields in
+decorates (and `slots=True` builds the class twice); for the fifty records mlcheck defines that was about a
+quarter of a one-template run. A record here writes its own `__init__` and names its fields in
 `_fields` (and `__slots__` when it has slots); these bases supply the rest, generically and without exec,
 with the dataclass meaning: equal when the class and every field are equal; frozen records hash by their
-fields and refuse assignment, mutable ones are unhashable.
+fields and refuse assignment, mutable ones are unhashable. Types compared and hashed on hot paths (the
+symbolic values) write out their own `__eq__`/`__hash__`, which are faster than these generic ones.
 """
 
 from operator import attrgetter

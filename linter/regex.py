@@ -1,7 +1,7 @@
 """Regular expressions compiled on first use.
 
 A module-level `re.compile` is paid by every run that imports the module, even one that never reaches the
-pattern (most rules' patterns are needed only for some resources; 60 of them cost about 5% of a run's start-up).
+pattern (most are needed only for some resources or inputs; the forty of them cost about 5% of a run).
 `lazy(pattern, flags)` stands in for the compiled pattern: the first attribute read (`.match`, `.sub`...)
 compiles it and keeps the pattern's attributes on the instance, so later calls are ordinary attribute reads.
 """
