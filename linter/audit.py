@@ -13,10 +13,9 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-
 from mlcheck.cache import template_index
+from mlcheck.record import Record
+from mlcheck.regex import lazy
 from mlcheck.rule import Hit
 from mlcheck.s3 import BUCKET, bucket_for_uri
 from mlcheck.values import Composite, Pseudo, ResourceRef, Unknown, is_symbolic, make_string
@@ -25,7 +24,7 @@ TRAIL = "AWS::CloudTrail::Trail"
 LOG_GROUP = "AWS::Logs::LogGroup"
 S3_OBJECT = "AWS::S3::Object"
 ALL_BUCKETS = "all"
-_S3_ARN = re.compile(r"^arn:[a-z-]+:s3(:::?)?:?$")
+_S3_ARN = lazy(r"^arn:[a-z-]+:s3(:::?)?:?$")
 
 
 def _absent(value) -> bool:
@@ -95,14 +94,19 @@ def _arn_target(value, ctx):
     return bucket_for_uri(make_string(["s3://"] + rest), ctx)
 
 
-@dataclass
-class Coverage:
+class Coverage(Record):
     """The buckets whose S3 data events a trail (or one of its selectors) logs: the buckets in `only`, or every
     bucket except those in `all_except` when that is not None; `unknown` says why more may be logged."""
 
-    only: set = field(default_factory=set)  # bucket logical ids
-    all_except: frozenset | None = None
-    unknown: str | None = None
+    _fields = ("only", "all_except", "unknown")
+    only: set  # bucket logical ids
+    all_except: frozenset | None
+    unknown: str | None
+
+    def __init__(self, only=None, all_except=None, unknown=None):
+        self.only = set() if only is None else only
+        self.all_except = all_except
+        self.unknown = unknown
 
     def covers(self, bucket):
         """True, False, or an Unknown when the bucket is not known to be covered and a selector cannot be read."""
@@ -255,11 +259,16 @@ def trail_coverage(ctx, trail_view) -> Coverage:
     return coverage
 
 
-@dataclass
-class DataEventIndex:
-    by_bucket: dict = field(default_factory=dict)  # bucket logical id -> [trail Resource] logging it by name
-    every_bucket: list = field(default_factory=list)  # (trail Resource, excluded bucket ids) logging all buckets
-    unknown: list = field(default_factory=list)  # reasons a trail may log buckets not listed here
+class DataEventIndex(Record):
+    _fields = ("by_bucket", "every_bucket", "unknown")
+    by_bucket: dict  # bucket logical id -> [trail Resource] logging it by name
+    every_bucket: list  # (trail Resource, excluded bucket ids) logging all buckets
+    unknown: list  # reasons a trail may log buckets not listed here
+
+    def __init__(self, by_bucket=None, every_bucket=None, unknown=None):
+        self.by_bucket = {} if by_bucket is None else by_bucket
+        self.every_bucket = [] if every_bucket is None else every_bucket
+        self.unknown = [] if unknown is None else unknown
 
 
 def _data_event_index(ctx) -> DataEventIndex:

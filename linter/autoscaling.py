@@ -10,11 +10,11 @@ Every lookup is answered from per-template indexes, so matching targets to varia
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
 from mlcheck.cache import deployed_only_when, template_index
 from mlcheck.convert import to_int
 from mlcheck.names import has_unknown, name_key
+from mlcheck.record import FrozenRecord, Record
 from mlcheck.values import Composite, ResourceRef, Unknown, is_symbolic
 
 SCALABLE_TARGET = "AWS::ApplicationAutoScaling::ScalableTarget"
@@ -25,16 +25,37 @@ ENDPOINT = "AWS::SageMaker::Endpoint"
 ENDPOINT_CONFIG = "AWS::SageMaker::EndpointConfig"
 
 
-@dataclass(frozen=True, slots=True)
-class VariantTarget:
+class VariantTarget(FrozenRecord):
+    __slots__ = _fields = ("resource", "endpoint", "endpoint_part", "variant", "min_capacity", "max_capacity",
+                           "dimension", "resource_id")
     resource: object  # the ScalableTarget Resource
     endpoint: object  # a template Endpoint Resource, or None when the name matches none
     endpoint_part: object  # the endpoint segment as written (str or symbolic)
     variant: object  # variant name (str), or symbolic
     min_capacity: object
     max_capacity: object
-    dimension: object = None
-    resource_id: object = None
+    dimension: object
+    resource_id: object
+
+    def __init__(
+        self,
+        resource,
+        endpoint,
+        endpoint_part,
+        variant,
+        min_capacity,
+        max_capacity,
+        dimension=None,
+        resource_id=None,
+    ):
+        object.__setattr__(self, "resource", resource)
+        object.__setattr__(self, "endpoint", endpoint)
+        object.__setattr__(self, "endpoint_part", endpoint_part)
+        object.__setattr__(self, "variant", variant)
+        object.__setattr__(self, "min_capacity", min_capacity)
+        object.__setattr__(self, "max_capacity", max_capacity)
+        object.__setattr__(self, "dimension", dimension)
+        object.__setattr__(self, "resource_id", resource_id)
 
 
 def split_resource_id(value):
@@ -161,13 +182,18 @@ def capacity(value):
     return to_int(value, signed=True)
 
 
-@dataclass
-class ScalingIndex:
+class ScalingIndex(Record):
     """Every SageMaker ScalableTarget of a template, by the endpoint it scales."""
 
-    targets: list = field(default_factory=list)  # [VariantTarget]
-    by_endpoint: dict = field(default_factory=dict)  # endpoint logical id -> [VariantTarget]
-    unknown: list = field(default_factory=list)  # reasons some target's endpoint cannot be known
+    _fields = ("targets", "by_endpoint", "unknown")
+    targets: list  # [VariantTarget]
+    by_endpoint: dict  # endpoint logical id -> [VariantTarget]
+    unknown: list  # reasons some target's endpoint cannot be known
+
+    def __init__(self, targets=None, by_endpoint=None, unknown=None):
+        self.targets = [] if targets is None else targets
+        self.by_endpoint = {} if by_endpoint is None else by_endpoint
+        self.unknown = [] if unknown is None else unknown
 
 
 def _scaling_index(ctx) -> ScalingIndex:
@@ -235,11 +261,16 @@ def kept_at_two(ctx, config, name):
     return False, unknown
 
 
-@dataclass
-class PolicyIndex:
-    by_target: dict = field(default_factory=dict)  # ScalableTarget logical id -> [ScalingPolicy Resource]
-    by_key: dict = field(default_factory=dict)  # (rendered ResourceId, dimension) -> [ScalingPolicy Resource]
-    unknown: list = field(default_factory=list)
+class PolicyIndex(Record):
+    _fields = ("by_target", "by_key", "unknown")
+    by_target: dict  # ScalableTarget logical id -> [ScalingPolicy Resource]
+    by_key: dict  # (rendered ResourceId, dimension) -> [ScalingPolicy Resource]
+    unknown: list
+
+    def __init__(self, by_target=None, by_key=None, unknown=None):
+        self.by_target = {} if by_target is None else by_target
+        self.by_key = {} if by_key is None else by_key
+        self.unknown = [] if unknown is None else unknown
 
 
 def _policy_index(ctx) -> PolicyIndex:

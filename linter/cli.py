@@ -234,8 +234,6 @@ def cli(paths, output_format, output_files, select, extend_select, ignore, fail_
 
 def _effective_settings(click_ctx, config_path, cli_values: dict) -> dict:
     """key -> (value, where it came from): defaults < configuration file < command line (or environment)."""
-    from pathlib import Path
-
     from mlcheck.config import KEYS, ConfigError, find_config, load_config
     from mlcheck.registry import SelectionError, find_rule, validate_codes
 
@@ -245,7 +243,12 @@ def _effective_settings(click_ctx, config_path, cli_values: dict) -> dict:
         raise click.UsageError(f"the current directory cannot be used ({exc.strerror}): "
                                "was it deleted? cd to an existing directory")
     try:
-        config = load_config(Path(config_path) if config_path else find_config(cwd))
+        if config_path:
+            from pathlib import Path  # here: pathlib's import is paid only by runs that use a configuration
+
+            config = load_config(Path(config_path))
+        else:
+            config = load_config(find_config(cwd))
     except ConfigError as exc:
         raise click.UsageError(f"configuration: {exc}")
     names = {"select": "select", "extend-select": "extend_select", "ignore": "ignore", "fail-on": "fail_on",

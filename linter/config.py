@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
+from mlcheck.record import Record
 from mlcheck.safe_read import InputError, read_file, read_json
 from mlcheck.severity import SEVERITIES
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 FILE_NAMES = (".mlcheck.yaml", ".mlcheck.yml", "pyproject.toml")
 FORMATS = ("concise", "full", "json", "sarif", "github", "junit")
@@ -107,10 +110,14 @@ def _kebab(key) -> str:
     return str(key).replace("_", "-")
 
 
-@dataclass
-class Config:
-    path: Path | None = None
-    values: dict = field(default_factory=dict)  # validated keys present in the file
+class Config(Record):
+    _fields = ("path", "values")
+    path: Path | None
+    values: dict  # validated keys present in the file
+
+    def __init__(self, path=None, values=None):
+        self.path = path
+        self.values = {} if values is None else values
 
     def origin(self, key) -> str:
         return f"{self.path} ({key})" if key in self.values else "default"
@@ -118,24 +125,34 @@ class Config:
 
 def find_config(start: str) -> Path | None:
     """The nearest .mlcheck.yaml / pyproject.toml with [tool.mlcheck], from `start` upward."""
-    directory = Path(start).resolve()
-    for folder in (directory, *directory.parents):
+    # os.path, and pathlib only for a file found: most runs have none, and pathlib's import is 4% of a run
+    folder = os.path.realpath(start)  # as Path.resolve()
+    while True:
         for name in FILE_NAMES:
-            candidate = folder / name
+            candidate = os.path.join(folder, name)
             if name != "pyproject.toml":
-                if os.path.lexists(candidate) and not candidate.is_dir():
-                    return candidate  # mlcheck's own file: reading it reports what is wrong with it
+                if os.path.lexists(candidate) and not os.path.isdir(candidate):
+                    return _path(candidate)  # mlcheck's own file: reading it reports what is wrong with it
             elif _configures_mlcheck(candidate):
-                return candidate
-    return None
+                return _path(candidate)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
 
 
-def _configures_mlcheck(path: Path) -> bool:
+def _path(name: str) -> Path:
+    from pathlib import Path
+
+    return Path(name)
+
+
+def _configures_mlcheck(path: str) -> bool:
     """Whether a pyproject.toml has a [tool.mlcheck] table. One that never mentions mlcheck is not parsed (it
     may be anyone's, in any state); one that does but cannot be read as TOML is an error, since skipping it
     could drop settings meant for mlcheck."""
     try:
-        if not path.is_file():
+        if not os.path.isfile(path):
             return False
         raw = read_file(str(path))
     except InputError:

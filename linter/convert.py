@@ -9,11 +9,13 @@ from __future__ import annotations
 import math
 import re
 
+from mlcheck.regex import lazy
+
 MAX_DIGITS = 30  # far beyond any count, port or instance size; bounds the work and the text in messages
 
 MAX_NUMBER_TEXT = 40  # longer texts are not plausible counts, weights or sizes
 
-_INTEGER = re.compile(r"[-+]?[0-9]{1,%d}" % MAX_DIGITS, re.ASCII)
+_INTEGER = lazy(r"[-+]?[0-9]{1,%d}" % MAX_DIGITS, re.ASCII)
 
 
 def to_int(value, signed: bool = False) -> int | None:

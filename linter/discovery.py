@@ -13,9 +13,9 @@ import errno
 import fnmatch
 import os
 import stat
-from dataclasses import dataclass
 
 from mlcheck.gitignore import GitIgnore, repository_rules
+from mlcheck.record import FrozenRecord
 
 EXTENSIONS = (".yaml", ".yml", ".json", ".template")
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache",
@@ -24,11 +24,16 @@ _GLOB_CHARS = set("*?[")
 _ABSENT = (errno.ENOENT, errno.ENOTDIR)  # a glob's literal part that names nothing: not a walk error
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(FrozenRecord):
+    __slots__ = _fields = ("path", "explicit", "error")
     path: str  # filesystem path ("-" for stdin)
     explicit: bool  # named on the command line (reported even if it is not a template)
-    error: str | None = None  # set when discovery itself failed here (a directory that cannot be listed)
+    error: str | None  # set when discovery itself failed here (a directory that cannot be listed)
+
+    def __init__(self, path, explicit, error=None):
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "explicit", explicit)
+        object.__setattr__(self, "error", error)
 
 
 class DiscoveryError(Exception):

@@ -9,10 +9,10 @@ exact locations, and a rule that fails is reported instead of silently skipped.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from mlcheck.findings import UNVERIFIED_CONDITIONS, Error, Finding, UnknownValue
 from mlcheck.graph import ResourceGraph
+from mlcheck.record import Record
 from mlcheck.resolve import (
     MAX_RULE_CONDITIONS,
     ConditionEvaluator,
@@ -28,18 +28,30 @@ from mlcheck.values import is_symbolic
 from mlcheck.view import ResourceView
 
 
-@dataclass
-class RuleContext:
+class RuleContext(Record):
     """What a check may consult besides the resource itself."""
 
+    _fields = ("template", "graph", "resolver", "rule", "resource", "unknowns", "_views", "rule_options")
     template: Template
     graph: ResourceGraph
     resolver: Resolver
-    rule: Rule | None = None
-    resource: object = None
-    unknowns: list = field(default_factory=list)
-    _views: dict = field(default_factory=dict)
-    rule_options: dict = field(default_factory=dict)  # rule id -> {option: value} from the configuration
+    rule: Rule | None
+    resource: object
+    unknowns: list
+    _views: dict
+    rule_options: dict  # rule id -> {option: value} from the configuration
+
+    def __init__(
+        self, template, graph, resolver, rule=None, resource=None, unknowns=None, _views=None, rule_options=None
+    ):
+        self.template = template
+        self.graph = graph
+        self.resolver = resolver
+        self.rule = rule
+        self.resource = resource
+        self.unknowns = [] if unknowns is None else unknowns
+        self._views = {} if _views is None else _views
+        self.rule_options = {} if rule_options is None else rule_options
 
     def option(self, name: str):
         """The configured value of the current rule's option, else the rule's default."""
@@ -60,11 +72,16 @@ class RuleContext:
         return is_symbolic(value)
 
 
-@dataclass
-class TemplateReport:
-    findings: list = field(default_factory=list)
-    unknowns: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
+class TemplateReport(Record):
+    _fields = ("findings", "unknowns", "errors")
+    findings: list
+    unknowns: list
+    errors: list
+
+    def __init__(self, findings=None, unknowns=None, errors=None):
+        self.findings = [] if findings is None else findings
+        self.unknowns = [] if unknowns is None else unknowns
+        self.errors = [] if errors is None else errors
 
 
 def lint_template(template: Template, rules: list, display: str, uri: str, parameters: dict | None = None,
@@ -109,14 +126,20 @@ def lint_template(template: Template, rules: list, display: str, uri: str, param
     return report
 
 
-@dataclass
-class _Run:
+class _Run(Record):
     """One rule checked on one resource under one scenario."""
 
+    _fields = ("scenario", "hits", "unknowns", "demand")
     scenario: dict
     hits: list
     unknowns: list  # (rule id, logical id, path, reason) as RuleContext.unknown records them
     demand: Demand
+
+    def __init__(self, scenario, hits, unknowns, demand):
+        self.scenario = scenario
+        self.hits = hits
+        self.unknowns = unknowns
+        self.demand = demand
 
     @property
     def unbranched(self) -> set:

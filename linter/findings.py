@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
 from mlcheck.loader.document import pointer
+from mlcheck.record import Record
 from mlcheck.severity import RANK, SEVERITIES, at_least
 
 MAX_MESSAGE = 4000  # characters: messages quote template values, and one may be megabytes long (legitimate
@@ -19,8 +19,10 @@ def bounded(text: str, limit: int = MAX_MESSAGE) -> str:
     return f"{text[:limit]}... ({len(text):,} characters in all)"
 
 
-@dataclass(slots=True)
-class Finding:
+class Finding(Record):
+    __slots__ = _fields = ("rule_id", "rule_name", "severity", "message", "file", "line", "column", "end_line",
+                           "end_column", "resource", "resource_type", "path", "fix", "suppressed",
+                           "suppression_reason", "uri")
     rule_id: str
     rule_name: str
     severity: str
@@ -30,13 +32,50 @@ class Finding:
     column: int
     end_line: int
     end_column: int
-    resource: str | None = None
-    resource_type: str | None = None
-    path: tuple = ()
-    fix: str = ""
-    suppressed: bool = False
-    suppression_reason: str | None = None
-    uri: str = ""  # repository-relative POSIX path (SARIF, fingerprints)
+    resource: str | None
+    resource_type: str | None
+    path: tuple
+    fix: str
+    suppressed: bool
+    suppression_reason: str | None
+    uri: str  # repository-relative POSIX path (SARIF, fingerprints)
+
+    def __init__(
+        self,
+        rule_id,
+        rule_name,
+        severity,
+        message,
+        file,
+        line,
+        column,
+        end_line,
+        end_column,
+        resource=None,
+        resource_type=None,
+        path=(),
+        fix="",
+        suppressed=False,
+        suppression_reason=None,
+        uri="",
+    ):
+        self.rule_id = rule_id
+        self.rule_name = rule_name
+        self.severity = severity
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
+        self.resource = resource
+        self.resource_type = resource_type
+        self.path = path
+        self.fix = fix
+        self.suppressed = suppressed
+        self.suppression_reason = suppression_reason
+        self.uri = uri
+        self.__post_init__()
 
     def __post_init__(self):
         self.message = bounded(self.message)
@@ -58,15 +97,23 @@ class Finding:
         return (self.file, self.line, self.column, self.rule_id, self.message)
 
 
-@dataclass(slots=True)
-class Error:
+class Error(Record):
     """A file that could not be read or parsed (exit 2), or an internal failure while checking it."""
 
+    __slots__ = _fields = ("file", "line", "message", "column", "uri")
     file: str
     line: int
     message: str
-    column: int = 1
-    uri: str = ""
+    column: int
+    uri: str
+
+    def __init__(self, file, line, message, column=1, uri=""):
+        self.file = file
+        self.line = line
+        self.message = message
+        self.column = column
+        self.uri = uri
+        self.__post_init__()
 
     def __post_init__(self):
         self.message = bounded(self.message)
@@ -77,36 +124,58 @@ class Error:
 UNVERIFIED_CONDITIONS = "too many conditions"
 
 
-@dataclass(slots=True)
-class UnknownValue:
+class UnknownValue(Record):
     """A value a rule could not verify (shown with --show-unknown): no finding, no pass.
 
     `unverified` names the limit of mlcheck that stopped a whole check of a rule on a resource (too many
     conditions to branch on, the resolution budget); those are counted in the summary line and, for rules of
     `severity` at least --fail-on-unverified, fail the run."""
 
+    __slots__ = _fields = ("rule_id", "file", "line", "resource", "path", "reason", "unverified", "severity")
     rule_id: str
     file: str
     line: int
     resource: str | None
     path: tuple
     reason: str
-    unverified: str = ""
-    severity: str = ""
+    unverified: str
+    severity: str
+
+    def __init__(self, rule_id, file, line, resource, path, reason, unverified="", severity=""):
+        self.rule_id = rule_id
+        self.file = file
+        self.line = line
+        self.resource = resource
+        self.path = path
+        self.reason = reason
+        self.unverified = unverified
+        self.severity = severity
+        self.__post_init__()
 
     def __post_init__(self):
         self.reason = bounded(self.reason)
 
 
-@dataclass(slots=True)
-class RunResult:
-    findings: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
-    unknowns: list = field(default_factory=list)
-    files_checked: int = 0  # files recognised as templates/configurations and linted
-    files_skipped: list = field(default_factory=list)  # (file, reason)
-    rules: dict = field(default_factory=dict)  # rule id -> Rule, for reporters that describe rules
-    baselined: int = 0  # findings left out because the --baseline file records them
+class RunResult(Record):
+    __slots__ = _fields = ("findings", "errors", "unknowns", "files_checked", "files_skipped", "rules", "baselined")
+    findings: list
+    errors: list
+    unknowns: list
+    files_checked: int  # files recognised as templates/configurations and linted
+    files_skipped: list  # (file, reason)
+    rules: dict  # rule id -> Rule, for reporters that describe rules
+    baselined: int  # findings left out because the --baseline file records them
+
+    def __init__(
+        self, findings=None, errors=None, unknowns=None, files_checked=0, files_skipped=None, rules=None, baselined=0
+    ):
+        self.findings = [] if findings is None else findings
+        self.errors = [] if errors is None else errors
+        self.unknowns = [] if unknowns is None else unknowns
+        self.files_checked = files_checked
+        self.files_skipped = [] if files_skipped is None else files_skipped
+        self.rules = {} if rules is None else rules
+        self.baselined = baselined
 
     @property
     def active(self) -> list:

@@ -16,7 +16,8 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass
+
+from mlcheck.record import FrozenRecord
 
 _LIMIT = 1024 * 1024  # a .gitignore or exclude file; larger ones are not read
 _POSIX_CLASSES = {
@@ -26,13 +27,20 @@ _POSIX_CLASSES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class _Pattern:
+class _Pattern(FrozenRecord):
+    __slots__ = _fields = ("base", "regex", "negated", "dir_only", "basename")
     base: str  # directory of the file it came from, relative to the work tree root ("" for the root)
     regex: re.Pattern
     negated: bool
     dir_only: bool
     basename: bool  # no slash: matched against the last path component, at any depth below `base`
+
+    def __init__(self, base, regex, negated, dir_only, basename):
+        object.__setattr__(self, "base", base)
+        object.__setattr__(self, "regex", regex)
+        object.__setattr__(self, "negated", negated)
+        object.__setattr__(self, "dir_only", dir_only)
+        object.__setattr__(self, "basename", basename)
 
 
 class GitIgnore:

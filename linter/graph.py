@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 
+from mlcheck.record import FrozenRecord
+from mlcheck.regex import lazy
 from mlcheck.template import Resource, Template
 from mlcheck.values import Composite, Pseudo, ResourceRef
 
-_SUB_VAR = re.compile(r"\$\{([^}!][^}]*)\}")
+_SUB_VAR = lazy(r"\$\{([^}!][^}]*)\}")
 
 # Properties that give a resource a literal name other resources may use instead of Ref/GetAtt.
 NAME_PROPERTIES = {
@@ -33,20 +34,27 @@ NAME_PROPERTIES = {
 
 # ARN resource segments that name a template resource: arn:...:iam::123:role/path/Name -> Role "Name".
 _ARN_NAME = {
-    "AWS::IAM::Role": re.compile(r"^arn:[^:]*:iam::[^:]*:role/(?:.*/)?([^/]+)$"),
-    "AWS::IAM::ManagedPolicy": re.compile(r"^arn:[^:]*:iam::[^:]*:policy/(?:.*/)?([^/]+)$"),
+    "AWS::IAM::Role": lazy(r"^arn:[^:]*:iam::[^:]*:role/(?:.*/)?([^/]+)$"),
+    "AWS::IAM::ManagedPolicy": lazy(r"^arn:[^:]*:iam::[^:]*:policy/(?:.*/)?([^/]+)$"),
     "AWS::S3::Bucket": re.compile(r"^arn:[^:]*:s3:::([^/]+)"),
-    "AWS::KMS::Alias": re.compile(r"^arn:[^:]*:kms:[^:]*:[^:]*:(alias/.+)$"),
+    "AWS::KMS::Alias": lazy(r"^arn:[^:]*:kms:[^:]*:[^:]*:(alias/.+)$"),
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
+class Edge(FrozenRecord):
+    __slots__ = _fields = ("source", "target", "attribute", "path", "via")
     source: str
     target: str
     attribute: str | None
     path: tuple  # where in the source the reference is written
     via: str  # "Ref", "GetAtt", "Sub" or "DependsOn"
+
+    def __init__(self, source, target, attribute, path, via):
+        object.__setattr__(self, "source", source)
+        object.__setattr__(self, "target", target)
+        object.__setattr__(self, "attribute", attribute)
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "via", via)
 
 
 class ResourceGraph:

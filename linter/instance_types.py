@@ -7,7 +7,6 @@ is read when a rule first asks (a few milliseconds).
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 from functools import lru_cache
@@ -45,5 +44,7 @@ def suggestion(instance_type: str, kind: str) -> str | None:
     for candidate in (lowered, "ml." + lowered):
         if candidate in known:
             return candidate
+    import difflib  # here: only a mistyped instance type needs it
+
     close = difflib.get_close_matches(lowered, sorted(known), n=1, cutoff=0.8)
     return close[0] if close else None

@@ -14,9 +14,10 @@ whether an execution role may use them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from mlcheck import policy as pol
+from mlcheck.record import FrozenRecord, Record
+from mlcheck.regex import lazy
 from mlcheck.roles import principal_statements
 from mlcheck.values import Composite, Pseudo, ResourceRef, Unknown
 
@@ -39,13 +40,20 @@ _MONITORING = {
 }
 
 
-@dataclass(frozen=True)
-class KeyField:
+class KeyField(FrozenRecord):
+    _fields = ("parent", "key", "purpose", "what", "required")
     parent: tuple  # path below Properties of the block holding the key ((): Properties itself)
     key: str  # property name of the key
     purpose: str  # VOLUME, OUTPUT or STORAGE
     what: str  # what the key protects, for messages
-    required: bool = True  # MLC201: must be set whenever the parent block exists
+    required: bool  # MLC201: must be set whenever the parent block exists
+
+    def __init__(self, parent, key, purpose, what, required=True):
+        object.__setattr__(self, "parent", parent)
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "purpose", purpose)
+        object.__setattr__(self, "what", what)
+        object.__setattr__(self, "required", required)
 
 
 KEY_FIELDS = {
@@ -134,12 +142,18 @@ def kind_of(resource_type: str) -> str:
     return KIND.get(resource_type, resource_type.rsplit("::", 1)[-1])
 
 
-@dataclass(frozen=True)
-class KeyUse:
+class KeyUse(FrozenRecord):
+    _fields = ("field", "path", "value", "parent_present")
     field: KeyField
     path: tuple  # document path of the key property (or where it would go)
     value: object  # resolved value, None when the property is absent
     parent_present: bool
+
+    def __init__(self, field, path, value, parent_present):
+        object.__setattr__(self, "field", field)
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "parent_present", parent_present)
 
 
 def key_fields(view):
@@ -158,16 +172,23 @@ def key_fields(view):
 
 # -- key resolution -----------------------------------------------------------------------------------------
 
-_AWS_ALIAS = re.compile(r"(?:^|:)alias/aws/", re.I)
+_AWS_ALIAS = lazy(r"(?:^|:)alias/aws/", re.I)
 
 
-@dataclass(frozen=True)
-class KeyRef:
+class KeyRef(FrozenRecord):
+    _fields = ("kind", "key", "alias", "text", "reason")
     kind: str  # "customer" | "aws-managed" | "unknown"
-    key: object = None  # the template AWS::KMS::Key Resource (customer)
-    alias: object = None  # the AWS::KMS::Alias Resource it was reached through, if any
-    text: str = ""  # the alias or ARN text (aws-managed)
-    reason: str = ""  # why unknown
+    key: object  # the template AWS::KMS::Key Resource (customer)
+    alias: object  # the AWS::KMS::Alias Resource it was reached through, if any
+    text: str  # the alias or ARN text (aws-managed)
+    reason: str  # why unknown
+
+    def __init__(self, kind, key=None, alias=None, text="", reason=""):
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "alias", alias)
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "reason", reason)
 
     def describe(self) -> str:
         if self.key is None:
@@ -204,8 +225,8 @@ def resolve_key(ctx, value, _through: frozenset = frozenset()) -> KeyRef:
 
 # -- who may use a key --------------------------------------------------------------------------------------
 
-_ROOT = re.compile(r"^arn:[^:]*:iam::([0-9*]{1,12}):root$")
-_ACCOUNT = re.compile(r"^\d{12}$")
+_ROOT = lazy(r"^arn:[^:]*:iam::([0-9*]{1,12}):root$")
+_ACCOUNT = lazy(r"^\d{12}$")
 
 
 def _is_account(value) -> bool | None:
@@ -302,14 +323,20 @@ def key_matcher(key):
     return match
 
 
-@dataclass
-class Access:
+class Access(Record):
     """The answer for one role and one key."""
 
+    _fields = ("key_policy_admits", "missing", "denied", "unknown")
     key_policy_admits: bool | None  # the key policy delegates to IAM or names the role
-    missing: list = field(default_factory=list)  # actions the role may not perform on the key
-    denied: list = field(default_factory=list)  # (action, Statement, Document) explicit denies
-    unknown: list = field(default_factory=list)  # reasons the answer is not certain
+    missing: list  # actions the role may not perform on the key
+    denied: list  # (action, Statement, Document) explicit denies
+    unknown: list  # reasons the answer is not certain
+
+    def __init__(self, key_policy_admits, missing=None, denied=None, unknown=None):
+        self.key_policy_admits = key_policy_admits
+        self.missing = [] if missing is None else missing
+        self.denied = [] if denied is None else denied
+        self.unknown = [] if unknown is None else unknown
 
 
 def _key_statements(ctx, key):

@@ -17,13 +17,13 @@ link is then unknown, never a finding.
 from __future__ import annotations
 
 import json
-import re
 
-from dataclasses import dataclass, field
 
 from mlcheck.autoscaling import ENDPOINT, endpoint_match
 from mlcheck.cache import deployed_only_when, template_index
 from mlcheck.names import has_unknown, name_key
+from mlcheck.record import Record
+from mlcheck.regex import lazy
 from mlcheck.values import Composite, ResourceRef, Unknown, is_symbolic
 
 SCHEDULE = "AWS::SageMaker::MonitoringSchedule"
@@ -41,14 +41,19 @@ JOB_DEFINITIONS = {
 ENDPOINT_NAMESPACES = ("AWS/SageMaker", "/aws/sagemaker/Endpoints")
 
 
-@dataclass
-class Links:
+class Links(Record):
     """Template endpoints linked to watchers (schedules or alarms), and why other links cannot be known."""
 
-    by_endpoint: dict = field(default_factory=dict)  # endpoint logical id -> [watcher Resource]
-    unknown: list = field(default_factory=list)  # reasons a watcher's endpoint cannot be known
+    _fields = ("by_endpoint", "unknown", "unknown_for_built_names")
+    by_endpoint: dict  # endpoint logical id -> [watcher Resource]
+    unknown: list  # reasons a watcher's endpoint cannot be known
     # reasons a watcher naming a known name may watch an endpoint whose own name cannot be known
-    unknown_for_built_names: list = field(default_factory=list)
+    unknown_for_built_names: list
+
+    def __init__(self, by_endpoint=None, unknown=None, unknown_for_built_names=None):
+        self.by_endpoint = {} if by_endpoint is None else by_endpoint
+        self.unknown = [] if unknown is None else unknown
+        self.unknown_for_built_names = [] if unknown_for_built_names is None else unknown_for_built_names
 
     def add(self, endpoint, watcher):
         target = self.by_endpoint.setdefault(endpoint.logical_id, [])
@@ -281,7 +286,7 @@ ALARM_CONSUMERS = {  # resource type -> the property that names alarms
 
 
 # An alarm named in a composite alarm's rule: ALARM("name"), OK(arn:...:alarm:name), INSUFFICIENT_DATA(name).
-_RULE_ALARM = re.compile(r"\b(?:ALARM|OK|INSUFFICIENT_DATA)\(\s*\"?([^\")]+?)\"?\s*\)")
+_RULE_ALARM = lazy(r"\b(?:ALARM|OK|INSUFFICIENT_DATA)\(\s*\"?([^\")]+?)\"?\s*\)")
 
 
 def _alarm_names(value):

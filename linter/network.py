@@ -11,11 +11,11 @@ literal `subnet-0abc...` id) are *unknown*: functions return an `Unknown` with t
 from __future__ import annotations
 
 import functools
-import re
-from dataclasses import dataclass, field
 
 from mlcheck.cache import deployed_only_when, template_index
 from mlcheck.convert import to_int
+from mlcheck.record import Record
+from mlcheck.regex import lazy
 from mlcheck.values import AZ, Composite, Pseudo, ResourceRef, Unknown, is_symbolic
 
 REGION = Pseudo("AWS::Region")
@@ -49,8 +49,8 @@ SAGEMAKER_NETWORKED = (
     "AWS::SageMaker::ModelExplainabilityJobDefinition",
 )
 
-_SERVICE = re.compile(r"^(?:cn\.)?com\.amazonaws\.[^.]+\.(.+)$")
-_SAGEMAKER_SERVICE = re.compile(r"^aws\.sagemaker\.[^.]+\.(.+)$")
+_SERVICE = lazy(r"^(?:cn\.)?com\.amazonaws\.[^.]+\.(.+)$")
+_SAGEMAKER_SERVICE = lazy(r"^aws\.sagemaker\.[^.]+\.(.+)$")
 
 
 # -- values ---------------------------------------------------------------------------------------------------
@@ -162,17 +162,28 @@ def distinct_azs(keys):
 
 # -- SageMaker resources in VPCs --------------------------------------------------------------------------------
 
-@dataclass
-class Placement:
+class Placement(Record):
     """Where a SageMaker resource's network settings are, as written."""
 
+    _fields = ("path_keys", "subnets_keys", "subnets", "security_group_keys", "security_groups", "vpc_keys", "vpc")
     path_keys: tuple  # keys below Properties of the VpcConfig (or of the resource for Notebook/Domain)
     subnets_keys: tuple | None
     subnets: object  # resolved value (list, single subnet, Unknown) or None
-    security_group_keys: tuple = ()
-    security_groups: object = None
-    vpc_keys: tuple | None = None
-    vpc: object = None
+    security_group_keys: tuple
+    security_groups: object
+    vpc_keys: tuple | None
+    vpc: object
+
+    def __init__(
+        self, path_keys, subnets_keys, subnets, security_group_keys=(), security_groups=None, vpc_keys=None, vpc=None
+    ):
+        self.path_keys = path_keys
+        self.subnets_keys = subnets_keys
+        self.subnets = subnets
+        self.security_group_keys = security_group_keys
+        self.security_groups = security_groups
+        self.vpc_keys = vpc_keys
+        self.vpc = vpc
 
 
 def placement(view):
@@ -226,10 +237,14 @@ def vpcs_of(ctx, view):
 
 # -- VPC endpoints ----------------------------------------------------------------------------------------------
 
-@dataclass
-class Endpoints:
-    by_vpc: dict = field(default_factory=dict)  # VPC logical id -> {service suffix: [endpoint Resource]}
-    unknown: list = field(default_factory=list)  # reasons some endpoint's VPC or service cannot be known
+class Endpoints(Record):
+    _fields = ("by_vpc", "unknown")
+    by_vpc: dict  # VPC logical id -> {service suffix: [endpoint Resource]}
+    unknown: list  # reasons some endpoint's VPC or service cannot be known
+
+    def __init__(self, by_vpc=None, unknown=None):
+        self.by_vpc = {} if by_vpc is None else by_vpc
+        self.unknown = [] if unknown is None else unknown
 
 
 def _endpoints(ctx) -> Endpoints:
@@ -280,10 +295,14 @@ def conditional_endpoints(ctx, vpc, required) -> list:
 
 # -- security groups --------------------------------------------------------------------------------------------
 
-@dataclass
-class Attachment:
+class Attachment(Record):
+    _fields = ("resource", "isolation_intent")
     resource: object  # SageMaker Resource
     isolation_intent: bool  # VpcOnly domain, notebook without direct internet, network-isolated model/job
+
+    def __init__(self, resource, isolation_intent):
+        self.resource = resource
+        self.isolation_intent = isolation_intent
 
 
 def isolation_intent(view) -> bool:
@@ -299,10 +318,14 @@ def isolation_intent(view) -> bool:
     return False
 
 
-@dataclass
-class GroupUse:
-    by_group: dict = field(default_factory=dict)  # security group logical id -> [Attachment]
-    unknown: list = field(default_factory=list)
+class GroupUse(Record):
+    _fields = ("by_group", "unknown")
+    by_group: dict  # security group logical id -> [Attachment]
+    unknown: list
+
+    def __init__(self, by_group=None, unknown=None):
+        self.by_group = {} if by_group is None else by_group
+        self.unknown = [] if unknown is None else unknown
 
 
 def group_resource(value, graph):
@@ -509,10 +532,14 @@ def world_opening(ctx, rule, path):
 
 # -- standalone egress rules ------------------------------------------------------------------------------------
 
-@dataclass
-class StandaloneEgress:
-    by_group: dict = field(default_factory=dict)  # security group logical id -> [SecurityGroupEgress Resource]
-    unknown: list = field(default_factory=list)  # reasons some egress rule's group cannot be known
+class StandaloneEgress(Record):
+    _fields = ("by_group", "unknown")
+    by_group: dict  # security group logical id -> [SecurityGroupEgress Resource]
+    unknown: list  # reasons some egress rule's group cannot be known
+
+    def __init__(self, by_group=None, unknown=None):
+        self.by_group = {} if by_group is None else by_group
+        self.unknown = [] if unknown is None else unknown
 
 
 def _standalone_egress(ctx) -> StandaloneEgress:

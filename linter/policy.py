@@ -20,9 +20,9 @@ the answer unknown rather than a guess.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 
 from mlcheck import iam_actions
+from mlcheck.record import FrozenRecord
 from mlcheck.values import Composite, Pseudo, ResourceRef, Unknown
 
 # Resource types that carry identity policies, and where: (property holding a list of {PolicyDocument}) or a
@@ -40,8 +40,10 @@ POSITIVE_OPERATORS = frozenset(("stringequals", "stringequalsignorecase", "strin
                                 "bool", "numericequals", "numericlessthan", "numericlessthanequals"))
 
 
-@dataclass(frozen=True, slots=True)
-class Statement:
+class Statement(FrozenRecord):
+    __slots__ = _fields = ("effect", "actions", "not_actions", "resources", "not_resources", "principal",
+                           "not_principal", "condition", "path", "has_action", "has_resource", "number", "sid",
+                           "conditional")
     effect: object
     actions: tuple  # resolved action strings (or symbolic values)
     not_actions: tuple
@@ -53,11 +55,43 @@ class Statement:
     path: tuple  # document path of the statement
     has_action: bool
     has_resource: bool
-    number: int = 1  # 1-based position in its document, for messages
-    sid: object = None
+    number: int  # 1-based position in its document, for messages
+    sid: object
     # the Condition its policy resource is deployed under, when that may be false (see cache.deployed_only_when):
     # such an Allow may not exist, so it is not a certain grant
-    conditional: str | None = None
+    conditional: str | None
+
+    def __init__(
+        self,
+        effect,
+        actions,
+        not_actions,
+        resources,
+        not_resources,
+        principal,
+        not_principal,
+        condition,
+        path,
+        has_action,
+        has_resource,
+        number=1,
+        sid=None,
+        conditional=None,
+    ):
+        object.__setattr__(self, "effect", effect)
+        object.__setattr__(self, "actions", actions)
+        object.__setattr__(self, "not_actions", not_actions)
+        object.__setattr__(self, "resources", resources)
+        object.__setattr__(self, "not_resources", not_resources)
+        object.__setattr__(self, "principal", principal)
+        object.__setattr__(self, "not_principal", not_principal)
+        object.__setattr__(self, "condition", condition)
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "has_action", has_action)
+        object.__setattr__(self, "has_resource", has_resource)
+        object.__setattr__(self, "number", number)
+        object.__setattr__(self, "sid", sid)
+        object.__setattr__(self, "conditional", conditional)
 
     @property
     def is_allow(self) -> bool:
@@ -78,15 +112,22 @@ class Statement:
         return f"statement {self.number}" + (f" ('{self.sid}')" if isinstance(self.sid, str) and self.sid else "")
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+class Document(FrozenRecord):
     """A policy document and where it lives."""
 
+    __slots__ = _fields = ("owner", "kind", "document", "path", "name")
     owner: object  # the template Resource carrying it
     kind: str  # "identity" | "trust" | "key" | "bucket"
     document: object  # resolved document (dict, or Unknown)
     path: tuple
     name: str  # for messages: "inline policy 'logs'", "policy document", "key policy", ...
+
+    def __init__(self, owner, kind, document, path, name):
+        object.__setattr__(self, "owner", owner)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "document", document)
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "name", name)
 
     def statements(self):
         return statements(self.document, self.path)

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import importlib
 import os
-import re
 from functools import lru_cache
 
+from mlcheck.regex import lazy
 from mlcheck.rule import AREAS, Rule
 
-_MODULE = re.compile(r"^mlc\d{3}_[a-z0-9_]+$")
+_MODULE = lazy(r"^mlc\d{3}_[a-z0-9_]+$")
 _RULES_PACKAGE = "mlcheck.rules"
 
 
@@ -73,7 +73,7 @@ def _import_rule(module_name: str) -> Rule:
     rule = getattr(module, "RULE", None)
     if not isinstance(rule, Rule):
         raise RuntimeError(f"rule module {module_name} has no RULE")
-    # Set in place (the rule is frozen): dataclasses.replace would re-run __init__ for no gain.
+    # Set in place (the rule is frozen): Rule.replace would re-run __init__ for no gain.
     object.__setattr__(rule, "docs", (module.__doc__ or "").strip())
     return rule
 

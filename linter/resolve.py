@@ -13,12 +13,12 @@ the engine can branch on the conditions a rule's check actually read.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from itertools import product
 from typing import Any
 
 from mlcheck.convert import to_int
+from mlcheck.record import Record
+from mlcheck.regex import lazy
 from mlcheck.template import PSEUDO_PARAMETERS, Template
 from mlcheck.values import (
     AZ,
@@ -32,10 +32,10 @@ from mlcheck.values import (
     text_size,
 )
 
-_SUB_VAR = re.compile(r"\$\{([^}]*)\}")
+_SUB_VAR = lazy(r"\$\{([^}]*)\}")
 # Dynamic references (`{{resolve:ssm:/name}}`, `{{resolve:secretsmanager:...}}`): CloudFormation reads the value
 # from SSM or Secrets Manager at deploy time, so it cannot be known here.
-_DYNAMIC = re.compile(r"\{\{resolve:[^}]*\}\}")
+_DYNAMIC = lazy(r"\{\{resolve:[^}]*\}\}")
 
 
 def _dynamic(text: str):
@@ -88,13 +88,17 @@ class Budget:
         return cls(len(template.document.text) if template.document is not None else 0)
 
 
-@dataclass
-class Demand:
+class Demand(Record):
     """What shaped the values resolved while it was being tracked: the conditions whose value was asked
     (branched on by the scenario or not), and the limits of mlcheck that made some part unknown."""
 
-    conditions: set = field(default_factory=set)
-    limits: set = field(default_factory=set)
+    _fields = ("conditions", "limits")
+    conditions: set
+    limits: set
+
+    def __init__(self, conditions=None, limits=None):
+        self.conditions = set() if conditions is None else conditions
+        self.limits = set() if limits is None else limits
 
     def add(self, other: "Demand") -> None:
         self.conditions |= other.conditions

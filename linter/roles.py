@@ -15,11 +15,10 @@ Indexes are built once per template (`mlcheck.cache.template_index`), under temp
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field, replace
-
 from mlcheck.cache import deployed_only_when, template_index
 from mlcheck.policy import SINGLE_DOCUMENT, Document, documents, statements
+from mlcheck.record import FrozenRecord, Record
+from mlcheck.regex import lazy
 from mlcheck.values import Composite, ResourceRef, Unknown
 
 ROLE = "AWS::IAM::Role"
@@ -50,18 +49,25 @@ ROLE_FIELDS = {
 }
 EXECUTION_ROLE_TYPES = tuple(ROLE_FIELDS)
 
-_AWS_MANAGED = re.compile(r"^arn:[^:]*:iam::aws:policy/(?:.*/)?([^/]+)$")
+_AWS_MANAGED = lazy(r"^arn:[^:]*:iam::aws:policy/(?:.*/)?([^/]+)$")
 
 
-@dataclass(frozen=True)
-class RoleUse:
+class RoleUse(FrozenRecord):
     """One role a SageMaker resource runs as."""
 
+    _fields = ("path", "value", "via", "role", "unknown")
     path: tuple  # where the role is named (in this resource, or in the model it uses)
     value: object  # resolved role value
-    via: str = ""  # "Model 'M'" when reached through another resource
-    role: object = None  # the template Role Resource, or None
-    unknown: str = ""  # why the role cannot be known ("" when it is)
+    via: str  # "Model 'M'" when reached through another resource
+    role: object  # the template Role Resource, or None
+    unknown: str  # why the role cannot be known ("" when it is)
+
+    def __init__(self, path, value, via="", role=None, unknown=""):
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "via", via)
+        object.__setattr__(self, "role", role)
+        object.__setattr__(self, "unknown", unknown)
 
     def describe(self) -> str:
         return f"'{self.role.logical_id}'" + (f" (via {self.via})" if self.via else "") if self.role else "?"
@@ -157,10 +163,14 @@ _TARGET_KEYS = {"Roles": ROLE, "Users": USER, "Groups": GROUP, "RoleName": ROLE,
                 "GroupName": GROUP}
 
 
-@dataclass
-class _Attachments:
-    by_principal: dict = field(default_factory=dict)  # principal logical id -> [policy Resource]
-    unknown: list = field(default_factory=list)  # (policy Resource, kind, reason)
+class _Attachments(Record):
+    _fields = ("by_principal", "unknown")
+    by_principal: dict  # principal logical id -> [policy Resource]
+    unknown: list  # (policy Resource, kind, reason)
+
+    def __init__(self, by_principal=None, unknown=None):
+        self.by_principal = {} if by_principal is None else by_principal
+        self.unknown = [] if unknown is None else unknown
 
 
 def _attachments(ctx) -> _Attachments:
@@ -240,14 +250,19 @@ def managed_policy_name(value) -> str | None:
     return None
 
 
-@dataclass
-class Permissions:
+class Permissions(Record):
     """A principal's identity statements, each with the Document it comes from, and why the set may be
     incomplete (`unknown`: reasons; `partial`: (managed policy name, services it fully covers))."""
 
-    entries: list = field(default_factory=list)  # (Statement, Document)
-    unknown: list = field(default_factory=list)
-    partial: list = field(default_factory=list)
+    _fields = ("entries", "unknown", "partial")
+    entries: list  # (Statement, Document)
+    unknown: list
+    partial: list
+
+    def __init__(self, entries=None, unknown=None, partial=None):
+        self.entries = [] if entries is None else entries
+        self.unknown = [] if unknown is None else unknown
+        self.partial = [] if partial is None else partial
 
     @property
     def statements(self) -> list:
@@ -259,7 +274,7 @@ class Permissions:
         out = []
         for statement, doc in self.entries:
             if statement.conditional and deployed_only_when(ctx, doc.owner) is None:
-                statement = replace(statement, conditional=None)
+                statement = statement.replace(conditional=None)
             out.append(statement)
         return out
 
@@ -282,7 +297,7 @@ def _add_documents(perms, ctx, resource):
             continue
         for statement in doc.statements():
             if condition:
-                statement = replace(statement, conditional=condition)
+                statement = statement.replace(conditional=condition)
             perms.entries.append((statement, doc))
 
 

@@ -12,10 +12,10 @@ view and the template's graph. Both yield `Hit`s; the engine turns them into loc
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, NamedTuple
 
 from mlcheck.convert import to_int
+from mlcheck.record import FrozenRecord
 from mlcheck.values import Unknown, describe
 
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
@@ -43,24 +43,55 @@ class Hit(NamedTuple):
     default_on: bool = False  # for rules partly on by default: this hit is reported even when not selected
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(FrozenRecord):
+    _fields = ("id", "name", "severity", "check", "resource_types", "fix", "enabled_by_default",
+               "partly_on_by_default", "options", "peers", "practice", "sensitive", "docs")
     id: str
     name: str
     severity: str
     check: Callable[..., Iterable[Hit]] | None
-    resource_types: tuple = ()
-    fix: str = ""
-    enabled_by_default: bool = True
+    resource_types: tuple
+    fix: str
+    enabled_by_default: bool
     # An off-by-default rule whose catalogue entry keeps some findings on by default (MLC412): unless selected,
     # it still runs, and only hits marked `default_on` are reported.
-    partly_on_by_default: bool = False
-    options: dict = field(default_factory=dict)  # option name -> default; set per rule in the config's `rules`
-    peers: dict = field(default_factory=dict)  # tool -> [peer rule ids]
-    practice: str = ""  # the practice enforced, quoted from reference/aws-ml-practices.md
+    partly_on_by_default: bool
+    options: dict  # option name -> default; set per rule in the config's `rules`
+    peers: dict  # tool -> [peer rule ids]
+    practice: str  # the practice enforced, quoted from reference/aws-ml-practices.md
     # The rule's findings point at a secret: reporters never print the source lines they lie on (MLC116).
-    sensitive: bool = False
-    docs: str = ""  # set from the rule module's docstring when the rule is loaded
+    sensitive: bool
+    docs: str  # set from the rule module's docstring when the rule is loaded
+
+    def __init__(
+        self,
+        id,
+        name,
+        severity,
+        check,
+        resource_types=(),
+        fix="",
+        enabled_by_default=True,
+        partly_on_by_default=False,
+        options=None,
+        peers=None,
+        practice="",
+        sensitive=False,
+        docs="",
+    ):
+        object.__setattr__(self, "id", id)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "severity", severity)
+        object.__setattr__(self, "check", check)
+        object.__setattr__(self, "resource_types", resource_types)
+        object.__setattr__(self, "fix", fix)
+        object.__setattr__(self, "enabled_by_default", enabled_by_default)
+        object.__setattr__(self, "partly_on_by_default", partly_on_by_default)
+        object.__setattr__(self, "options", {} if options is None else options)
+        object.__setattr__(self, "peers", {} if peers is None else peers)
+        object.__setattr__(self, "practice", practice)
+        object.__setattr__(self, "sensitive", sensitive)
+        object.__setattr__(self, "docs", docs)
 
     @property
     def area(self) -> str:

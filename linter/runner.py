@@ -8,13 +8,13 @@ error or a worker process that dies costs only the file it was on (`check_isolat
 from __future__ import annotations
 
 import os
-import re
-from dataclasses import dataclass, field
 
 from mlcheck.discovery import Candidate
 from mlcheck.engine import lint_template
 from mlcheck.findings import Error, Finding, RunResult
 from mlcheck.loader import ParseError, load_document
+from mlcheck.record import Record
+from mlcheck.regex import lazy
 from mlcheck.safe_read import MAX_BYTES, InputError, InputTooLarge, read_file, read_stdin, too_large_message
 from mlcheck.template import build_template, is_cloudformation
 
@@ -22,29 +22,59 @@ PARSE_ERROR_RULE = "MLC001"
 PARALLEL_THRESHOLD = 8  # below this, starting worker processes costs more than it saves
 
 # Text that marks a file as meant to be a template even when it does not parse.
-_TEMPLATE_HINT = re.compile(r"AWSTemplateFormatVersion|AWS::[A-Za-z0-9]+::[A-Za-z0-9]+")
+_TEMPLATE_HINT = lazy(r"AWSTemplateFormatVersion|AWS::[A-Za-z0-9]+::[A-Za-z0-9]+")
 
 
-@dataclass
-class Settings:
+class Settings(Record):
+    _fields = ("rule_ids", "subset_rule_ids", "parameters", "severity_overrides", "stdin_filename", "root", "jobs",
+               "inline_suppressions", "rule_options")
     rule_ids: tuple
-    subset_rule_ids: tuple = ()  # run for their default-on findings only (Rule.partly_on_by_default)
-    parameters: dict = field(default_factory=dict)
-    severity_overrides: dict = field(default_factory=dict)
-    stdin_filename: str | None = None
-    root: str = "."  # repository root, for repo-relative URIs
-    jobs: int = 0  # 0 = automatic
-    inline_suppressions: bool = True
-    rule_options: dict = field(default_factory=dict)  # rule id -> {option: value} from the configuration
+    subset_rule_ids: tuple  # run for their default-on findings only (Rule.partly_on_by_default)
+    parameters: dict
+    severity_overrides: dict
+    stdin_filename: str | None
+    root: str  # repository root, for repo-relative URIs
+    jobs: int  # 0 = automatic
+    inline_suppressions: bool
+    rule_options: dict  # rule id -> {option: value} from the configuration
+
+    def __init__(
+        self,
+        rule_ids,
+        subset_rule_ids=(),
+        parameters=None,
+        severity_overrides=None,
+        stdin_filename=None,
+        root=".",
+        jobs=0,
+        inline_suppressions=True,
+        rule_options=None,
+    ):
+        self.rule_ids = rule_ids
+        self.subset_rule_ids = subset_rule_ids
+        self.parameters = {} if parameters is None else parameters
+        self.severity_overrides = {} if severity_overrides is None else severity_overrides
+        self.stdin_filename = stdin_filename
+        self.root = root
+        self.jobs = jobs
+        self.inline_suppressions = inline_suppressions
+        self.rule_options = {} if rule_options is None else rule_options
 
 
-@dataclass
-class FileResult:
-    findings: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
-    unknowns: list = field(default_factory=list)
-    checked: bool = False
-    skipped: str | None = None
+class FileResult(Record):
+    _fields = ("findings", "errors", "unknowns", "checked", "skipped")
+    findings: list
+    errors: list
+    unknowns: list
+    checked: bool
+    skipped: str | None
+
+    def __init__(self, findings=None, errors=None, unknowns=None, checked=False, skipped=None):
+        self.findings = [] if findings is None else findings
+        self.errors = [] if errors is None else errors
+        self.unknowns = [] if unknowns is None else unknowns
+        self.checked = checked
+        self.skipped = skipped
 
 
 def display_path(path: str) -> str:

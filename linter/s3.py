@@ -17,12 +17,12 @@ target built from a parameter without default is unknown, never matched and neve
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass, field
 
 from mlcheck.cache import deployed_only_when, template_index
 from mlcheck.names import name_key
 from mlcheck.policy import is_public_principal, statements
 from mlcheck.policy import public_statements as policy_public_statements
+from mlcheck.record import FrozenRecord, Record
 from mlcheck.values import Composite, ResourceRef, Unknown, is_symbolic
 
 BUCKET = "AWS::S3::Bucket"
@@ -71,10 +71,14 @@ RESTRICTING_KEYS = frozenset((
 
 # -- URIs ---------------------------------------------------------------------------------------------------
 
-@dataclass
-class _Names:
-    by_name: dict = field(default_factory=dict)  # rendered BucketName -> bucket Resource
-    unknown: list = field(default_factory=list)  # logical ids of buckets whose name cannot be known
+class _Names(Record):
+    _fields = ("by_name", "unknown")
+    by_name: dict  # rendered BucketName -> bucket Resource
+    unknown: list  # logical ids of buckets whose name cannot be known
+
+    def __init__(self, by_name=None, unknown=None):
+        self.by_name = {} if by_name is None else by_name
+        self.unknown = [] if unknown is None else unknown
 
 
 def _render(parts) -> str | None:
@@ -192,12 +196,18 @@ def bucket_for_uri(value, graph_or_ctx):
     return bucket_for_name(Composite(segment), ctx)
 
 
-@dataclass(frozen=True, slots=True)
-class BucketUse:
+class BucketUse(FrozenRecord):
+    __slots__ = _fields = ("resource", "path", "key", "uri")
     resource: object  # the SageMaker Resource
     path: tuple  # document path of the URI
     key: str  # property name holding it (ModelDataUrl, S3OutputPath, ...)
     uri: object  # resolved value
+
+    def __init__(self, resource, path, key, uri):
+        object.__setattr__(self, "resource", resource)
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "uri", uri)
 
     @property
     def holds_artifacts(self) -> bool:
@@ -224,10 +234,14 @@ def s3_uris(view):
             yield path, key, value  # an s3:// URI under another property name
 
 
-@dataclass
-class SageMakerBuckets:
-    by_bucket: dict = field(default_factory=dict)  # bucket logical id -> [BucketUse]
-    unknown: list = field(default_factory=list)  # (BucketUse, reason): URIs whose bucket cannot be known
+class SageMakerBuckets(Record):
+    _fields = ("by_bucket", "unknown")
+    by_bucket: dict  # bucket logical id -> [BucketUse]
+    unknown: list  # (BucketUse, reason): URIs whose bucket cannot be known
+
+    def __init__(self, by_bucket=None, unknown=None):
+        self.by_bucket = {} if by_bucket is None else by_bucket
+        self.unknown = [] if unknown is None else unknown
 
 
 def _sagemaker_buckets(ctx) -> SageMakerBuckets:
@@ -251,10 +265,14 @@ def buckets_used_by_sagemaker(ctx) -> SageMakerBuckets:
 
 # -- bucket policies ----------------------------------------------------------------------------------------
 
-@dataclass
-class BucketPolicies:
-    by_bucket: dict = field(default_factory=dict)  # bucket logical id -> [policy Resource]
-    unknown: list = field(default_factory=list)  # (policy Resource, reason): policies whose bucket is unknown
+class BucketPolicies(Record):
+    _fields = ("by_bucket", "unknown")
+    by_bucket: dict  # bucket logical id -> [policy Resource]
+    unknown: list  # (policy Resource, reason): policies whose bucket is unknown
+
+    def __init__(self, by_bucket=None, unknown=None):
+        self.by_bucket = {} if by_bucket is None else by_bucket
+        self.unknown = [] if unknown is None else unknown
 
 
 def _bucket_policies(ctx) -> BucketPolicies:

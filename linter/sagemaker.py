@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+from mlcheck.regex import lazy
+
 # Instance types with local NVMe instance storage: SageMaker rejects a KmsKeyId for their storage (the
 # data is on the instance store, encrypted by the hardware). From the SageMaker docs "Host instance storage
 # volumes": the "d" families (c5d, m5d, r5d, ...) and the GPU/Trainium families that ship instance storage.
-_NVME = re.compile(r"^ml\.(?:[a-z]+\d+[a-z]*d[a-z]*|g4dn|g5|g6|g6e|p3dn|p4d|p4de|p5|p5e|p5en|trn1|trn1n)\.", re.I)
+_NVME = lazy(r"^ml\.(?:[a-z]+\d+[a-z]*d[a-z]*|g4dn|g5|g6|g6e|p3dn|p4d|p4de|p5|p5e|p5en|trn1|trn1n)\.", re.I)
 
 
 def has_local_nvme(instance_type: str) -> bool:

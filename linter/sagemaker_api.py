@@ -32,9 +32,9 @@ model by the tests). Only MLC004 loads botocore's SageMaker service model (`serv
 from __future__ import annotations
 
 import functools
-import re
 from typing import Any
 
+from mlcheck.regex import lazy
 from mlcheck.template import Parameter, Resource, Template
 from mlcheck.values import Unknown
 
@@ -107,7 +107,7 @@ _ANY_KEY = frozenset(k for op, keys in SIGNATURES for k in keys | {OPERATIONS[op
 
 # Text that marks a file that does not parse as meant to be a SageMaker request (so it is reported, MLC001,
 # instead of skipped): a distinctive name member as a key, or a wrapped Create* operation.
-TEXT_HINT = re.compile(
+TEXT_HINT = lazy(
     r"""["']?\b(?:TrainingJobName|ProcessingJobName|TransformJobName|HyperParameterTuningJobName|"""
     r"""EndpointConfigName|NotebookInstanceName|MonitoringScheduleName)["']?\s*:"""
     r"""|["']Operation["']\s*:\s*["']Create[A-Za-z]+["']""")
@@ -120,7 +120,7 @@ STEP_OPERATIONS = {
     "Tuning": "CreateHyperParameterTuningJob",
     "Model": "CreateModel",
 }
-_PIPELINE_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PIPELINE_VERSION = lazy(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _keys(body: dict) -> set:

@@ -33,6 +33,8 @@ import binascii
 import re
 from typing import NamedTuple
 
+from mlcheck.regex import lazy
+
 MAX_ENCODED = 1 << 20  # 1 MiB of base64 (AWS allows 16 KiB per lifecycle script): more is not scanned
 MAX_SCRIPT = 512 * 1024  # decoded characters scanned
 MAX_LINE = 4096  # characters of one script line read for assignments (a longer line is data, not a setting)
@@ -52,15 +54,15 @@ URL_PASSWORD = "password in a URL"
 
 # A value under a secret-like name is reported as "literal <word>": "literal password", "literal token", ...
 
-_KEY_ID = re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|APKA)[A-Z2-7]{16}(?![A-Z0-9])")
-_PRIVATE_KEY = re.compile(
+_KEY_ID = lazy(r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|APKA)[A-Z2-7]{16}(?![A-Z0-9])")
+_PRIVATE_KEY = lazy(
     r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[ \t]*\r?\n"
     r"(?:[A-Za-z-]+:[^\n]*\r?\n)*\s*"  # PEM headers (Proc-Type, DEK-Info, Comment)
     r"[A-Za-z0-9+/=]{32}")  # a body, not a mention ("-----BEGIN RSA PRIVATE KEY-----\n...")
-_TOKENS = re.compile(r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,}"
+_TOKENS = lazy(r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,}"
                      r"|hf_[A-Za-z0-9]{34}|xox[abposr]-[A-Za-z0-9-]{10,})(?![A-Za-z0-9_])")
-_URL_PASSWORD = re.compile(r"\b[a-z][a-z0-9+.-]*://([^\s:/@'\"]+):([^\s/@'\"]+)@[^\s/@'\"]+")
-_AWS_SECRET_SHAPE = re.compile(r"[A-Za-z0-9/+]{40}")
+_URL_PASSWORD = lazy(r"\b[a-z][a-z0-9+.-]*://([^\s:/@'\"]+):([^\s/@'\"]+)@[^\s/@'\"]+")
+_AWS_SECRET_SHAPE = lazy(r"[A-Za-z0-9/+]{40}")
 
 _SPECIAL_TOKENS = frozenset(("PAD", "EOS", "BOS", "UNK", "SEP", "CLS", "MASK", "SPECIAL", "START", "END",
                              "STOP", "NEW", "ADDITIONAL", "IMAGE", "IMG", "AUDIO", "VIDEO", "DECODER",
@@ -77,7 +79,7 @@ _DESCRIBING = frozenset((
     "LABEL", "METHOD", "STORE", "BACKEND", "MANAGER", "ROLE", "BUCKET", "KEYS", "ENV", "VAR", "VARIABLE",
     "STRATEGY", "LOCK", "LOCKED"))
 _COUNTING = frozenset(("MAX", "MIN", "NUM", "N", "TOTAL", "COUNT"))
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_CAMEL = lazy(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 _PLACEHOLDERS = frozenset((
     "changeme", "changethis", "changeit", "replaceme", "replacethis", "placeholder", "redacted", "example",
@@ -86,9 +88,9 @@ _PLACEHOLDERS = frozenset((
     "myapikey", "yoursecret", "yourpassword", "yourtoken", "yourapikey", "notasecret", "xxx", "na"))
 _FLAGS = frozenset(("true", "false", "yes", "no", "on", "off", "enabled", "disabled", "enable", "disable",
                     "required", "optional", "auto", "default", "always", "never"))
-_REFERENCE = re.compile(r"\$[{(A-Za-z_]|\{\{|%[A-Za-z_]+%|^<.*>$|^(?:arn|ssm|secretsmanager|alias|s3|file|gs)"
+_REFERENCE = lazy(r"\$[{(A-Za-z_]|\{\{|%[A-Za-z_]+%|^<.*>$|^(?:arn|ssm|secretsmanager|alias|s3|file|gs)"
                         r":|^(?:/|\./|~/|\.\./)")
-_SECRET_NAME_VALUE = re.compile(r"[a-z0-9]+(?:[-_./][a-z0-9]+)+")
+_SECRET_NAME_VALUE = lazy(r"[a-z0-9]+(?:[-_./][a-z0-9]+)+")
 _NAMING_WORDS = frozenset(("secret", "secrets", "token", "password", "key", "id", "name", "arn", "param",
                            "parameter", "creds", "credentials", "prod", "dev", "staging", "test"))
 
@@ -203,13 +205,13 @@ def _aws_secret_name(name: str) -> bool:
 
 # -- shell scripts ------------------------------------------------------------------------------------------
 
-_ASSIGNMENT = re.compile(
+_ASSIGNMENT = lazy(
     r"""(?:^|(?<=[\s;&|("'`]))(?:export\s+|declare\s+-[a-zA-Z]+\s+|local\s+|readonly\s+|typeset\s+)?"""
     r"""([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;&|)"'`]*)""")
-_CONFIG = re.compile(r"""["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=]\s*(["'])([^"'\n]*)\2""")
-_OPTION = re.compile(r"""(?<![A-Za-z0-9-])--([A-Za-z][A-Za-z0-9_-]*)(?:=|\s+)"""
+_CONFIG = lazy(r"""["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=]\s*(["'])([^"'\n]*)\2""")
+_OPTION = lazy(r"""(?<![A-Za-z0-9-])--([A-Za-z][A-Za-z0-9_-]*)(?:=|\s+)"""
                      r"""("[^"]*"|'[^']*'|[^\s;&|)"'`-][^\s;&|)"'`]*)""")
-_AWS_CONFIGURE = re.compile(r"\baws\s+configure\s+set\s+(?:[\w-]+\.)?(aws_secret_access_key|aws_session_token)"
+_AWS_CONFIGURE = lazy(r"\baws\s+configure\s+set\s+(?:[\w-]+\.)?(aws_secret_access_key|aws_session_token)"
                             r"\s+(\S+)")
 
 

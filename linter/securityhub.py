@@ -13,20 +13,27 @@ the control checks, not necessarily in AWS's words; replace them with AWS's titl
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from mlcheck.record import FrozenRecord
+from mlcheck.regex import lazy
 
 PREFIX = "SageMaker."
-_CONTROL_ID = re.compile(r"^SageMaker\.(\d+)$")
+_CONTROL_ID = lazy(r"^SageMaker\.(\d+)$")
 
 
-@dataclass(frozen=True)
-class Control:
+class Control(FrozenRecord):
+    _fields = ("number", "title", "resource_type", "not_applicable", "exact")
     number: int
     title: str
     resource_type: str | None  # the CloudFormation type the control judges (None: not confirmed)
-    not_applicable: str = ""  # why no template check can judge it ('' for a judged control)
-    exact: bool = True  # the title is AWS's wording
+    not_applicable: str  # why no template check can judge it ('' for a judged control)
+    exact: bool  # the title is AWS's wording
+
+    def __init__(self, number, title, resource_type, not_applicable="", exact=True):
+        object.__setattr__(self, "number", number)
+        object.__setattr__(self, "title", title)
+        object.__setattr__(self, "resource_type", resource_type)
+        object.__setattr__(self, "not_applicable", not_applicable)
+        object.__setattr__(self, "exact", exact)
 
     @property
     def id(self) -> str:

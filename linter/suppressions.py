@@ -17,14 +17,16 @@ of a rule that ran is reported as unused (MLC003). `checkov: skip`, `cfn_nag: ru
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+
+from mlcheck.record import Record
 
 SUPPRESSION_WITHOUT_REASON = "MLC002"
 UNUSED_SUPPRESSION = "MLC003"
 
 
-@dataclass(slots=True)
-class Suppression:
+class Suppression(Record):
+    __slots__ = _fields = ("rule_ids", "selector", "resource", "reason", "expires", "path", "source", "problem",
+                           "used")
     rule_ids: frozenset  # mlcheck rules it covers
     selector: str  # as written
     resource: str | None  # None: the whole file
@@ -32,8 +34,19 @@ class Suppression:
     expires: object  # datetime.date or None
     path: tuple
     source: str  # "mlcheck", "checkov", "cfn_nag", "guard"
-    problem: str = ""  # why it is invalid ('' when valid)
-    used: bool = field(default=False)
+    problem: str  # why it is invalid ('' when valid)
+    used: bool
+
+    def __init__(self, rule_ids, selector, resource, reason, expires, path, source, problem="", used=False):
+        self.rule_ids = rule_ids
+        self.selector = selector
+        self.resource = resource
+        self.reason = reason
+        self.expires = expires
+        self.path = path
+        self.source = source
+        self.problem = problem
+        self.used = used
 
 
 def _parse_date(value):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from mlcheck.loader.document import Document
+from mlcheck.record import Record
 
 PSEUDO_PARAMETERS = {
     "AWS::AccountId", "AWS::NotificationARNs", "AWS::Partition", "AWS::Region", "AWS::StackId",
@@ -13,29 +13,44 @@ PSEUDO_PARAMETERS = {
 }
 
 
-@dataclass(slots=True)
-class Parameter:
+class Parameter(Record):
+    __slots__ = _fields = ("name", "type", "default", "has_default", "allowed_values")
     name: str
-    type: str = "String"
-    default: Any = None
-    has_default: bool = False
-    allowed_values: tuple | None = None
+    type: str
+    default: Any
+    has_default: bool
+    allowed_values: tuple | None
+
+    def __init__(self, name, type="String", default=None, has_default=False, allowed_values=None):
+        self.name = name
+        self.type = type
+        self.default = default
+        self.has_default = has_default
+        self.allowed_values = allowed_values
 
     @property
     def is_list(self) -> bool:
         return self.type.startswith("List<") or self.type == "CommaDelimitedList"
 
 
-@dataclass(slots=True)
-class Resource:
+class Resource(Record):
+    __slots__ = _fields = ("logical_id", "type", "definition", "path", "body_path", "operation")
     logical_id: str
     type: str
     definition: dict  # the raw resource mapping (Type, Properties, Metadata, Condition, ...)
     path: tuple  # path of the resource in the document, e.g. ("Resources", "Notebook")
     # SageMaker API documents (mlcheck.sagemaker_api): the document path of the request body, which is the
     # resource's Properties, and the Create* operation it is a request of. None for CloudFormation resources.
-    body_path: tuple | None = None
-    operation: str | None = None
+    body_path: tuple | None
+    operation: str | None
+
+    def __init__(self, logical_id, type, definition, path, body_path=None, operation=None):
+        self.logical_id = logical_id
+        self.type = type
+        self.definition = definition
+        self.path = path
+        self.body_path = body_path
+        self.operation = operation
 
     @property
     def properties(self) -> dict:
@@ -57,15 +72,26 @@ class Resource:
         return meta if isinstance(meta, dict) else {}
 
 
-@dataclass(slots=True)
-class Template:
+class Template(Record):
+    __slots__ = _fields = ("file", "document", "resources", "parameters", "conditions", "mappings", "problems")
     file: str
     document: Document
-    resources: dict = field(default_factory=dict)  # logical id -> Resource
-    parameters: dict = field(default_factory=dict)  # name -> Parameter
-    conditions: dict = field(default_factory=dict)  # name -> raw condition expression
-    mappings: dict = field(default_factory=dict)
-    problems: list = field(default_factory=list)  # (path, message): structural problems found while reading
+    resources: dict  # logical id -> Resource
+    parameters: dict  # name -> Parameter
+    conditions: dict  # name -> raw condition expression
+    mappings: dict
+    problems: list  # (path, message): structural problems found while reading
+
+    def __init__(
+        self, file, document, resources=None, parameters=None, conditions=None, mappings=None, problems=None
+    ):
+        self.file = file
+        self.document = document
+        self.resources = {} if resources is None else resources
+        self.parameters = {} if parameters is None else parameters
+        self.conditions = {} if conditions is None else conditions
+        self.mappings = {} if mappings is None else mappings
+        self.problems = [] if problems is None else problems
 
     @property
     def data(self) -> dict:

@@ -8,8 +8,9 @@ so rules can still read their literal text and the resources they name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from mlcheck.record import FrozenRecord
 
 
 class _NoValue:
@@ -23,59 +24,130 @@ class _NoValue:
 
 NO_VALUE = _NoValue()
 
+# The symbolic values below are compared and hashed all through resolution: they write out __eq__ and __hash__
+# (as dataclasses would generate them) rather than use Record's generic ones, a third slower.
 
-@dataclass(frozen=True, slots=True)
-class Unknown:
+
+class Unknown(FrozenRecord):
+    __slots__ = _fields = ("reason",)
     reason: str
+
+    def __init__(self, reason):
+        object.__setattr__(self, "reason", reason)
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.reason,) == (other.reason,)
+
+    def __hash__(self):
+        return hash((self.reason,))
 
     def __str__(self):
         return f"<unknown: {self.reason}>"
 
 
-@dataclass(frozen=True, slots=True)
-class ResourceRef:
+class ResourceRef(FrozenRecord):
     """`!Ref Id` (attribute None) or `!GetAtt Id.Attribute`."""
 
+    __slots__ = _fields = ("logical_id", "attribute")
     logical_id: str
-    attribute: str | None = None
+    attribute: str | None
+
+    def __init__(self, logical_id, attribute=None):
+        object.__setattr__(self, "logical_id", logical_id)
+        object.__setattr__(self, "attribute", attribute)
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.logical_id, self.attribute) == (other.logical_id, other.attribute)
+
+    def __hash__(self):
+        return hash((self.logical_id, self.attribute))
 
     def __str__(self):
         return f"${{{self.logical_id}.{self.attribute}}}" if self.attribute else f"${{{self.logical_id}}}"
 
 
-@dataclass(frozen=True, slots=True)
-class Pseudo:
+class Pseudo(FrozenRecord):
     """A pseudo parameter whose value depends on where the stack is deployed (AWS::Region, AWS::AccountId...)."""
 
+    __slots__ = _fields = ("name",)
     name: str
+
+    def __init__(self, name):
+        object.__setattr__(self, "name", name)
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.name,) == (other.name,)
+
+    def __hash__(self):
+        return hash((self.name,))
 
     def __str__(self):
         return f"${{{self.name}}}"
 
 
-@dataclass(frozen=True, slots=True)
-class AZ:
+class AZ(FrozenRecord):
     """`!Select [index, !GetAZs region]`: a definite but unnamed Availability Zone of the region."""
 
+    __slots__ = _fields = ("index", "region")
     index: int
-    region: str = ""
+    region: str
+
+    def __init__(self, index, region=""):
+        object.__setattr__(self, "index", index)
+        object.__setattr__(self, "region", region)
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.index, self.region) == (other.index, other.region)
+
+    def __hash__(self):
+        return hash((self.index, self.region))
 
     def __str__(self):
         return f"<AZ #{self.index} of {self.region or 'the stack region'}>"
 
 
-@dataclass(frozen=True, slots=True)
-class AZList:
+class AZList(FrozenRecord):
     """`!GetAZs region`: the region's AZs, unknown in number and name, but distinct by index."""
 
-    region: str = ""
+    __slots__ = _fields = ("region",)
+    region: str
+
+    def __init__(self, region=""):
+        object.__setattr__(self, "region", region)
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.region,) == (other.region,)
+
+    def __hash__(self):
+        return hash((self.region,))
 
 
-@dataclass(frozen=True, slots=True)
-class Composite:
+class Composite(FrozenRecord):
     """A string made of literal text and symbolic parts."""
 
+    __slots__ = _fields = ("parts",)
     parts: tuple
+
+    def __init__(self, parts):
+        object.__setattr__(self, "parts", parts)
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.parts,) == (other.parts,)
+
+    def __hash__(self):
+        return hash((self.parts,))
 
     def text(self, placeholder: str = "*") -> str:
         """The literal text, each symbolic part replaced by `placeholder`."""

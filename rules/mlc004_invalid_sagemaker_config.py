@@ -59,7 +59,6 @@ match the API is also a request mlcheck cannot judge correctly.
 from __future__ import annotations
 
 import datetime
-import difflib
 
 from mlcheck import sagemaker_api as api
 from mlcheck.rule import Hit, Rule
@@ -216,6 +215,8 @@ def _hint(name, candidates, quote=False) -> str:
     lowered = {c.lower(): c for c in candidates}
     match = lowered.get(name.lower())
     if match is None:
+        import difflib  # here: only a misspelt name needs it
+
         close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.75)
         match = close[0] if close else None
     if match is not None:

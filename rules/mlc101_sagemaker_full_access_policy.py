@@ -41,12 +41,11 @@ ExecutionRole:
 - [Security best practices in IAM](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html)
 """
 
-import re
-
+from mlcheck.regex import lazy
 from mlcheck.rule import Hit, Rule
 from mlcheck.values import Composite, Unknown
 
-_FULL_ACCESS = re.compile(r"^arn:[^:]*:iam::aws:policy/(?:service-role/)?AmazonSageMakerFullAccess$")
+_FULL_ACCESS = lazy(r"^arn:[^:]*:iam::aws:policy/(?:service-role/)?AmazonSageMakerFullAccess$")
 
 
 def check(view, ctx):

@@ -38,12 +38,11 @@ Trusting an account's root trusts every principal that account's administrators 
 - [Configuring MFA-protected API access](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html)
 """
 
-import re
-
 from mlcheck.policy import allow_statements, condition_entries, has_condition, is_unknown, principal_values, where
+from mlcheck.regex import lazy
 from mlcheck.rule import Hit, Rule
 
-_ACCOUNT = re.compile(r"^(?:arn:[^:]+:iam::(\d{12}):root|(\d{12}))$")
+_ACCOUNT = lazy(r"^(?:arn:[^:]+:iam::(\d{12}):root|(\d{12}))$")
 GUARDS = ("sts:ExternalId", "aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge")
 
 

@@ -35,11 +35,12 @@ import re
 
 from mlcheck.autoscaling import capacity, kept_at_two
 from mlcheck.convert import to_int
+from mlcheck.regex import lazy
 from mlcheck.rule import Hit, Rule
 from mlcheck.sagemaker import is_serverless, variants
 from mlcheck.values import is_symbolic
 
-_SIZE = re.compile(r"^ml\.[a-z0-9-]+\.(\d+)xlarge$|^ml\.[a-z0-9-]+\.(metal)$", re.I)
+_SIZE = lazy(r"^ml\.[a-z0-9-]+\.(\d+)xlarge$|^ml\.[a-z0-9-]+\.(metal)$", re.I)
 LARGE_FROM = 4  # 4xlarge and up
 
 

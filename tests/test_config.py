@@ -129,3 +129,24 @@ def test_a_baseline_of_the_first_format_is_still_read(tmp_path, run_cli):
                                                     "fingerprints": [e["fingerprint"] for e in entries]}))
     code, out, _ = run_cli("stack.yaml", "--baseline", "old.json", cwd=tmp_path)
     assert code == 0 and "3 in baseline" in out
+
+
+def test_find_config_walks_up_to_the_nearest_file(tmp_path):
+    import os
+    from pathlib import Path
+
+    from mlcheck.config import find_config
+
+    deep = tmp_path / "a" / "b" / "c"
+    deep.mkdir(parents=True)
+    (tmp_path / "a" / ".mlcheck.yaml").write_text("fail-on: high\n")
+    (tmp_path / "a" / "b" / "pyproject.toml").write_text('[project]\nname = "x"\n')  # not mlcheck's
+    (tmp_path / "a" / "b" / ".mlcheck.yml").mkdir()  # a directory of that name is not a configuration
+    found = find_config(str(deep))
+    assert isinstance(found, Path) and found == (tmp_path / "a" / ".mlcheck.yaml").resolve()
+    (tmp_path / "a" / "b" / "pyproject.toml").write_text("[tool.mlcheck]\nfail-on = 'low'\n")
+    assert find_config(str(deep)) == (tmp_path / "a" / "b" / "pyproject.toml").resolve()
+    # through a symbolic link: the search follows the real directory, as Path.resolve() does
+    os.symlink(deep, tmp_path / "link")
+    assert find_config(str(tmp_path / "link")) == (tmp_path / "a" / "b" / "pyproject.toml").resolve()
+    assert find_config(str(tmp_path)) is None or not str(find_config(str(tmp_path))).startswith(str(tmp_path))

@@ -59,14 +59,12 @@ def _run_action_steps(tmp_path, workspace, inputs: dict):
     """The composite action's steps as the runner runs them: bash -eo pipefail, inputs through env, the
     GitHub variables set, and a PEP 668 Python first on PATH whose pip refuses to install outside a venv."""
     import os
-    import shutil
 
     action = yaml.safe_load((ROOT / "action.yml").read_text())
     defaults = {name: spec.get("default", "") for name, spec in action["inputs"].items()}
     values = {**defaults, **inputs}
     system = tmp_path / "system-bin"
     system.mkdir()
-    real = shutil.which("python3") or sys.executable
     (system / "python3").write_text(
         "#!/bin/sh\n"
         f'if [ "$1 $2 $3" = "-m pip install" ]; then echo "error: externally-managed-environment" >&2; exit 1; fi\n'

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, SARIF_SCHEMA
+from conftest import SARIF_SCHEMA
 from mlcheck import suppressions
 from mlcheck.findings import Error, Finding, RunResult, UnknownValue
 from mlcheck.reporters import ReportOptions, get_reporter
@@ -113,6 +113,14 @@ def test_visible_escapes_controls_bidi_and_undecodable_bytes():
     plain = "C:\\x\\t.yaml – naïve ünïcode ✓"
     assert visible(plain) == plain  # ordinary text, backslashes included, unchanged
     assert visible(None) == ""
+
+
+def test_visible_changes_exactly_the_unsafe_characters():
+    # printable text skips the pattern: that shortcut must not let any unsafe character through
+    unsafe = {*range(0x20), *range(0x7F, 0xA0), 0x61C, 0x200E, 0x200F, *range(0x2028, 0x202F),
+              *range(0x2066, 0x206A), *range(0xD800, 0xE000)}
+    for code in range(0x10000):
+        assert (visible(f"a{chr(code)}b") != f"a{chr(code)}b") == (code in unsafe), hex(code)
 
 
 def test_a_name_that_starts_a_line_cannot_start_a_command():

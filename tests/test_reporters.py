@@ -1,7 +1,6 @@
 """Output formats, on hand-built results: exact line formats, SPEC field order, SARIF schema validity, GitHub
 escaping and annotation limits, well-formed JUnit."""
 
-import dataclasses
 import json
 import re
 import subprocess
@@ -470,4 +469,4 @@ def test_junit_parse_error_finding_not_reported_twice():
 
 def test_options_defaults_match_the_cli_call():
     opts = ReportOptions(color=False, version="1", root=".")
-    assert opts.show_source and dataclasses.asdict(opts)["cwd"] == ""
+    assert opts.show_source and opts.as_dict()["cwd"] == ""

@@ -110,7 +110,7 @@ def test_fail_on_unverified_is_a_configuration_key(tmp_path, run_cli):
 
 
 def test_per_path_ignores_cover_unverified_checks(tmp_path, run_cli):
-    path = _past_the_cap(tmp_path, "DirectInternetAccess")
+    _past_the_cap(tmp_path, "DirectInternetAccess")  # written as t.json
     (tmp_path / ".mlcheck.yaml").write_text("per-path-ignores:\n  't.json': [MLC401]\n")
     code, out, _ = run_bounded(run_cli, "--select", "MLC401", "t.json", cwd=tmp_path)
     assert code == 0 and "could not be verified" not in out

@@ -8,20 +8,27 @@ turned back into an exact line and column.
 from __future__ import annotations
 
 from array import array
-from dataclasses import dataclass, field
 from typing import Any
+
+from mlcheck.record import FrozenRecord, Record
 
 Path = tuple  # tuple[str | int, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(FrozenRecord):
     """1-based start and end of a key/value pair (the key's start, the value's end)."""
 
+    __slots__ = _fields = ("line", "column", "end_line", "end_column")
     line: int
     column: int
     end_line: int
     end_column: int
+
+    def __init__(self, line, column, end_line, end_column):
+        object.__setattr__(self, "line", line)
+        object.__setattr__(self, "column", column)
+        object.__setattr__(self, "end_line", end_line)
+        object.__setattr__(self, "end_column", end_column)
 
 
 class ParseError(Exception):
@@ -157,13 +164,21 @@ class LocationTable:
         return len(self._key)
 
 
-@dataclass(slots=True)
-class Document:
+class Document(Record):
+    __slots__ = _fields = ("data", "locations", "text", "_lines", "_line_ends")
+    _repr_fields = ("data", "locations", "text")
     data: Any
-    locations: LocationTable = field(default_factory=LocationTable)
-    text: str = ""
-    _lines: list | None = field(default=None, repr=False)
-    _line_ends: dict = field(default_factory=dict, repr=False)
+    locations: LocationTable
+    text: str
+    _lines: list | None
+    _line_ends: dict
+
+    def __init__(self, data, locations=None, text="", _lines=None, _line_ends=None):
+        self.data = data
+        self.locations = LocationTable() if locations is None else locations
+        self.text = text
+        self._lines = _lines
+        self._line_ends = {} if _line_ends is None else _line_ends
 
     def location(self, path: Path) -> Location:
         """Location of `path`; for a path missing from the file (a property left to its AWS default), the

@@ -14,12 +14,13 @@ import re
 
 from mlcheck.loader.document import LEAF, MAPPING, SEQUENCE, Document, LocationTable, ParseError, shown
 from mlcheck.loader.yaml_loader import MAX_DEPTH, MAX_NODES
+from mlcheck.regex import lazy
 
 _scanstring = json.decoder.scanstring
-_WS = re.compile(r"[ \t\n\r]*")
-_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
+_WS = lazy(r"[ \t\n\r]*")
+_NUMBER = lazy(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
 _LITERALS = {"true": True, "false": False, "null": None}
-_SURROGATE = re.compile("[\ud800-\udfff]")  # a lone one: an escaped pair is joined by scanstring
+_SURROGATE = lazy("[\ud800-\udfff]")  # a lone one: an escaped pair is joined by scanstring
 MEMO_LENGTH = 64
 INT_DIGITS = 4000  # below Python's int/str conversion limit (4300): str() of a longer int raises
 

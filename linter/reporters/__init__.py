@@ -7,9 +7,9 @@ pay for ElementTree or SARIF's rule rendering.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 
 from mlcheck import __version__
+from mlcheck.record import Record
 
 REPORTERS = {
     "concise": "mlcheck.reporters.concise",
@@ -20,14 +20,22 @@ REPORTERS = {
     "junit": "mlcheck.reporters.junit",
 }
 
-@dataclass
-class ReportOptions:
-    color: bool = False
-    show_source: bool = True  # `full`: print the source lines around each finding
-    version: str = __version__
-    cwd: str = ""  # display paths are relative to this ('' = the process's working directory)
-    root: str = "."  # repository root: SARIF's %SRCROOT%
-    step_summary: str | None = None  # `github`: Markdown summary file; None = $GITHUB_STEP_SUMMARY, "" = none
+class ReportOptions(Record):
+    _fields = ("color", "show_source", "version", "cwd", "root", "step_summary")
+    color: bool
+    show_source: bool  # `full`: print the source lines around each finding
+    version: str
+    cwd: str  # display paths are relative to this ('' = the process's working directory)
+    root: str  # repository root: SARIF's %SRCROOT%
+    step_summary: str | None  # `github`: Markdown summary file; None = $GITHUB_STEP_SUMMARY, "" = none
+
+    def __init__(self, color=False, show_source=True, version=__version__, cwd="", root=".", step_summary=None):
+        self.color = color
+        self.show_source = show_source
+        self.version = version
+        self.cwd = cwd
+        self.root = root
+        self.step_summary = step_summary
 
 
 def get_reporter(name: str):

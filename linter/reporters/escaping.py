@@ -14,12 +14,12 @@ UTF-8, and a JSON parser need not accept it escaped, so it becomes the same visi
 
 from __future__ import annotations
 
-import re
+from mlcheck.regex import lazy
 
 # C0 and C1 controls and DEL, the bidi embeddings, overrides, isolates and marks (Trojan Source), Unicode's
 # line and paragraph separators, and lone surrogates.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_UNSAFE = lazy("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+_SURROGATE = lazy("[\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -38,6 +38,8 @@ def visible(text) -> str:
     """`text` on one line, with every control character, line break, bidi control and undecodable byte
     written as a visible escape. Text without any is returned unchanged."""
     text = "" if text is None else str(text)
+    if text.isprintable():  # every character of _UNSAFE is unprintable: most text needs no pattern at all
+        return text
     return _UNSAFE.sub(_escape, text)
 
 

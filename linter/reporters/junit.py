@@ -7,14 +7,14 @@ finding reports one passing testcase in a summary suite named "mlcheck" (an empt
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 
+from mlcheck.regex import lazy
 from mlcheck.reporters.escaping import visible
 
 # Non-characters XML 1.0 cannot carry at all; `visible` has already escaped the control characters (binary
 # files produce them in parse messages) and lone surrogates.
-_INVALID_XML = re.compile("[\ufffe\uffff]")
+_INVALID_XML = lazy("[\ufffe\uffff]")
 
 
 def _clean(text) -> str:

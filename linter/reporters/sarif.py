@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 from urllib.parse import quote
 
+from mlcheck.regex import lazy
 from mlcheck.reporters.escaping import encodable
 from mlcheck.rule import AREAS
 from mlcheck.severity import RANK, SECURITY_SEVERITY
@@ -23,7 +23,7 @@ SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "mlcheck/v1"
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "warning", "info": "note"}
 
-_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:/")
+_WINDOWS_DRIVE = lazy(r"^[A-Za-z]:/")
 
 
 def _quoted(path: str) -> str:
