@@ -66,15 +66,13 @@ def test_check_cli_reports_an_exception_with_its_location(workdir, monkeypatch):
 
 
 def test_check_cli_reports_an_internal_error_with_the_rules_traceback(workdir, monkeypatch):
-    import dataclasses
-
     import mlcheck.registry
 
     def broken(view, ctx):
         raise KeyError("boom")
 
     rule = mlcheck.registry.get_rule("MLC401")
-    monkeypatch.setitem(mlcheck.registry._loaded, "MLC401", dataclasses.replace(rule, check=broken))
+    monkeypatch.setitem(mlcheck.registry._loaded, "MLC401", rule.replace(check=broken))
     raw = b"Resources:\n  N:\n    Type: AWS::SageMaker::NotebookInstance\n"
     with pytest.raises(checks.FuzzFailure) as caught:
         checks.check_cli(raw, "t.yaml", workdir)
