@@ -297,7 +297,6 @@ def test_a_grant_deployed_under_a_condition_counts_only_where_it_exists(tmp_path
 @pytest.mark.parametrize("rule_id, name, resource", [
     ("MLC304", "pass-policy-only-in-prod.yaml", "Data"),
     ("MLC407", "pass-endpoints-under-condition.yaml", "Model"),
-    ("MLC501", "pass-target-under-condition.yaml", "Config"),
 ])
 def test_what_exists_on_one_branch_only_is_unknown_not_a_pass(rule_id, name, resource):
     from conftest import FIXTURES

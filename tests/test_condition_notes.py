@@ -1,0 +1,141 @@
+"""A finding that holds only under a condition says so, whichever way the rule reached the value: through the
+resource's own properties, another resource read through a template-wide index (hosting.serving_variants,
+autoscaling.targets), or another resource's `Condition` attribute (cache.deployed)."""
+
+import textwrap
+
+from mlcheck.discovery import Candidate
+from mlcheck.runner import Settings, check_file
+
+ROLE = """\
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: sagemaker.amazonaws.com}, Action: sts:AssumeRole}]
+"""
+
+
+def lint(tmp_path, body: str, *rules, name="t.yaml"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(body))
+    result = check_file(Candidate(str(path), True), Settings(rule_ids=rules))
+    assert not result.errors, result.errors
+    return result
+
+
+def messages(result, rule):
+    return [f.message for f in result.findings if f.rule_id == rule]
+
+
+SERVERLESS_BRANCH = """\
+Parameters:
+  Serverless: {Type: String, AllowedValues: ["yes", "no"], Default: "no"}
+Conditions:
+  UseServerless: !Equals [!Ref Serverless, "yes"]
+Resources:
+""" + ROLE + """\
+  Model:
+    Type: AWS::SageMaker::Model
+    Properties:
+      ExecutionRoleArn: !GetAtt Role.Arn
+      PrimaryContainer: {Image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/m:1}
+  Config:
+    Type: AWS::SageMaker::EndpointConfig
+    Properties:
+      ProductionVariants:
+        - !If
+          - UseServerless
+          - {ModelName: !GetAtt Model.ModelName, VariantName: AllTraffic,
+             ServerlessConfig: {MaxConcurrency: 5, MemorySizeInMB: 2048}}
+          - {ModelName: !GetAtt Model.ModelName, VariantName: AllTraffic, InstanceType: ml.m5.large,
+             InitialInstanceCount: 1, InitialVariantWeight: 1}
+  Endpoint:
+    Type: AWS::SageMaker::Endpoint
+    Properties:
+      EndpointConfigName: !GetAtt Config.EndpointConfigName
+"""
+
+
+def test_model_rules_name_the_branch_on_which_the_model_is_served_by_instances(tmp_path):
+    """MLC405/MLC406 read the serving variants through a template-wide index: its build depended on
+    UseServerless, so the rule did too, and is checked on both branches (serverless: exempt)."""
+    result = lint(tmp_path, SERVERLESS_BRANCH, "MLC405", "MLC406", "MLC201", "MLC501", "MLC503")
+    for rule in ("MLC405", "MLC406", "MLC201", "MLC501", "MLC503"):
+        found = messages(result, rule)
+        assert len(found) == 1, (rule, found)
+        assert found[0].endswith("(when condition UseServerless is false)"), (rule, found)
+    assert not result.unknowns
+
+
+TARGET_UNDER_CONDITION = """\
+Parameters:
+  Env: {Type: String, AllowedValues: [prod, dev], Default: dev}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Config:
+    Type: AWS::SageMaker::EndpointConfig
+    Properties:
+      ProductionVariants:
+        - {ModelName: m, VariantName: AllTraffic, InstanceType: ml.m5.large, InitialInstanceCount: 1}
+  Endpoint:
+    Type: AWS::SageMaker::Endpoint
+    Properties:
+      EndpointConfigName: !GetAtt Config.EndpointConfigName
+  Target:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    Condition: IsProd
+    Properties:
+      ServiceNamespace: sagemaker
+      ScalableDimension: sagemaker:variant:DesiredInstanceCount
+      ResourceId: !Sub endpoint/${Endpoint.EndpointName}/variant/AllTraffic
+      MinCapacity: 2
+      MaxCapacity: 4
+"""
+
+
+def test_a_target_under_a_condition_is_checked_on_both_branches(tmp_path):
+    """Before: 'could not verify' on MLC501 and MLC503. The target's Condition is read through cache.deployed,
+    so the engine checks both branches: present on one, absent (a finding, named) on the other."""
+    result = lint(tmp_path, TARGET_UNDER_CONDITION, "MLC501", "MLC503")
+    assert messages(result, "MLC503") == [
+        "Endpoint 'Endpoint' has no autoscaling target for variant 'AllTraffic' of 'Config' "
+        "(when condition IsProd is false)"]
+    assert messages(result, "MLC501")[0].endswith("(when condition IsProd is false)")
+    assert not result.unknowns
+
+
+def test_a_fixed_parameter_decides_the_branch(tmp_path):
+    result = lint(tmp_path, TARGET_UNDER_CONDITION.replace("Default: dev", "Default: prod"), "MLC503")
+    assert messages(result, "MLC503") == [
+        "Endpoint 'Endpoint' has no autoscaling target for variant 'AllTraffic' of 'Config' "
+        "(when condition IsProd is false)"]  # a Default is no fixed value: both branches stay possible
+    path = tmp_path / "t.yaml"
+    fixed = check_file(Candidate(str(path), True), Settings(rule_ids=("MLC503",), parameters={"Env": "prod"}))
+    assert messages(fixed, "MLC503") == []
+
+
+def test_an_index_that_depends_on_no_condition_is_built_once(tmp_path):
+    from mlcheck import cache
+
+    builds = []
+    original = cache._build
+
+    def counting(ctx, state, name, build, scenario):
+        key = (name, scenario)
+        if key not in state["indexes"]:
+            builds.append(key)
+        return original(ctx, state, name, build, scenario)
+
+    cache._build = counting
+    try:
+        lint(tmp_path, TARGET_UNDER_CONDITION, "MLC503")
+        lint(tmp_path, SERVERLESS_BRANCH, "MLC405", name="s.yaml")
+    finally:
+        cache._build = original
+    # TARGET_UNDER_CONDITION: no index value depends on a condition (the target's Condition is an attribute)
+    assert sorted(n for n, s in builds if not s) == sorted(set(n for n, s in builds if not s))
+    assert {s for n, s in builds if n == "hosting.serving_variants"} == {
+        frozenset(), frozenset({("UseServerless", True)}), frozenset({("UseServerless", False)})}
+    assert all(not s for n, s in builds if n.startswith("autoscaling."))
