@@ -176,7 +176,7 @@ def _needs_volume_key(view, ctx) -> bool:
     if isinstance(listed, Unknown):
         ctx.unknown(view.path("ProductionVariants"), listed.reason)
         return False
-    for i, variant in variants(view):
+    for i, variant in variants(view, ctx):
         if is_serverless(variant):
             continue
         instance_type = variant.get("InstanceType")

@@ -139,3 +139,48 @@ def test_an_index_that_depends_on_no_condition_is_built_once(tmp_path):
     assert {s for n, s in builds if n == "hosting.serving_variants"} == {
         frozenset(), frozenset({("UseServerless", True)}), frozenset({("UseServerless", False)})}
     assert all(not s for n, s in builds if n.startswith("autoscaling."))
+
+
+def _past_the_cap(leaf_instance, leaf_serverless, depth=7):
+    value = leaf_instance
+    for i in reversed(range(depth)):
+        value = {"Fn::If": [f"N{i}", value, leaf_serverless]}
+    return value
+
+
+INSTANCE = {"ModelName": "m", "VariantName": "AllTraffic", "InstanceType": "ml.m5.large", "InitialInstanceCount": 1}
+SERVERLESS = {"ModelName": "m", "VariantName": "AllTraffic",
+              "ServerlessConfig": {"MaxConcurrency": 1, "MemorySizeInMB": 2048}}
+
+
+def _cap_template(tmp_path, config_properties):
+    import json
+
+    document = {
+        "Parameters": {"P": {"Type": "String"}},
+        "Conditions": {f"N{i}": {"Fn::Equals": [{"Ref": "P"}, f"n{i}"]} for i in range(7)},
+        "Resources": {
+            "Config": {"Type": "AWS::SageMaker::EndpointConfig", "Properties": config_properties},
+            "Endpoint": {"Type": "AWS::SageMaker::Endpoint",
+                         "Properties": {"EndpointConfigName": {"Fn::GetAtt": ["Config", "EndpointConfigName"]}}},
+        }}
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(document))
+    return check_file(Candidate(str(path), True), Settings(rule_ids=("MLC201", "MLC501", "MLC503", "MLC507")))
+
+
+def test_whole_properties_left_undecided_are_unknown_not_skipped(tmp_path):
+    """Seven nested conditions: one more than a rule branches on. MLC503 used to pass the endpoint in silence."""
+    whole = _past_the_cap({"ProductionVariants": [INSTANCE]}, {"ProductionVariants": [SERVERLESS]})
+    result = _cap_template(tmp_path, whole)
+    assert result.findings == []
+    assert {u.rule_id for u in result.unknowns if u.resource == "Endpoint"} == {"MLC503"}
+    assert any(u.rule_id == "MLC503" and "the variants of Config" in u.reason for u in result.unknowns)
+
+
+def test_a_variant_left_undecided_is_unknown_in_every_variant_rule(tmp_path):
+    """One variant of the list is an Fn::If past the cap: MLC201, MLC501, MLC503 and MLC507 used to skip it."""
+    result = _cap_template(tmp_path, {"ProductionVariants": [_past_the_cap(INSTANCE, SERVERLESS)]})
+    assert result.findings == []
+    reasons = {u.rule_id for u in result.unknowns if "variant 1 of Config" in u.reason}
+    assert reasons == {"MLC201", "MLC501", "MLC503", "MLC507"}
