@@ -385,6 +385,9 @@ class Access:
 
     key_policy_admits: bool | None  # the key policy delegates to IAM or names the role
     missing: list = field(default_factory=list)  # actions the role may not perform on the key
+    # action -> the policy that withholds it: "key" (the key policy neither names the role nor lets IAM policies
+    # grant it), "identity" (the key policy lets IAM grant it, no identity policy of the role does) or "both"
+    blocked_by: dict = field(default_factory=dict)
     denied: list = field(default_factory=list)  # (action, Statement, Document) explicit denies
     unknown: list = field(default_factory=list)  # reasons the answer is not certain
 
@@ -432,6 +435,9 @@ def key_access(ctx, key, role, actions) -> Access:
         if kp_role[0] == pol.DENY:
             access.denied.append((action, kp_role[1], _doc_of(entries, kp_role[1])))
             continue
+        if kp_root[0] == pol.DENY:  # a Deny to the account covers every identity of it, the role too
+            access.denied.append((action, kp_root[1], _doc_of(entries, kp_root[1])))
+            continue
         identity = pol.evaluate(stmts, action, matcher)
         if identity[0] == pol.DENY:
             access.denied.append((action, identity[1], _doc_of(perms.entries, identity[1], stmts)))
@@ -457,6 +463,9 @@ def key_access(ctx, key, role, actions) -> Access:
             access.unknown.extend(r for r in dict.fromkeys(reasons) if r not in access.unknown)
         else:
             access.missing.append(action)
+            key_withholds, identity_withholds = kp_root[0] != pol.ALLOW, identity[0] != pol.ALLOW
+            access.blocked_by[action] = ("both" if key_withholds and identity_withholds
+                                         else "key" if key_withholds else "identity")
     return access
 
 

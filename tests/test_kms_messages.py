@@ -55,3 +55,36 @@ def test_a_condition_through_another_condition_names_the_parameter(tmp_path):
         'HasKey: !Not [!Equals [!Ref KmsKeyArn, ""]]',
         'NoKey: !Equals [!Ref KmsKeyArn, ""]\n  HasKey: !Not [!Condition NoKey]'))
     assert "condition HasKey, which tests parameter KmsKeyArn" in findings(path)[("Config", 12)]
+
+
+def mlc203(path):
+    result = check_file(Candidate(str(path), True), Settings(rule_ids=("MLC203",)))
+    assert not result.errors
+    return [f.message for f in result.findings]
+
+
+def test_mlc203_names_the_key_policy_when_it_is_what_withholds_the_action():
+    assert mlc203(FIXTURES / "MLC203" / "fail-key-policy-withholds.yaml") == [
+        "Notebook instance 'Nb' encrypts its ML storage volume with key 'Key', but execution role 'Role' is not "
+        "allowed kms:GenerateDataKey on it (the key policy of key 'Key' grants it neither to the role nor to the "
+        "account's IAM policies)"]
+
+
+def test_mlc203_names_the_identity_policies_when_they_withhold_the_actions():
+    found = mlc203(FIXTURES / "MLC203" / "fail-monitoring-role.json")
+    assert found and all(m.endswith("(no identity policy of role 'Role' allows them)") for m in found)
+
+
+def test_mlc203_a_deny_to_the_account_in_the_key_policy_denies_the_role(tmp_path):
+    path = tmp_path / "t.yaml"
+    text = (FIXTURES / "MLC203" / "fail-key-policy-withholds.yaml").read_text()
+    path.write_text(text.replace('''            Action: ["kms:Decrypt"]
+            Resource: "*"''', '''            Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant"]
+            Resource: "*"
+          - Effect: Deny
+            Principal: {AWS: !Sub "arn:aws:iam::${AWS::AccountId}:root"}
+            Action: kms:CreateGrant
+            Resource: "*"'''))
+    assert mlc203(path) == [
+        "Notebook instance 'Nb' encrypts its ML storage volume with key 'Key', but execution role 'Role' is denied "
+        "kms:CreateGrant on it (statement 3 of the key policy of key 'Key')"]
