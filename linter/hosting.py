@@ -97,8 +97,11 @@ def _serving(ctx) -> tuple:
                 by_model.setdefault(model.logical_id, []).append((config, serverless_state(variant)))
             elif isinstance(value, (Unknown, Composite)) and (has_unknown(value) or name_key(value) is None):
                 uncertain.append(f"a variant of {config.logical_id} names a model that cannot be resolved")
-        if isinstance(view.get("ProductionVariants"), Unknown):
-            uncertain.append(f"the variants of {config.logical_id} cannot be resolved")
+        for key in VARIANT_LISTS:  # a list or variant that cannot be known may serve any model
+            items = view.get(key)
+            if isinstance(items, Unknown) or (isinstance(items, list) and any(isinstance(i, Unknown) for i in items)):
+                uncertain.append(f"the variants of {config.logical_id} cannot be resolved")
+                break
     return by_model, uncertain
 
 
@@ -114,8 +117,10 @@ def served_only_serverless(ctx, model):
         if exists:
             serving.append(state)
     states = serving
-    if not states or False in states:
+    if False in states:
         return False, ""
+    if not states:  # served by no variant known to serve it: unknown if one that cannot be known might
+        return (None, uncertain[0]) if uncertain else (False, "")
     if None in states:
         return None, "whether the variants serving the model are serverless depends on values not known"
     if uncertain:
