@@ -64,7 +64,9 @@ class IndexContext:
         return resource.logical_id not in self._never
 
 
-MAX_SCENARIO_BUILDS = 128  # builds of one index under distinct scenarios (2**MAX_RULE_CONDITIONS and more); beyond, the template-wide one
+# builds of one index under distinct scenarios (more than one rule's 2**MAX_RULE_CONDITIONS); beyond, the
+# template-wide one
+MAX_SCENARIO_BUILDS = 128
 
 
 def _state(ctx):

@@ -187,7 +187,8 @@ def _findings(rule_id, name):
 
 def test_bucket_encryption_grades_sagemaker_buckets_above_others():
     assert _findings("MLC207", "fail-sagemaker-bucket.yaml") == {
-        ("ModelBucket", "medium"), ("CaptureBucket", "medium"), ("LogsBucket", "info")}  # RULES.md: info for a bucket SageMaker does not use
+        # RULES.md: info for a bucket SageMaker does not use
+        ("ModelBucket", "medium"), ("CaptureBucket", "medium"), ("LogsBucket", "info")}
 
 
 def test_execution_role_trust_confused_deputy_note_is_info():
