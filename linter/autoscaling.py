@@ -11,7 +11,7 @@ Every lookup is answered from per-template indexes, so matching targets to varia
 from __future__ import annotations
 
 
-from mlcheck.cache import deployed_only_when, template_index
+from mlcheck.cache import deployed, template_index
 from mlcheck.convert import to_int
 from mlcheck.names import has_unknown, name_key
 from mlcheck.record import FrozenRecord, Record
@@ -218,10 +218,11 @@ def targets_for_variant(ctx, endpoint, variant_name):
     for target in index.by_endpoint.get(endpoint.logical_id, ()):
         target_key = name_key(target.variant)
         if key is not None and target_key == key:
-            condition = deployed_only_when(ctx, target.resource)
-            if condition:  # exists only on one branch: neither a target nor the lack of one
-                unknown.append(f"{target.resource.logical_id} exists only when condition {condition} is true")
-            else:
+            exists = deployed(ctx, target.resource)
+            if exists is None:  # the engine checks each branch of its Condition; until then, neither
+                unknown.append(f"{target.resource.logical_id} exists only when condition "
+                               f"{target.resource.condition} is true")
+            elif exists:
                 found.append(target)
         elif key is None or target_key is None or has_unknown(variant_name) or has_unknown(target.variant):
             unknown.append(f"variant of {target.resource.logical_id} cannot be compared with {variant_name}")

@@ -8,7 +8,7 @@ for anything that is not plainly a finite number (callers treat None as unknown)
 
 from __future__ import annotations
 
-from mlcheck.cache import deployed_only_when, template_index
+from mlcheck.cache import deployed, template_index
 from mlcheck.names import has_unknown, name_key
 from mlcheck.values import Composite, Unknown, is_symbolic
 
@@ -97,8 +97,11 @@ def _serving(ctx) -> tuple:
                 by_model.setdefault(model.logical_id, []).append((config, serverless_state(variant)))
             elif isinstance(value, (Unknown, Composite)) and (has_unknown(value) or name_key(value) is None):
                 uncertain.append(f"a variant of {config.logical_id} names a model that cannot be resolved")
-        if isinstance(view.get("ProductionVariants"), Unknown):
-            uncertain.append(f"the variants of {config.logical_id} cannot be resolved")
+        for key in VARIANT_LISTS:  # a list or variant that cannot be known may serve any model
+            items = view.get(key)
+            if isinstance(items, Unknown) or (isinstance(items, list) and any(isinstance(i, Unknown) for i in items)):
+                uncertain.append(f"the variants of {config.logical_id} cannot be resolved")
+                break
     return by_model, uncertain
 
 
@@ -106,16 +109,20 @@ def served_only_serverless(ctx, model):
     """(answer, reason): True when every endpoint variant of the template serving the model is serverless (and
     there is at least one), False when one is not or none serves it, None (with the reason) when unknown."""
     by_model, uncertain = template_index(ctx, "hosting.serving_variants", _serving)
-    serving = by_model.get(model.logical_id, [])
-    states = [state for _, state in serving]
-    if not states or False in states:
+    serving = []
+    for config, state in by_model.get(model.logical_id, []):
+        exists = deployed(ctx, config)
+        if exists is None:  # without that configuration the model may be served otherwise, or not at all
+            return None, f"{config.logical_id} exists only when condition {config.condition} is true"
+        if exists:
+            serving.append(state)
+    states = serving
+    if False in states:
         return False, ""
+    if not states:  # served by no variant known to serve it: unknown if one that cannot be known might
+        return (None, uncertain[0]) if uncertain else (False, "")
     if None in states:
         return None, "whether the variants serving the model are serverless depends on values not known"
-    for config, _ in serving:
-        condition = deployed_only_when(ctx, config)
-        if condition:  # without that configuration the model may be served otherwise, or not at all
-            return None, f"{config.logical_id} exists only when condition {condition} is true"
     if uncertain:
         return None, uncertain[0]
     return True, ""

@@ -40,20 +40,36 @@ _MONITORING = {
 }
 
 
+# What AWS encrypts with when the key field is not set (the SageMaker API reference of each field and "Protect
+# data at rest using encryption"): storage volumes (EBS) and Studio's EFS volume use an AWS managed key; data
+# written to S3 gets S3's default encryption (SSE-S3, or the account's aws/s3 key, which the API reference calls
+# "the default KMS key for Amazon S3"); the Feature Store online store uses an AWS owned key.
+AWS_MANAGED = "an AWS managed key"
+S3_DEFAULT = "S3's default encryption (SSE-S3 or the aws/s3 AWS managed key)"
+AWS_OWNED = "an AWS owned key"
+_BY_PURPOSE = {VOLUME: AWS_MANAGED, OUTPUT: S3_DEFAULT, STORAGE: AWS_OWNED}
+
+
 class KeyField(FrozenRecord):
-    _fields = ("parent", "key", "purpose", "what", "required")
+    _fields = ("parent", "key", "purpose", "what", "required", "unset")
     parent: tuple  # path below Properties of the block holding the key ((): Properties itself)
     key: str  # property name of the key
     purpose: str  # VOLUME, OUTPUT or STORAGE
     what: str  # what the key protects, for messages
     required: bool  # MLC201: must be set whenever the parent block exists
+    unset: str  # what AWS encrypts with when the field is not set ("": the purpose's usual, _BY_PURPOSE)
 
-    def __init__(self, parent, key, purpose, what, required=True):
+    def __init__(self, parent, key, purpose, what, required=True, unset=""):
         object.__setattr__(self, "parent", parent)
         object.__setattr__(self, "key", key)
         object.__setattr__(self, "purpose", purpose)
         object.__setattr__(self, "what", what)
         object.__setattr__(self, "required", required)
+        object.__setattr__(self, "unset", unset)
+
+    @property
+    def aws_default(self) -> str:
+        return self.unset or _BY_PURPOSE[self.purpose]
 
 
 KEY_FIELDS = {
@@ -168,6 +184,68 @@ def key_fields(view):
         if not isinstance(parent, dict):
             continue
         yield KeyUse(spec, view.path(*spec.parent, spec.key), parent.get(spec.key), True)
+
+
+# -- what decides a key field --------------------------------------------------------------------------------
+
+def _is_intrinsic(value) -> bool:
+    return isinstance(value, dict) and len(value) == 1 and next(iter(value)).startswith(("Fn::", "Ref"))
+
+
+def _parameters_of(template, names, seen: set | None = None, depth: int = 0) -> list:
+    """Parameters the given conditions test (through `Condition` references too), in order of first use."""
+    seen = set() if seen is None else seen
+    found: list = []
+
+    def walk(value, level):
+        if level > 50:
+            return
+        if isinstance(value, dict):
+            ref = value.get("Ref") if len(value) == 1 else None
+            if isinstance(ref, str) and ref in template.parameters and ref not in found:
+                found.append(ref)
+            other = value.get("Condition") if len(value) == 1 else None
+            if isinstance(other, str) and other not in seen:
+                seen.add(other)
+                walk(template.conditions.get(other), level + 1)
+            for item in value.values():
+                walk(item, level + 1)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, level + 1)
+
+    for name in names:
+        if name not in seen:
+            seen.add(name)
+            walk(template.conditions.get(name), depth)
+    return found
+
+
+def what_disables(template, resource, keys) -> str:
+    """Why a key field the check found unset is written in the template all the same: the conditions its value
+    (or a block holding it) depends on and the parameters they test, or the parameter it is taken from.
+    "" when the field is simply not written."""
+    from mlcheck.resolve import condition_names_in
+
+    node = resource.definition.get("Properties")
+    for key in keys:
+        if _is_intrinsic(node) or not isinstance(node, dict) or key not in node:
+            break
+        node = node[key]
+    else:
+        if isinstance(node, dict) and isinstance(node.get("Ref"), str) and node["Ref"] in template.parameters:
+            return f"it is taken from parameter {node['Ref']}, whose value leaves it empty"
+    if not _is_intrinsic(node):
+        return ""
+    conditions = sorted(condition_names_in(node, set()))
+    if not conditions:
+        return ""
+    said = f"it is set only on some branches of condition{'s' if len(conditions) > 1 else ''} {or_list(conditions)}"
+    parameters = _parameters_of(template, conditions)
+    if parameters:
+        said += f", which test{'s' if len(conditions) == 1 else ''} parameter{'s' if len(parameters) > 1 else ''} " \
+                f"{or_list(parameters)}"
+    return said
 
 
 # -- key resolution -----------------------------------------------------------------------------------------
@@ -326,15 +404,19 @@ def key_matcher(key):
 class Access(Record):
     """The answer for one role and one key."""
 
-    _fields = ("key_policy_admits", "missing", "denied", "unknown")
+    _fields = ("key_policy_admits", "missing", "blocked_by", "denied", "unknown")
     key_policy_admits: bool | None  # the key policy delegates to IAM or names the role
     missing: list  # actions the role may not perform on the key
+    # action -> the policy that withholds it: "key" (the key policy neither names the role nor lets IAM policies
+    # grant it), "identity" (the key policy lets IAM grant it, no identity policy of the role does) or "both"
+    blocked_by: dict
     denied: list  # (action, Statement, Document) explicit denies
     unknown: list  # reasons the answer is not certain
 
-    def __init__(self, key_policy_admits, missing=None, denied=None, unknown=None):
+    def __init__(self, key_policy_admits, missing=None, blocked_by=None, denied=None, unknown=None):
         self.key_policy_admits = key_policy_admits
         self.missing = [] if missing is None else missing
+        self.blocked_by = {} if blocked_by is None else blocked_by
         self.denied = [] if denied is None else denied
         self.unknown = [] if unknown is None else unknown
 
@@ -382,6 +464,9 @@ def key_access(ctx, key, role, actions) -> Access:
         if kp_role[0] == pol.DENY:
             access.denied.append((action, kp_role[1], _doc_of(entries, kp_role[1])))
             continue
+        if kp_root[0] == pol.DENY:  # a Deny to the account covers every identity of it, the role too
+            access.denied.append((action, kp_root[1], _doc_of(entries, kp_root[1])))
+            continue
         identity = pol.evaluate(stmts, action, matcher)
         if identity[0] == pol.DENY:
             access.denied.append((action, identity[1], _doc_of(perms.entries, identity[1], stmts)))
@@ -407,6 +492,9 @@ def key_access(ctx, key, role, actions) -> Access:
             access.unknown.extend(r for r in dict.fromkeys(reasons) if r not in access.unknown)
         else:
             access.missing.append(action)
+            key_withholds, identity_withholds = kp_root[0] != pol.ALLOW, identity[0] != pol.ALLOW
+            access.blocked_by[action] = ("both" if key_withholds and identity_withholds
+                                         else "key" if key_withholds else "identity")
     return access
 
 

@@ -28,8 +28,14 @@ instance types all have local NVMe storage, and serverless-only configurations, 
 SageMaker rejects one there (the instance store is encrypted by the hardware).
 
 ## Why is this bad?
-Without a key you control, the data is encrypted with an AWS owned key: you cannot restrict who may decrypt it
-with a key policy, audit its use in CloudTrail, or revoke access by disabling the key.
+Without a key you control, AWS encrypts the data with a key of its own — an AWS managed key for storage volumes
+and Studio's EFS volume, S3's default encryption (SSE-S3 or the aws/s3 AWS managed key) for data written to S3,
+an AWS owned key for the Feature Store online store (the message says which; the table is `mlcheck.kms`): you
+cannot restrict who may decrypt it with a key policy you write, or revoke access by disabling the key, and an
+AWS owned key's use is not even in your CloudTrail.
+
+A key field written in the template but unset on some branch (`KmsKeyId: !If [HasKey, !Ref Key,
+!Ref AWS::NoValue]`) is reported on that branch, naming the conditions and parameters that decide it.
 
 ## Example
 ```yaml
@@ -62,7 +68,7 @@ EndpointConfig:
 - AWS Security Hub controls SageMaker.17, SageMaker.18, SageMaker.21, SageMaker.23, SageMaker.24
 """
 
-from mlcheck.kms import JOB_VOLUME_TYPES, KEY_FIELDS, VOLUME, key_fields, kind_of
+from mlcheck.kms import AWS_OWNED, JOB_VOLUME_TYPES, KEY_FIELDS, VOLUME, key_fields, kind_of, what_disables
 from mlcheck.rule import Hit, Rule
 from mlcheck.sagemaker import has_local_nvme, is_serverless, variants
 from mlcheck.values import Unknown, is_symbolic
@@ -97,8 +103,7 @@ def check(view, ctx):
         if view.type == EXPERIMENT and not spec.parent and not _experiment_needs_volume_key(view, ctx):
             continue
         where = f"{spec.parent[-1]}.{spec.key}" if spec.parent else spec.key
-        yield Hit(use.path, f"{kind_of(view.type)} '{view.logical_id}' sets no {where}, so SageMaker encrypts "
-                            f"{spec.what} with an AWS owned key instead of one you control")
+        yield Hit(use.path, _message(view, ctx, where, spec.parent + (spec.key,), spec.what, spec.aws_default))
 
 
 def _online_store(view, ctx):
@@ -121,9 +126,17 @@ def _online_store(view, ctx):
         return
     if view.get(*_ONLINE_KEY) not in (None, ""):
         return
-    yield Hit(view.path(*_ONLINE_KEY), f"Feature group '{view.logical_id}' enables its online store without "
-                                       f"OnlineStoreConfig.SecurityConfig.KmsKeyId, so SageMaker encrypts its online "
-                                       f"store with an AWS owned key instead of one you control")
+    yield Hit(view.path(*_ONLINE_KEY), _message(view, ctx, "OnlineStoreConfig.SecurityConfig.KmsKeyId", _ONLINE_KEY,
+                                                "its online store", AWS_OWNED, doing="enables its online store but "))
+
+
+def _message(view, ctx, where, keys, what, aws_default, doing=""):
+    """`doing`: what the resource does that needs the key. A field that is written but unset on this branch
+    names what decides it (the engine's note then says which branch)."""
+    why = what_disables(ctx.template, view.resource, keys)
+    unset = f"sets no {where}" if not why else f"leaves {where} unset ({why})"
+    return (f"{kind_of(view.type)} '{view.logical_id}' {doing}{unset}, so SageMaker encrypts {what} with "
+            f"{aws_default} instead of a key you control")
 
 
 def _experiment_needs_volume_key(view, ctx) -> bool:
@@ -176,7 +189,7 @@ def _needs_volume_key(view, ctx) -> bool:
     if isinstance(listed, Unknown):
         ctx.unknown(view.path("ProductionVariants"), listed.reason)
         return False
-    for i, variant in variants(view):
+    for i, variant in variants(view, ctx):
         if is_serverless(variant):
             continue
         instance_type = variant.get("InstanceType")

@@ -10,7 +10,10 @@ variants' models), NotebookInstance `RoleArn`, Domain `DefaultUserSettings.Execu
 whether the role may use the key: its identity policies (inline, attached template managed policies,
 `AWS::IAM::Policy`/`RolePolicy` naming it, known AWS managed policies) must allow `kms:Decrypt` and
 `kms:GenerateDataKey` on the key (`*`, the key's ARN, or an ARN pattern covering it), plus `kms:CreateGrant` for storage volumes and `kms:Encrypt` for data the resource
-writes — unless the key policy grants the role directly. An explicit Deny in either policy wins.
+writes — unless the key policy grants the role directly. An explicit Deny in either policy wins (in the key
+policy, one naming the role, `*` or the account). The message names the policy that decides: the Deny
+statement, the key policy when it neither names the role nor lets IAM policies grant the action, or the role's
+identity policies when the key policy lets them grant it and none does.
 
 A key or role that is not defined in the template, or a policy that cannot be read, is unknown: nothing is
 reported. When the key policy shuts the role out altogether, MLC204 reports that instead.
@@ -79,9 +82,28 @@ def check(view, ctx):
             denied = or_list(a for a, _, _ in access.denied)
             yield Hit(use.path, f"{subject} is denied {denied} on it ({source})")
         elif access.missing:
-            yield Hit(use.path, f"{subject} is not allowed {or_list(access.missing)} on it")
+            yield Hit(use.path, f"{subject} is not allowed {or_list(access.missing)} on it "
+                                f"({_deciding(access, ref.key, role)})")
         elif access.unknown or access.key_policy_admits is None:
             ctx.unknown(use.path, "; ".join(access.unknown) or "key policy principals cannot be known")
+
+
+def _deciding(access, key, role) -> str:
+    """Which policy withholds the missing actions: the key policy, the role's identity policies, or both (the
+    actions named only when the two withhold different ones)."""
+    key_side = [a for a in access.missing if access.blocked_by.get(a, "both") in ("key", "both")]
+    identity_side = [a for a in access.missing if access.blocked_by.get(a, "both") in ("identity", "both")]
+    split = bool(key_side) and bool(identity_side) and key_side != identity_side
+    them = "it" if len(access.missing) == 1 else "them"
+    said = []
+    if key_side:
+        what = or_list(key_side) if split else them
+        said.append(f"the key policy of key '{key.logical_id}' grants {what} neither to the role nor to the "
+                    f"account's IAM policies")
+    if identity_side:
+        what = or_list(identity_side) if split else them
+        said.append(f"no identity policy of role '{role.logical_id}' allows {what}")
+    return "; ".join(said)
 
 
 def _lower(label: str) -> str:

@@ -5,9 +5,11 @@ Checks every `AWS::S3::Bucket`'s `BucketEncryption` default. A bucket that a Sag
 template uses — its name appears in a `ModelDataUrl`, `S3OutputPath`, `DestinationS3Uri`, `S3Uri` (Feature
 Store offline store, monitoring outputs), an MLflow tracking server's `ArtifactStoreUri`, ... as
 `s3://literal-name/...`, `!Sub s3://${Bucket}/...` or `!Join` (resolved as for MLC305) — must default to
-SSE-KMS (`aws:kms` or `aws:kms:dsse`); the finding is medium. Any other bucket without a `BucketEncryption`
-default at all is reported at low. A `ServerSideEncryptionConfiguration` written as one mapping instead of a
-list is read as a one-element list.
+SSE-KMS (`aws:kms` or `aws:kms:dsse`); the finding is medium. SageMaker resources include MLflow tracking
+servers (their artifact store) and Feature Store offline stores, as far as `mlcheck.s3` follows their URIs. Any
+other bucket without a `BucketEncryption` default at all is reported at info, as RULES.md sets it: S3 already
+encrypts it with SSE-S3, and the default `--fail-on low` does not stop a build on it. A
+`ServerSideEncryptionConfiguration` written as one mapping instead of a list is read as a one-element list.
 
 ## Why is this bad?
 Training data, model artifacts and captured inference requests are the sensitive part of an ML system. With
@@ -95,7 +97,7 @@ def check(view, ctx):
         return
     if not algorithm:
         yield Hit(path, f"Bucket '{view.logical_id}' sets no BucketEncryption default (S3 falls back to SSE-S3 with "
-                        "S3-managed keys)", severity="low")
+                        "S3-managed keys)", severity="info")
 
 
 RULE = Rule(

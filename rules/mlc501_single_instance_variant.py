@@ -46,7 +46,7 @@ def check(view, ctx):
     if isinstance(listed, Unknown):
         ctx.unknown(view.path("ProductionVariants"), listed.reason)
         return
-    for i, variant in variants(view):
+    for i, variant in variants(view, ctx):
         if is_serverless(variant):
             continue
         count = variant.get("InitialInstanceCount")

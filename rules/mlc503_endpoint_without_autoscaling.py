@@ -6,8 +6,10 @@ checks that each instance-based production variant is scaled by an
 `AWS::ApplicationAutoScaling::ScalableTarget` (ServiceNamespace `sagemaker`, ResourceId
 `endpoint/<endpoint name>/variant/<variant name>` written literally, with `!Sub` and
 `${Endpoint.EndpointName}`, or with `!Join`). Serverless variants scale on their own and are exempt. An
-endpoint configuration from outside the template, or a target whose ResourceId cannot be resolved, makes the
-result unknown.
+endpoint configuration from outside the template, variants that cannot be known (a whole `Properties` or
+variant list given as an `Fn::If` mlcheck could not decide), or a target whose ResourceId cannot be resolved,
+makes the result unknown (`--show-unknown` lists it). A configuration or target that exists only under a
+`Condition` is checked on each branch, and a finding names the branch it holds on.
 
 ## Why is this bad?
 Without autoscaling, the instance count chosen at deployment is the capacity forever: a traffic peak causes
@@ -53,7 +55,7 @@ def check(view, ctx):
                     else "the endpoint configuration is not defined in this template")
         return
     unscaled, reasons = [], []
-    for _, variant in variants(ctx.view(config)):
+    for _, variant in variants(ctx.view(config), ctx):
         if is_serverless(variant):
             continue
         name = variant.get("VariantName")

@@ -141,7 +141,7 @@ def _check_variant(view, ctx, endpoint, variant):
     if config is None:
         ctx.unknown(path, f"the configuration of endpoint {endpoint.logical_id} is not defined in this template")
         return
-    names = [item.get("VariantName") for _, item in variants(ctx.view(config))]
+    names = [item.get("VariantName") for _, item in variants(ctx.view(config), ctx)]
     key = name_key(variant)
     if key is not None and key in {name_key(n) for n in names}:
         return

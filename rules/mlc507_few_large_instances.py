@@ -57,7 +57,7 @@ def is_large(instance_type) -> bool:
 
 
 def check(view, ctx):
-    for i, variant in variants(view):
+    for i, variant in variants(view, ctx):
         if is_serverless(variant):
             continue
         instance_type = variant.get("InstanceType")

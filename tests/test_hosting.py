@@ -150,7 +150,8 @@ def test_mlc707_compares_with_the_day_of_the_run(tmp_path, monkeypatch):
     assert "2026-06-30" in finding.message
 
 
-def test_serverless_exemption_is_unknown_when_the_variant_kind_depends_on_a_condition(tmp_path):
+def test_serverless_exemption_holds_on_the_branch_where_the_variant_is_serverless(tmp_path):
+    """The variant kind depends on UseServerless: the rules are checked on both branches and report the other."""
     result = lint(tmp_path, """
         Parameters:
           Serverless: {Type: String, AllowedValues: ["yes", "no"]}
@@ -171,8 +172,9 @@ def test_serverless_exemption_is_unknown_when_the_variant_kind_depends_on_a_cond
                   ServerlessConfig: !If [UseServerless, {MemorySizeInMB: 2048, MaxConcurrency: 5}, !Ref AWS::NoValue]
                   InstanceType: !If [UseServerless, !Ref AWS::NoValue, ml.m5.large]
     """, "MLC405", "MLC406")
-    assert result.findings == []
-    assert {u.rule_id for u in result.unknowns} == {"MLC405", "MLC406"}
+    assert sorted(f.rule_id for f in result.findings) == ["MLC405", "MLC406"]
+    assert all(f.message.endswith("(when condition UseServerless is false)") for f in result.findings)
+    assert result.unknowns == []
 
 
 def test_mlc703_unknown_for_names_defined_nowhere_near(tmp_path):
@@ -217,7 +219,9 @@ def test_odd_values_never_break_the_rules(tmp_path_factory, weight, memory, conc
     assert not [e for e in result.errors if "internal error" in e.message], result.errors
 
 
-def test_serverless_exemption_is_unknown_when_the_serverless_config_is_conditional(tmp_path):
+def test_serverless_exemption_holds_only_where_the_serving_configuration_exists(tmp_path):
+    """Config exists only when IsDev is true: there the model is served serverless only (exempt); on the other
+    branch no variant of the template serves it, which the rule judges like any model served from elsewhere."""
     result = lint(tmp_path, """
         Parameters:
           Env: {Type: String, AllowedValues: [dev, prod]}
@@ -238,5 +242,7 @@ def test_serverless_exemption_is_unknown_when_the_serverless_config_is_condition
                   VariantName: A
                   ServerlessConfig: {MemorySizeInMB: 2048, MaxConcurrency: 5}
     """, "MLC405")
-    assert result.findings == []
-    assert any("condition IsDev" in u.reason for u in result.unknowns)
+    assert [f.message for f in result.findings] == [
+        "Model 'Model' does not isolate its containers from the network (EnableNetworkIsolation is not set, so "
+        "AWS uses false) (when condition IsDev is false)"]
+    assert result.unknowns == []
