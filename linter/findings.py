@@ -37,6 +37,7 @@ class Finding:
     suppressed: bool = False
     suppression_reason: str | None = None
     uri: str = ""  # repository-relative POSIX path (SARIF, fingerprints)
+    subjects: tuple = ()  # what the finding reports, for "one finding per problem" (Hit.subjects)
 
     def __post_init__(self):
         self.message = bounded(self.message)

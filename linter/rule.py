@@ -41,6 +41,10 @@ class Hit(NamedTuple):
     fix: str | None = None
     severity: str | None = None
     default_on: bool = False  # for rules partly on by default: this hit is reported even when not selected
+    # What the hit reports, as document paths (the Action values of a statement): a rule with `yields_to`
+    # loses the hit when those rules' findings report every one of them; a finding reports its own path and
+    # these (mlcheck.precedence).
+    subjects: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,9 @@ class Rule:
     practice: str = ""  # the practice enforced, quoted from reference/aws-ml-practices.md
     # The rule's findings point at a secret: reporters never print the source lines they lie on (MLC116).
     sensitive: bool = False
+    # More specific rules ("One finding per problem", RULES.md): a hit of this rule whose every subject one of
+    # them reports (selected, not suppressed) is dropped (mlcheck.precedence).
+    yields_to: tuple = ()
     docs: str = ""  # set from the rule module's docstring when the rule is loaded
 
     @property

@@ -9,8 +9,12 @@ resource ARNs. Actions that cannot be scoped — `ecr:GetAuthorizationToken`, `e
 `cloudwatch:PutMetricData`, `xray:PutTraceSegments` — are exempt, as are Read, List
 and Tagging actions; these exemptions are what peers' wildcard-resource checks get wrong most often. A
 statement narrowed by a condition on the resource (`aws:ResourceTag/...`, `aws:ResourceAccount`, or a
-service-specific key such as `kms:ViaService` or `sagemaker:VpcSubnets`) is exempt. `Action: "*"` is left to
-MLC103.
+service-specific key such as `kms:ViaService` or `sagemaker:VpcSubnets`) is exempt.
+
+`Action: "*"` and `service:*` are expanded like any other pattern. One finding per problem: when every action
+value the finding would name is reported by MLC103 (`*`, `service:*`) or MLC105 (`iam:PassRole`), MLC104 stays
+quiet; a statement that also grants other writes (`[cloudformation:*, iam:CreateRole]`) is still reported. When
+that rule is not selected (`--ignore MLC103`) or its finding is suppressed, MLC104 reports the statement.
 
 ## Why is this bad?
 Write actions on `*` let the principal change or delete every resource of that kind in the account — other
@@ -61,21 +65,19 @@ from mlcheck.rule import Hit, Rule
 
 
 def scopable_writes(statement) -> list:
-    """(pattern as written, [ActionInfo]) for each Action value that grants Write/Permissions-management
+    """(index, pattern as written, [ActionInfo]) for each Action value that grants Write/Permissions-management
     actions accepting ARNs."""
     out = []
-    for _, pattern in granted_actions(statement):
-        if pattern == "*":
-            continue
+    for i, pattern in granted_actions(statement):
         found = [a for a in iam_actions.expand(pattern) if a.scopable and a.level in iam_actions.WRITE_LEVELS]
         if found:
-            out.append((pattern, found))
+            out.append((i, pattern, found))
     return out
 
 
 def _shown(actions: list) -> str:
     parts = []
-    for pattern, found in actions:
+    for _, pattern, found in actions:
         if len(found) == 1 and found[0].name.lower() == pattern.lower():
             parts.append(found[0].name)
         else:
@@ -101,7 +103,8 @@ def check(view, ctx):
             ctx.unknown(path, "condition cannot be known")
             continue
         yield Hit(path, f"{owner_label(view.resource)}: {where(doc, statement)} allows write actions on every "
-                        f"resource ('*') that can be limited to ARNs: {_shown(actions)}")
+                        f"resource ('*') that can be limited to ARNs: {_shown(actions)}",
+                  subjects=tuple(element_path(statement, "Action", i) for i, _, _ in actions))
 
 
 RULE = Rule(
@@ -115,4 +118,5 @@ RULE = Rule(
     peers={"checkov": ["CKV_AWS_107", "CKV_AWS_109", "CKV_AWS_111"],
            "cfn_nag": ["W11", "W12", "W13"], "guard": ["IAM_POLICYDOCUMENT_NO_WILDCARD_RESOURCE"]},
     practice="Principle of Least Privilege: Grant only the permissions an entity needs to perform its function.",
+    yields_to=("MLC103", "MLC105"),  # "One finding per problem": `*`/`service:*` and iam:PassRole statements
 )
