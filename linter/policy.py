@@ -20,6 +20,7 @@ the answer unknown rather than a guess.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 from mlcheck import iam_actions
@@ -506,6 +507,15 @@ def covers_every(value, service: str, resource_type: str) -> bool | None:
     in the account or region. A name part built from a pseudo parameter (`role/${AWS::StackName}-*`) names
     that stack's roles, not every role. None when the value cannot be known; False for a resource reference or
     a named resource."""
+    return covers_arn_format(value, f"arn:${{Partition}}:{service}:${{Region}}:${{Account}}:{resource_type}/${{Name}}")
+
+
+def covers_arn_format(value, arn_format: str) -> bool | None:
+    """`covers_every` for a resource type given by its ARN format in the Service Authorization Reference
+    (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`): the value's service and resource parts match the
+    format's with every `${...}` variable of the resource part read as any name. Region and account are not
+    compared: every resource of the account, or of one region, is still every resource. A type whose format
+    names no variable has a single resource, which a pattern names rather than covers."""
     text = text_of(value)
     if text is None:
         return None if is_unknown(value) else False
@@ -519,8 +529,20 @@ def covers_every(value, service: str, resource_type: str) -> bool | None:
         name_part = marked[5] if len(marked) == 6 else fields[5]
     else:
         name_part = fields[5]
-    return arn_glob_match(fields[2], service) and all(
-        arn_glob_match(name_part, f"{resource_type}/{name}") for name in _SAMPLE_NAMES)
+    return _matches_format(fields[2], name_part, arn_format)
+
+
+@functools.lru_cache(maxsize=8192)
+def _matches_format(service_pattern: str, name_part: str, arn_format: str) -> bool:
+    format_fields = arn_format.split(":", 5)
+    if len(format_fields) < 6 or not arn_glob_match(service_pattern, format_fields[2]):
+        return False
+    if not _VARIABLE.search(format_fields[5]):
+        return False  # a type with one resource per account (Glue's `catalog`, API Gateway's `/account`) is named
+    return all(arn_glob_match(name_part, _VARIABLE.sub(name, format_fields[5])) for name in _SAMPLE_NAMES)
+
+
+_VARIABLE = re.compile(r"\$\{[^}]*\}")
 
 
 # -- evaluation ---------------------------------------------------------------------------------------------

@@ -2,8 +2,13 @@
 
 ## What it does
 Checks every `Allow` statement of every identity policy (a role's, user's or group's `Policies`,
-`AWS::IAM::Policy`, `ManagedPolicy`, `RolePolicy`, `UserPolicy`, `GroupPolicy`) whose `Resource` is `*`.
-Each action (wildcards such as `s3:Put*` are expanded) is looked up in the AWS Service Authorization Reference,
+`AWS::IAM::Policy`, `ManagedPolicy`, `RolePolicy`, `UserPolicy`, `GroupPolicy`) whose `Resource` is `*` or
+an ARN pattern that covers every resource of a type the action acts on: `arn:aws:s3:::*` for `s3:PutObject`,
+`arn:aws:sagemaker:*:*:*` or `arn:${AWS::Partition}:sagemaker:*:*:*/*` for any SageMaker action,
+`arn:aws:kms:*:*:key/*` for `kms:Decrypt`, `...:endpoint/*` for `sagemaker:DeleteEndpoint`. A pattern is judged
+by what it matches, against the ARN formats the reference gives for the action's resource types: one that
+holds a literal name part (`models/*`, `endpoint/ml-*`, `${AWS::StackName}-*`) is scoped, and a type with a
+single resource per account (Glue's `catalog`) is named, not covered. Each action (wildcards such as `s3:Put*` are expanded) is looked up in the AWS Service Authorization Reference,
 shipped with mlcheck: a finding names the **Write** and **Permissions management** actions that accept
 resource ARNs. Actions that cannot be scoped — `ecr:GetAuthorizationToken`, `ec2:Describe*`,
 `cloudwatch:PutMetricData`, `xray:PutTraceSegments` — are exempt, as are Read, List
@@ -55,10 +60,13 @@ from mlcheck import iam_actions
 from mlcheck.policy import (
     IDENTITY_POLICY_TYPES,
     allow_statements,
+    covers_arn_format,
     element_path,
     granted_actions,
+    is_star,
     narrowed,
     owner_label,
+    text_of,
     where,
 )
 from mlcheck.rule import Hit, Rule
@@ -85,25 +93,59 @@ def _shown(actions: list) -> str:
     return ", ".join(parts)
 
 
+def unscoped(statement, actions) -> tuple:
+    """(the actions some Resource value leaves unscoped, as scopable_writes gives them; index of the first such
+    value; whether a value cannot be known). A value leaves an action unscoped when it covers every resource of
+    a type the action accepts: `*`, `arn:aws:s3:::*` for s3:PutObject, `...:key/*` for kms:Decrypt."""
+    first, unknown, out = None, False, []
+    for i, pattern, found in actions:
+        kept = []
+        for action in found:
+            for index, value in enumerate(statement.resources):
+                covers = True if is_star(value) else _covers_any(value, action.arns)
+                if covers:
+                    kept.append(action)
+                    first = index if first is None else min(first, index)
+                    break
+                unknown = unknown or covers is None
+        if kept:
+            out.append((i, pattern, kept))
+    return out, first, unknown
+
+
+def _covers_any(value, arn_formats) -> bool | None:
+    unknown = False
+    for arn_format in arn_formats:
+        covers = covers_arn_format(value, arn_format)
+        if covers:
+            return True
+        unknown = unknown or covers is None
+    return None if unknown else False
+
+
 def check(view, ctx):
     for doc, statement in allow_statements(view, ctx, "identity"):
-        if not statement.has_action:
-            continue
-        stars = [i for i, r in enumerate(statement.resources) if isinstance(r, str) and r.strip() == "*"]
-        if not stars:
-            continue
+        if not statement.has_action or not statement.has_resource:
+            continue  # NotAction / NotResource: MLC106
         actions = scopable_writes(statement)
         if not actions:
+            continue
+        actions, first, unknown = unscoped(statement, actions)
+        if not actions:
+            if unknown:
+                ctx.unknown(statement.path + ("Resource",), "resource cannot be known")
             continue
         narrow = narrowed(statement)
         if narrow:
             continue
-        path = element_path(statement, "Resource", stars[0])
+        path = element_path(statement, "Resource", first)
         if narrow is None:
             ctx.unknown(path, "condition cannot be known")
             continue
-        yield Hit(path, f"{owner_label(view.resource)}: {where(doc, statement)} allows write actions on every "
-                        f"resource ('*') that can be limited to ARNs: {_shown(actions)}",
+        value = statement.resources[first]
+        scope = "every resource ('*')" if is_star(value) else f"every resource of their kind ('{text_of(value)}')"
+        yield Hit(path, f"{owner_label(view.resource)}: {where(doc, statement)} allows write actions on {scope} "
+                        f"that can be limited to ARNs: {_shown(actions)}",
                   subjects=tuple(element_path(statement, "Action", i) for i, _, _ in actions))
 
 
