@@ -373,20 +373,26 @@ def condition_entries(condition) -> list:
     return out
 
 
-_RESOURCE_KEYS = ("aws:resourcetag/", "aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths",
-                  "aws:calledvia", "aws:calledviafirst", "aws:calledvialast", "aws:viaawsservice")
+# Condition keys that exempt a statement from MLC104/MLC115 (RULES.md MLC104): keys that select the resources
+# reached (prefixes, lower case; `<service>:ResourceTag/` is matched apart) and the documented guardrail keys.
+# Any other key — a request parameter such as `s3:x-amz-acl`, `rds:DatabaseEngine`, `sagemaker:InstanceTypes`
+# — narrows nothing: the statement still reaches every resource.
+RESOURCE_SELECTING_KEYS = ("aws:resourcetag/", "aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths",
+                           "s3:existingobjecttag/")
+GUARDRAIL_KEYS = ("iam:passedtoservice", "kms:viaservice", "aws:calledvia", "aws:viaawsservice", "sagemaker:vpc")
+_NARROWING_KEYS = RESOURCE_SELECTING_KEYS + GUARDRAIL_KEYS
 
 
 def narrowed(statement) -> bool | None:
     """True when a condition limits which resources the statement reaches (None when it cannot be known): a
-    resource key (RULES.md MLC104) or a service key; request-parameter keys narrow nothing."""
+    resource-selecting or guardrail key (RULES.md MLC104); request-parameter keys narrow nothing."""
     unknown = False
     for _, key, _ in condition_entries(statement.condition):
         if key == "?":
             unknown = True
             continue
         k = key.lower() if isinstance(key, str) else ""
-        if k.startswith(_RESOURCE_KEYS) or "resourcetag/" in k or (k and not k.startswith("aws:")):
+        if k.startswith(_NARROWING_KEYS) or (":resourcetag/" in k and not k.startswith("aws:")):
             return True
     return None if unknown else False
 

@@ -13,8 +13,12 @@ shipped with mlcheck: a finding names the **Write** and **Permissions management
 resource ARNs. Actions that cannot be scoped — `ecr:GetAuthorizationToken`, `ec2:Describe*`,
 `cloudwatch:PutMetricData`, `xray:PutTraceSegments` — are exempt, as are Read, List
 and Tagging actions; these exemptions are what peers' wildcard-resource checks get wrong most often. A
-statement narrowed by a condition on the resource (`aws:ResourceTag/...`, `aws:ResourceAccount`, or a
-service-specific key such as `kms:ViaService` or `sagemaker:VpcSubnets`) is exempt.
+statement is exempt only when a condition key selects the resources it reaches (`aws:ResourceTag/*`,
+`<service>:ResourceTag/*`, `s3:ExistingObjectTag/*`, `aws:ResourceAccount`, `aws:ResourceOrgID`,
+`aws:ResourceOrgPaths`) or is one of the guardrail keys `iam:PassedToService`, `kms:ViaService`,
+`aws:CalledVia*`, `aws:ViaAWSService` and `sagemaker:Vpc*` (`VpcSubnets`, `VpcSecurityGroupIds`). A key on a
+request parameter — `s3:x-amz-acl`, `rds:DatabaseEngine`, `sagemaker:InstanceTypes` — narrows nothing: the
+statement still reaches every resource.
 
 `Action: "*"` and `service:*` are expanded like any other pattern. One finding per problem: when every action
 value the finding would name is reported by MLC103 (`*`, `service:*`) or MLC105 (`iam:PassRole`), MLC104 stays

@@ -25,8 +25,9 @@ Not in the list: metadata reads (`s3:GetObjectAcl`, `s3:GetObjectTagging`, `secr
 actions that accept no ARN (`secretsmanager:BatchGetSecretValue`, which still needs `GetSecretValue` on each
 secret), `kms:Decrypt` (a key is judged by its key policy, MLC2xx), and image pulls (`ecr:BatchGetImage`, which
 SageMaker roles need across registries). Conditions exempt a statement exactly as for MLC104: keys that select
-resources (`aws:ResourceTag/*`, `<service>:ResourceTag/*`, `aws:ResourceAccount`, `aws:ResourceOrgID`,
-`aws:ResourceOrgPaths`) and service guardrail keys (any service-specific key such as `s3:ExistingObjectTag/*`, `kms:ViaService`, `sagemaker:Vpc*`; `aws:CalledVia*`).
+resources (`aws:ResourceTag/*`, `<service>:ResourceTag/*`, `s3:ExistingObjectTag/*`, `aws:ResourceAccount`,
+`aws:ResourceOrgID`, `aws:ResourceOrgPaths`) and the guardrail keys (`iam:PassedToService`, `kms:ViaService`,
+`aws:CalledVia*`, `aws:ViaAWSService`, `sagemaker:Vpc*`); a request-parameter key narrows nothing.
 `Action: "*"` and `s3:*` are expanded like any other pattern, but when MLC103 (wildcard action) reports every
 action value the finding would name, MLC115 stays quiet; it reports them when MLC103 is not selected or its
 finding is suppressed. Write actions on
