@@ -22,6 +22,17 @@ from typing import NamedTuple
 
 LEVELS = {"R": "Read", "L": "List", "W": "Write", "P": "Permissions management", "T": "Tagging"}
 WRITE_LEVELS = frozenset(("Write", "Permissions management"))
+# IAM permissions management that lets a principal raise its own privileges (give itself or a role it can use
+# any policy, or take over another identity), the known escalation paths. On every resource it is MLC104's
+# high case and one of MLC102's reasons to call a managed policy broad. iam:PassRole is MLC105's.
+PRIVILEGE_ESCALATION = frozenset(name.lower() for name in (
+    "iam:CreateRole", "iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy",
+    "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:UpdateAssumeRolePolicy",
+    "iam:AttachUserPolicy", "iam:PutUserPolicy", "iam:AttachGroupPolicy", "iam:PutGroupPolicy",
+    "iam:AddUserToGroup", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile",
+    "iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary", "iam:PutRolePermissionsBoundary",
+    "iam:PutUserPermissionsBoundary",
+))
 
 
 class ActionInfo(NamedTuple):

@@ -25,6 +25,12 @@ value the finding would name is reported by MLC103 (`*`, `service:*`) or MLC105 
 quiet; a statement that also grants other writes (`[cloudformation:*, iam:CreateRole]`) is still reported. When
 that rule is not selected (`--ignore MLC103`) or its finding is suppressed, MLC104 reports the statement.
 
+The finding is **high** when the actions include IAM permissions management that amounts to privilege
+escalation — `iam:CreateRole`, `iam:AttachRolePolicy`, `iam:PutRolePolicy`, `iam:CreatePolicyVersion`,
+`iam:SetDefaultPolicyVersion`, `iam:UpdateAssumeRolePolicy`, the user and group policy actions,
+`iam:CreateAccessKey`, `iam:CreateLoginProfile`/`UpdateLoginProfile`, `iam:AddUserToGroup` and the
+permissions-boundary actions — so a `--fail-on high` gate stops it; medium otherwise.
+
 ## Why is this bad?
 Write actions on `*` let the principal change or delete every resource of that kind in the account — other
 teams' buckets, models and keys included — when it needs the few its workload owns.
@@ -147,10 +153,12 @@ def check(view, ctx):
             ctx.unknown(path, "condition cannot be known")
             continue
         value = statement.resources[first]
+        escalation = any(a.name.lower() in iam_actions.PRIVILEGE_ESCALATION for _, _, found in actions for a in found)
         scope = "every resource ('*')" if is_star(value) else f"every resource of their kind ('{text_of(value)}')"
         yield Hit(path, f"{owner_label(view.resource)}: {where(doc, statement)} allows write actions on {scope} "
                         f"that can be limited to ARNs: {_shown(actions)}",
-                  subjects=tuple(element_path(statement, "Action", i) for i, _, _ in actions))
+                  subjects=tuple(element_path(statement, "Action", i) for i, _, _ in actions),
+                  severity="high" if escalation else None)
 
 
 RULE = Rule(

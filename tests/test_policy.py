@@ -423,3 +423,9 @@ def test_covers_arn_format_judges_a_pattern_by_what_it_matches(value, arn_format
     from mlcheck.policy import covers_arn_format
 
     assert covers_arn_format(value, arn_format) is expected
+
+
+def test_privilege_escalation_actions_are_scopable_iam_writes_in_the_reference():
+    for name in iam_actions.PRIVILEGE_ESCALATION:
+        info = iam_actions.info(name)
+        assert info is not None and info.scopable and info.level in iam_actions.WRITE_LEVELS, name

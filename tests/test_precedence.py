@@ -69,3 +69,21 @@ def test_findings_without_subjects_are_never_dropped():
     assert general not in kept and plain in kept
     kept = one_finding_per_problem([Found("MLC103", action, suppressed=True), general], lambda _: Rule)
     assert general in kept
+
+
+def test_privilege_escalation_on_every_resource_is_high(run_cli, tmp_path):
+    from mlcheck.discovery import Candidate
+    from mlcheck.runner import Settings, check_file
+
+    from conftest import FIXTURES
+
+    result = check_file(Candidate(str(FIXTURES / "MLC104" / "fail-privilege-escalation-high.yaml"), True),
+                        Settings(rule_ids=("MLC104",)))
+    assert [(f.line, f.severity) for f in result.findings] == [(11, "high"), (14, "high"), (17, "medium")]
+    path = tmp_path / "t.yaml"
+    path.write_text(POLICY.format(action="iam:AttachRolePolicy", metadata=""))
+    code, _, _ = run_cli("--fail-on", "high", "--select", "MLC104", path)
+    assert code == 1
+    path.write_text(POLICY.format(action="sagemaker:CreateModel", metadata=""))
+    code, _, _ = run_cli("--fail-on", "high", "--select", "MLC104", path)
+    assert code == 0
