@@ -61,11 +61,16 @@ def service_actions(service: str) -> dict:
     if not packed:
         return {}
     formats = _data().get("arns", {}).get(service.lower(), ())
+    prefix, new, shared = f"{service.lower()}:", ActionInfo._make, {}  # actions of a service share ARN lists
     out = {}
     for entry in packed.split(" "):
         name, code, *positions = entry.split(":")
-        arns = tuple(formats[int(i)] for i in positions[0].split(".")) if positions else ()
-        out[name.lower()] = ActionInfo(f"{service.lower()}:{name}", LEVELS[code[0]], code[1] == "1", arns)
+        arns = ()
+        if positions:
+            arns = shared.get(positions[0])
+            if arns is None:
+                arns = shared[positions[0]] = tuple(formats[int(i)] for i in positions[0].split("."))
+        out[name.lower()] = new((prefix + name, LEVELS[code[0]], code[1] == "1", arns))
     return out
 
 
