@@ -87,3 +87,15 @@ def test_privilege_escalation_on_every_resource_is_high(run_cli, tmp_path):
     path.write_text(POLICY.format(action="sagemaker:CreateModel", metadata=""))
     code, _, _ = run_cli("--fail-on", "high", "--select", "MLC104", path)
     assert code == 0
+
+
+def test_mlc104_records_a_resource_it_cannot_know_instead_of_passing(tmp_path):
+    from mlcheck.discovery import Candidate
+    from mlcheck.runner import Settings, check_file
+
+    path = tmp_path / "t.yaml"
+    path.write_text("Parameters:\n  Target: {Type: String}\n" + POLICY.format(action="s3:PutObject", metadata="")
+                    .replace('Resource: "*"', "Resource: !Ref Target"))
+    result = check_file(Candidate(str(path), True), Settings(rule_ids=("MLC104",)))
+    assert result.findings == []
+    assert [(u.rule_id, u.reason) for u in result.unknowns] == [("MLC104", "resource cannot be known")]
