@@ -521,21 +521,28 @@ def covers_arn_format(value, arn_format: str) -> bool | None:
     (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`): the value's service and resource parts match the
     format's with every `${...}` variable of the resource part read as any name. Region and account are not
     compared: every resource of the account, or of one region, is still every resource. A type whose format
-    names no variable has a single resource, which a pattern names rather than covers."""
+    names no variable has a single resource, which a pattern names rather than covers. A pattern with pieces
+    that cannot be known is unknown only when it would cover every resource with `*` in their place: the
+    literal text of `app/${DomainId}/*/canvas/default` scopes it whatever the domain is."""
     text = text_of(value)
+    widest = False
     if text is None:
-        return None if is_unknown(value) else False
+        if not (isinstance(value, Composite) and is_unknown(value) and not value.resource_refs()):
+            return None if is_unknown(value) else False
+        text, widest = value.text("*").strip(), True
     if text == "*":
-        return True
+        return None if widest else True
     fields = text.split(":", 5)
     if len(fields) < 6 or not arn_glob_match(fields[0], "arn"):
         return False
-    if isinstance(value, Composite):  # the same ARN with each pseudo parameter as a definite mark
-        marked = "".join(p if isinstance(p, str) else _PSEUDO_MARK for p in value.parts).strip().split(":", 5)
+    if isinstance(value, Composite):  # pseudo parameters as one definite mark, unknown pieces as any text
+        marked = "".join(p if isinstance(p, str) else _PSEUDO_MARK if isinstance(p, Pseudo) else "*"
+                         for p in value.parts).strip().split(":", 5)
         name_part = marked[5] if len(marked) == 6 else fields[5]
     else:
         name_part = fields[5]
-    return _matches_format(fields[2], name_part, arn_format)
+    covers = _matches_format(fields[2], name_part, arn_format)
+    return None if covers and widest else covers
 
 
 @functools.lru_cache(maxsize=8192)

@@ -418,6 +418,14 @@ def test_covers_every_judges_the_pattern_not_one_sample_name(value, expected):
      False),
     ("arn:aws:s3:::*", "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}", False),  # another service
     ("arn:aws:glue:*:*:catalog", "arn:${Partition}:glue:${Region}:${Account}:catalog", False),  # one per account
+    # pieces that cannot be known: unknown only when `*` in their place would cover everything
+    (Composite(("arn:aws:sagemaker:*:*:app/", Unknown("an import"), "/*/canvas/default")),
+     "arn:${Partition}:sagemaker:${Region}:${Account}:app/${DomainId}/${UserProfileName}/${AppType}/${AppName}",
+     False),
+    (Composite(("arn:aws:s3:::", Unknown("a parameter"), "/*")), "arn:${Partition}:s3:::${BucketName}/${ObjectName}",
+     None),
+    (Composite(("arn:aws:s3:::", Unknown("a parameter"), "-data/*")),
+     "arn:${Partition}:s3:::${BucketName}/${ObjectName}", False),
 ])
 def test_covers_arn_format_judges_a_pattern_by_what_it_matches(value, arn_format, expected):
     from mlcheck.policy import covers_arn_format
