@@ -269,7 +269,7 @@ def _record(report, rule, resource, scenarios, runs, checker, overrides, display
             rule_id=rule.id, rule_name=rule.name, severity=overrides.get(rule.id, hit.severity or rule.severity),
             message=message, file=display, line=loc.line, column=loc.column, end_line=loc.end_line,
             end_column=loc.end_column, resource=owner.logical_id, resource_type=owner.type,
-            path=hit.path, fix=hit.fix or rule.fix, uri=uri,
+            path=hit.path, fix=hit.fix or rule.fix, uri=uri, subjects=hit.subjects,
         ))
 
 

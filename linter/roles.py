@@ -15,6 +15,10 @@ Indexes are built once per template (`mlcheck.cache.template_index`), under temp
 
 from __future__ import annotations
 
+import json
+import os
+from functools import lru_cache
+
 from mlcheck.cache import deployed_only_when, template_index
 from mlcheck.policy import SINGLE_DOCUMENT, Document, documents, statements
 from mlcheck.record import FrozenRecord, Record
@@ -202,42 +206,25 @@ def attached_policies(ctx, principal) -> tuple:
 
 
 # -- AWS managed policies we know by name ---------------------------------------------------------------------
-# Only the statements that matter to the IAM/KMS rules are spelled out; a policy marked partial answers
-# "does it grant X?" with unknown for actions outside the services it lists.
+# The real documents of the AWS managed policies SageMaker stacks attach, and the names of every AWS managed
+# policy that is broad (MLC102), generated from a maintained dataset by tools/gen_managed_policies.py and read
+# only when a rule meets an AWS managed policy ARN.
 
-def _allow(action, resource="*", **extra):
-    return dict({"Effect": "Allow", "Action": action, "Resource": resource}, **extra)
+@lru_cache(maxsize=1)
+def _managed_policies() -> dict:
+    with open(os.path.join(os.path.dirname(__file__), "data", "managed_policies.json"), encoding="utf-8") as handle:
+        return json.load(handle)
 
 
-AWS_MANAGED_POLICIES = {
-    "AdministratorAccess": [_allow("*")],
-    "PowerUserAccess": [{"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"],
-                         "Resource": "*"},
-                        _allow(["iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole", "iam:ListRoles",
-                                "organizations:DescribeOrganization", "account:ListRegions"])],
-    "IAMFullAccess": [_allow(["iam:*", "organizations:DescribeAccount", "organizations:DescribeOrganization",
-                              "organizations:DescribeOrganizationalUnit", "organizations:DescribePolicy",
-                              "organizations:ListChildren", "organizations:ListParents",
-                              "organizations:ListPoliciesForTarget", "organizations:ListRoots",
-                              "organizations:ListPolicies", "organizations:ListTargetsForPolicy"])],
-    "AmazonS3FullAccess": [_allow(["s3:*", "s3-object-lambda:*"])],
-    "AmazonS3ReadOnlyAccess": [_allow(["s3:Get*", "s3:List*", "s3:Describe*", "s3-object-lambda:Get*",
-                                       "s3-object-lambda:List*"])],
-    # SageMaker's broad managed policy: it lets SageMaker describe keys but grants no use of them.
-    "AmazonSageMakerFullAccess": [
-        _allow("sagemaker:*"),
-        _allow(["kms:DescribeKey", "kms:ListAliases"]),
-        _allow("iam:PassRole", "arn:aws:iam::*:role/*AmazonSageMaker*",
-               Condition={"StringEquals": {"iam:PassedToService": ["sagemaker.amazonaws.com",
-                                                                   "glue.amazonaws.com",
-                                                                   "robomaker.amazonaws.com",
-                                                                   "states.amazonaws.com"]}}),
-        _allow(["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
-               ["arn:aws:s3:::*SageMaker*", "arn:aws:s3:::*Sagemaker*", "arn:aws:s3:::*sagemaker*"]),
-    ],
-}
-# Services each known policy covers completely; other services are unknown for a partial policy.
-_PARTIAL = {"AmazonSageMakerFullAccess": ("kms", "sagemaker")}
+def aws_managed_policy(name: str) -> list | None:
+    """The statements of an AWS managed policy's current version, or None when mlcheck does not ship it."""
+    return _managed_policies()["documents"].get(name)
+
+
+def broad_managed_policies() -> dict:
+    """Name -> why, for every AWS managed policy that grants `*` on `*`, IAM privilege escalation on `*`, or
+    every action of a data service on `*` (RULES.md MLC102), derived from the documents."""
+    return _managed_policies()["broad"]
 
 
 def managed_policy_name(value) -> str | None:
@@ -252,17 +239,15 @@ def managed_policy_name(value) -> str | None:
 
 class Permissions(Record):
     """A principal's identity statements, each with the Document it comes from, and why the set may be
-    incomplete (`unknown`: reasons; `partial`: (managed policy name, services it fully covers))."""
+    incomplete (`unknown`: reasons)."""
 
-    _fields = ("entries", "unknown", "partial")
+    _fields = ("entries", "unknown")
     entries: list  # (Statement, Document)
     unknown: list
-    partial: list
 
-    def __init__(self, entries=None, unknown=None, partial=None):
+    def __init__(self, entries=None, unknown=None):
         self.entries = [] if entries is None else entries
         self.unknown = [] if unknown is None else unknown
-        self.partial = [] if partial is None else partial
 
     @property
     def statements(self) -> list:
@@ -280,11 +265,7 @@ class Permissions(Record):
 
     def unknown_for(self, action: str) -> list:
         """Reasons the answer for `action` may be incomplete."""
-        service = action.split(":", 1)[0].lower()
-        reasons = list(self.unknown)
-        reasons += [f"AWS managed policy {name} is only partly known" for name, covered in self.partial
-                    if service not in covered]
-        return reasons
+        return list(self.unknown)
 
 
 def _add_documents(perms, ctx, resource):
@@ -332,7 +313,7 @@ def _add_own(perms, ctx, principal) -> None:
                 _add_documents(perms, ctx, template_policy)
                 continue
             name = managed_policy_name(arn)
-            known = AWS_MANAGED_POLICIES.get(name) if name else None
+            known = aws_managed_policy(name) if name else None
             if known is None:
                 perms.unknown.append(f"managed policy {arn} is not in this template" if name is None else
                                      f"AWS managed policy {name} is not known to mlcheck")
@@ -340,8 +321,6 @@ def _add_own(perms, ctx, principal) -> None:
             doc = Document(principal, "identity", {"Statement": known}, path, f"AWS managed policy {name}")
             for statement in statements(doc.document, path):
                 perms.entries.append((statement, doc))
-            if name in _PARTIAL:
-                perms.partial.append((name, _PARTIAL[name]))
     policies, reasons = attached_policies(ctx, principal)
     perms.unknown.extend(reasons)
     for policy in policies:

@@ -41,11 +41,15 @@ class Hit(NamedTuple):
     fix: str | None = None
     severity: str | None = None
     default_on: bool = False  # for rules partly on by default: this hit is reported even when not selected
+    # What the hit reports, as document paths (the Action values of a statement): a rule with `yields_to`
+    # loses the hit when those rules' findings report every one of them; a finding reports its own path and
+    # these (mlcheck.precedence).
+    subjects: tuple = ()
 
 
 class Rule(FrozenRecord):
     _fields = ("id", "name", "severity", "check", "resource_types", "fix", "enabled_by_default",
-               "partly_on_by_default", "options", "peers", "practice", "sensitive", "docs")
+               "partly_on_by_default", "options", "peers", "practice", "sensitive", "yields_to", "docs")
     id: str
     name: str
     severity: str
@@ -61,6 +65,9 @@ class Rule(FrozenRecord):
     practice: str  # the practice enforced, quoted from reference/aws-ml-practices.md
     # The rule's findings point at a secret: reporters never print the source lines they lie on (MLC116).
     sensitive: bool
+    # More specific rules ("One finding per problem", RULES.md): a hit of this rule whose every subject one of
+    # them reports (selected, not suppressed) is dropped (mlcheck.precedence).
+    yields_to: tuple
     docs: str  # set from the rule module's docstring when the rule is loaded
 
     def __init__(
@@ -77,6 +84,7 @@ class Rule(FrozenRecord):
         peers=None,
         practice="",
         sensitive=False,
+        yields_to=(),
         docs="",
     ):
         object.__setattr__(self, "id", id)
@@ -91,6 +99,7 @@ class Rule(FrozenRecord):
         object.__setattr__(self, "peers", {} if peers is None else peers)
         object.__setattr__(self, "practice", practice)
         object.__setattr__(self, "sensitive", sensitive)
+        object.__setattr__(self, "yields_to", yields_to)
         object.__setattr__(self, "docs", docs)
 
     @property

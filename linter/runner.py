@@ -13,9 +13,17 @@ from mlcheck.discovery import Candidate
 from mlcheck.engine import lint_template
 from mlcheck.findings import Error, Finding, RunResult
 from mlcheck.loader import ParseError, load_document
+from mlcheck.precedence import one_finding_per_problem
 from mlcheck.record import Record
 from mlcheck.regex import lazy
-from mlcheck.safe_read import MAX_BYTES, InputError, InputTooLarge, read_file, read_stdin, too_large_message
+from mlcheck.safe_read import (
+    MAX_BYTES,
+    InputError,
+    InputTooLarge,
+    read_file,
+    read_stdin,
+    too_large_message,
+)
 from mlcheck.template import build_template, is_cloudformation
 
 PARSE_ERROR_RULE = "MLC001"
@@ -164,7 +172,7 @@ def check_file(candidate: Candidate, settings: Settings, stdin_bytes: bytes | No
                            frozenset(settings.subset_rule_ids), settings.rule_options)
     if settings.inline_suppressions:
         _suppress(template, report.findings, settings, display, uri, report.unknowns)
-    result.findings.extend(report.findings)
+    result.findings.extend(one_finding_per_problem(report.findings, registry.__getitem__))
     result.unknowns.extend(report.unknowns)
     result.errors.extend(report.errors)
     return result

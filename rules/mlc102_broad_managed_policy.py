@@ -1,10 +1,20 @@
 """Principal attaches an AWS managed policy that grants far more than an ML workload needs.
 
 ## What it does
-Reports an IAM role, user or group whose `ManagedPolicyArns` include `AdministratorAccess`,
-`PowerUserAccess`, `IAMFullAccess` or `AmazonS3FullAccess` — written literally, with
-`!Sub arn:${AWS::Partition}:iam::aws:policy/...`, `!Join`, or through a parameter default (also under a
-`job-function/` or other path).
+Reports an IAM role, user or group whose `ManagedPolicyArns` include an AWS managed policy that is broad —
+written literally, with `!Sub arn:${AWS::Partition}:iam::aws:policy/...`, `!Join`, or through a parameter
+default (also under a `job-function/`, `service-role/` or other path). Which policies are broad is derived from
+their real documents (the current version of every AWS managed policy, shipped with mlcheck): an
+unconditional `Allow` on `Resource: "*"` of
+
+- every action (`AdministratorAccess`) or every action but a few (`NotAction`: `PowerUserAccess`);
+- IAM permissions management that amounts to privilege escalation (`IAMFullAccess`: `iam:CreateRole`,
+  `iam:AttachRolePolicy`, `iam:PutRolePolicy`, `iam:CreatePolicyVersion`, ... — the list MLC104 grades high);
+- every action of a data service — S3, DynamoDB, RDS, Redshift, Secrets Manager, SSM, KMS, CloudWatch Logs,
+  Kinesis, Firehose, Glue, Athena, EFS, FSx, OpenSearch, Timestream, Backup, SQS (`AmazonS3FullAccess`,
+  `CloudWatchLogsFullAccess`, `SecretsManagerReadWrite`, `AmazonDynamoDBFullAccess`, ...).
+
+`AmazonSageMakerFullAccess` is MLC101's. The option `policies` replaces the derived set with a list of names.
 
 ## Why is this bad?
 These policies grant every action of whole services on every resource: an execution role with
@@ -37,19 +47,9 @@ TrainingRole:
 - AWS Config rule iam-policy-blacklisted-check
 """
 
-from mlcheck.roles import managed_policy_name
+from mlcheck.roles import broad_managed_policies, managed_policy_name
 from mlcheck.rule import Hit, Rule
 from mlcheck.values import Composite, Unknown
-
-# What the default policies allow; the list reported is the rule option `policies`
-# (`rules: {MLC102: {policies: [...]}}` in the configuration).
-BROAD_POLICIES = {
-    "AdministratorAccess": "every action on every resource",
-    "PowerUserAccess": "every action outside IAM and Organizations on every resource",
-    "IAMFullAccess": "every IAM action, enough to make itself an administrator",
-    "AmazonS3FullAccess": "every S3 action on every bucket of the account",
-}
-
 
 def check(view, ctx):
     arns = view.get("ManagedPolicyArns")
@@ -59,7 +59,9 @@ def check(view, ctx):
     if not isinstance(arns, list):
         return
     kind = view.type.rsplit("::", 1)[1]
-    reported = set(ctx.option("policies"))
+    broad = broad_managed_policies()
+    configured = ctx.option("policies")
+    reported = set(broad) if configured is None else set(configured)
     for i, arn in enumerate(arns):
         if isinstance(arn, Unknown) or (isinstance(arn, Composite) and arn.has_unknown()):
             ctx.unknown(view.path("ManagedPolicyArns", i),
@@ -67,7 +69,7 @@ def check(view, ctx):
             continue
         name = managed_policy_name(arn)
         if name in reported:
-            allows = BROAD_POLICIES.get(name, "more than the principal's work needs")
+            allows = broad.get(name, "more than the principal's work needs")
             yield Hit(view.path("ManagedPolicyArns", i),
                       f"{kind} '{view.logical_id}' attaches the AWS managed policy {name}, which allows {allows}")
 
@@ -78,7 +80,8 @@ RULE = Rule(
     severity="high",
     resource_types=("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"),
     check=check,
-    options={"policies": tuple(BROAD_POLICIES)},
+    # None: every AWS managed policy the documents show to be broad; a list replaces that set
+    options={"policies": None},
     fix="Replace the broad AWS managed policy with a policy that lists the actions and resources the principal "
         "needs.",
     peers={"cfn_nag": ["W43", "W44"],

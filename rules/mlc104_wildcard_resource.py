@@ -2,15 +2,34 @@
 
 ## What it does
 Checks every `Allow` statement of every identity policy (a role's, user's or group's `Policies`,
-`AWS::IAM::Policy`, `ManagedPolicy`, `RolePolicy`, `UserPolicy`, `GroupPolicy`) whose `Resource` is `*`.
-Each action (wildcards such as `s3:Put*` are expanded) is looked up in the AWS Service Authorization Reference,
+`AWS::IAM::Policy`, `ManagedPolicy`, `RolePolicy`, `UserPolicy`, `GroupPolicy`) whose `Resource` is `*` or
+an ARN pattern that covers every resource of a type the action acts on: `arn:aws:s3:::*` for `s3:PutObject`,
+`arn:aws:sagemaker:*:*:*` or `arn:${AWS::Partition}:sagemaker:*:*:*/*` for any SageMaker action,
+`arn:aws:kms:*:*:key/*` for `kms:Decrypt`, `...:endpoint/*` for `sagemaker:DeleteEndpoint`. A pattern is judged
+by what it matches, against the ARN formats the reference gives for the action's resource types: one that
+holds a literal name part (`models/*`, `endpoint/ml-*`, `${AWS::StackName}-*`) is scoped, and a type with a
+single resource per account (Glue's `catalog`) is named, not covered. Each action (wildcards such as `s3:Put*` are expanded) is looked up in the AWS Service Authorization Reference,
 shipped with mlcheck: a finding names the **Write** and **Permissions management** actions that accept
 resource ARNs. Actions that cannot be scoped — `ecr:GetAuthorizationToken`, `ec2:Describe*`,
 `cloudwatch:PutMetricData`, `xray:PutTraceSegments` — are exempt, as are Read, List
 and Tagging actions; these exemptions are what peers' wildcard-resource checks get wrong most often. A
-statement narrowed by a condition on the resource (`aws:ResourceTag/...`, `aws:ResourceAccount`, or a
-service-specific key such as `kms:ViaService` or `sagemaker:VpcSubnets`) is exempt. `Action: "*"` is left to
-MLC103.
+statement is exempt only when a condition key selects the resources it reaches (`aws:ResourceTag/*`,
+`<service>:ResourceTag/*`, `s3:ExistingObjectTag/*`, `aws:ResourceAccount`, `aws:ResourceOrgID`,
+`aws:ResourceOrgPaths`) or is one of the guardrail keys `iam:PassedToService`, `kms:ViaService`,
+`aws:CalledVia*`, `aws:ViaAWSService` and `sagemaker:Vpc*` (`VpcSubnets`, `VpcSecurityGroupIds`). A key on a
+request parameter — `s3:x-amz-acl`, `rds:DatabaseEngine`, `sagemaker:InstanceTypes` — narrows nothing: the
+statement still reaches every resource.
+
+`Action: "*"` and `service:*` are expanded like any other pattern. One finding per problem: when every action
+value the finding would name is reported by MLC103 (`*`, `service:*`) or MLC105 (`iam:PassRole`), MLC104 stays
+quiet; a statement that also grants other writes (`[cloudformation:*, iam:CreateRole]`) is still reported. When
+that rule is not selected (`--ignore MLC103`) or its finding is suppressed, MLC104 reports the statement.
+
+The finding is **high** when the actions include IAM permissions management that amounts to privilege
+escalation — `iam:CreateRole`, `iam:AttachRolePolicy`, `iam:PutRolePolicy`, `iam:CreatePolicyVersion`,
+`iam:SetDefaultPolicyVersion`, `iam:UpdateAssumeRolePolicy`, the user and group policy actions,
+`iam:CreateAccessKey`, `iam:CreateLoginProfile`/`UpdateLoginProfile`, `iam:AddUserToGroup` and the
+permissions-boundary actions — so a `--fail-on high` gate stops it; medium otherwise.
 
 ## Why is this bad?
 Write actions on `*` let the principal change or delete every resource of that kind in the account — other
@@ -51,31 +70,32 @@ from mlcheck import iam_actions
 from mlcheck.policy import (
     IDENTITY_POLICY_TYPES,
     allow_statements,
+    covers_arn_format,
     element_path,
     granted_actions,
+    is_star,
     narrowed,
     owner_label,
+    text_of,
     where,
 )
 from mlcheck.rule import Hit, Rule
 
 
 def scopable_writes(statement) -> list:
-    """(pattern as written, [ActionInfo]) for each Action value that grants Write/Permissions-management
+    """(index, pattern as written, [ActionInfo]) for each Action value that grants Write/Permissions-management
     actions accepting ARNs."""
     out = []
-    for _, pattern in granted_actions(statement):
-        if pattern == "*":
-            continue
+    for i, pattern in granted_actions(statement):
         found = [a for a in iam_actions.expand(pattern) if a.scopable and a.level in iam_actions.WRITE_LEVELS]
         if found:
-            out.append((pattern, found))
+            out.append((i, pattern, found))
     return out
 
 
 def _shown(actions: list) -> str:
     parts = []
-    for pattern, found in actions:
+    for _, pattern, found in actions:
         if len(found) == 1 and found[0].name.lower() == pattern.lower():
             parts.append(found[0].name)
         else:
@@ -83,25 +103,62 @@ def _shown(actions: list) -> str:
     return ", ".join(parts)
 
 
+def unscoped(statement, actions) -> tuple:
+    """(the actions some Resource value leaves unscoped, as scopable_writes gives them; index of the first such
+    value; whether a value cannot be known). A value leaves an action unscoped when it covers every resource of
+    a type the action accepts: `*`, `arn:aws:s3:::*` for s3:PutObject, `...:key/*` for kms:Decrypt."""
+    first, unknown, out = None, False, []
+    for i, pattern, found in actions:
+        kept = []
+        for action in found:
+            for index, value in enumerate(statement.resources):
+                covers = True if is_star(value) else _covers_any(value, action.arns)
+                if covers:
+                    kept.append(action)
+                    first = index if first is None else min(first, index)
+                    break
+                unknown = unknown or covers is None
+        if kept:
+            out.append((i, pattern, kept))
+    return out, first, unknown
+
+
+def _covers_any(value, arn_formats) -> bool | None:
+    unknown = False
+    for arn_format in arn_formats:
+        covers = covers_arn_format(value, arn_format)
+        if covers:
+            return True
+        unknown = unknown or covers is None
+    return None if unknown else False
+
+
 def check(view, ctx):
     for doc, statement in allow_statements(view, ctx, "identity"):
-        if not statement.has_action:
-            continue
-        stars = [i for i, r in enumerate(statement.resources) if isinstance(r, str) and r.strip() == "*"]
-        if not stars:
-            continue
+        if not statement.has_action or not statement.has_resource:
+            continue  # NotAction / NotResource: MLC106
         actions = scopable_writes(statement)
         if not actions:
+            continue
+        actions, first, unknown = unscoped(statement, actions)
+        if not actions:
+            if unknown:
+                ctx.unknown(statement.path + ("Resource",), "resource cannot be known")
             continue
         narrow = narrowed(statement)
         if narrow:
             continue
-        path = element_path(statement, "Resource", stars[0])
+        path = element_path(statement, "Resource", first)
         if narrow is None:
             ctx.unknown(path, "condition cannot be known")
             continue
-        yield Hit(path, f"{owner_label(view.resource)}: {where(doc, statement)} allows write actions on every "
-                        f"resource ('*') that can be limited to ARNs: {_shown(actions)}")
+        value = statement.resources[first]
+        escalation = any(a.name.lower() in iam_actions.PRIVILEGE_ESCALATION for _, _, found in actions for a in found)
+        scope = "every resource ('*')" if is_star(value) else f"every resource of their kind ('{text_of(value)}')"
+        yield Hit(path, f"{owner_label(view.resource)}: {where(doc, statement)} allows write actions on {scope} "
+                        f"that can be limited to ARNs: {_shown(actions)}",
+                  subjects=tuple(element_path(statement, "Action", i) for i, _, _ in actions),
+                  severity="high" if escalation else None)
 
 
 RULE = Rule(
@@ -115,4 +172,5 @@ RULE = Rule(
     peers={"checkov": ["CKV_AWS_107", "CKV_AWS_109", "CKV_AWS_111"],
            "cfn_nag": ["W11", "W12", "W13"], "guard": ["IAM_POLICYDOCUMENT_NO_WILDCARD_RESOURCE"]},
     practice="Principle of Least Privilege: Grant only the permissions an entity needs to perform its function.",
+    yields_to=("MLC103", "MLC105"),  # "One finding per problem": `*`/`service:*` and iam:PassRole statements
 )

@@ -32,11 +32,14 @@ escalation. Naming the roles (and the service that receives them) keeps it to wh
 - [SageMaker roles: passing roles](https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html)
 """
 
+from mlcheck import iam_actions
 from mlcheck.policy import (
     IDENTITY_POLICY_TYPES,
     allow_statements,
     covers_action,
     covers_every,
+    element_path,
+    granted_actions,
     has_condition,
     owner_label,
     where,
@@ -54,6 +57,13 @@ def any_role(statement):
         if covers is None and unknown is None:
             unknown = i
     return None, unknown
+
+
+def passrole_only(statement) -> tuple:
+    """Paths of the Action values that grant iam:PassRole and nothing else (`iam:PassRole`, `iam:Pass*`): what
+    this rule reports in the statement, so MLC104 leaves them to it (`iam:*` and `*` grant more)."""
+    return tuple(element_path(statement, "Action", i) for i, pattern in granted_actions(statement)
+                 if [a.name.lower() for a in iam_actions.expand(pattern)] == ["iam:passrole"])
 
 
 def check(view, ctx):
@@ -90,7 +100,8 @@ def check(view, ctx):
             continue
         roles = "every role not listed in NotResource" if path[-1] == "NotResource" else "every role"
         yield Hit(path, f"{owner_label(view.resource)}: {where(doc, statement)} allows iam:PassRole on "
-                        f"{roles}, to any service (no iam:PassedToService condition)")
+                        f"{roles}, to any service (no iam:PassedToService condition)",
+                  subjects=passrole_only(statement) if statement.has_action else ())
 
 
 RULE = Rule(

@@ -25,9 +25,13 @@ Not in the list: metadata reads (`s3:GetObjectAcl`, `s3:GetObjectTagging`, `secr
 actions that accept no ARN (`secretsmanager:BatchGetSecretValue`, which still needs `GetSecretValue` on each
 secret), `kms:Decrypt` (a key is judged by its key policy, MLC2xx), and image pulls (`ecr:BatchGetImage`, which
 SageMaker roles need across registries). Conditions exempt a statement exactly as for MLC104: keys that select
-resources (`aws:ResourceTag/*`, `<service>:ResourceTag/*`, `aws:ResourceAccount`, `aws:ResourceOrgID`,
-`aws:ResourceOrgPaths`) and service guardrail keys (any service-specific key such as `s3:ExistingObjectTag/*`, `kms:ViaService`, `sagemaker:Vpc*`; `aws:CalledVia*`).
-`Action: "*"` is left to MLC103; write actions on `*` are MLC104's.
+resources (`aws:ResourceTag/*`, `<service>:ResourceTag/*`, `s3:ExistingObjectTag/*`, `aws:ResourceAccount`,
+`aws:ResourceOrgID`, `aws:ResourceOrgPaths`) and the guardrail keys (`iam:PassedToService`, `kms:ViaService`,
+`aws:CalledVia*`, `aws:ViaAWSService`, `sagemaker:Vpc*`); a request-parameter key narrows nothing.
+`Action: "*"` and `s3:*` are expanded like any other pattern, but when MLC103 (wildcard action) reports every
+action value the finding would name, MLC115 stays quiet; it reports them when MLC103 is not selected or its
+finding is suppressed. Write actions on
+`*` are MLC104's.
 
 ## Why is this bad?
 A role that may read every object, secret or parameter of the account reads other teams' training data,
@@ -112,16 +116,14 @@ def data_read_actions() -> dict:
 
 
 def data_reads(statement) -> list:
-    """(pattern as written, [(ActionInfo, service, sample resource)]) for each Action value that grants listed
-    data reads."""
+    """(index, pattern as written, [(ActionInfo, service, sample resource)]) for each Action value that grants
+    listed data reads."""
     table = data_read_actions()
     out = []
-    for _, pattern in granted_actions(statement):
-        if pattern == "*":
-            continue  # MLC103's
+    for i, pattern in granted_actions(statement):
         found = [table[a.name.lower()] for a in iam_actions.expand(pattern) if a.name.lower() in table]
         if found:
-            out.append((pattern, found))
+            out.append((i, pattern, found))
     return out
 
 
@@ -175,8 +177,8 @@ def check(view, ctx):
             if any(is_unknown(a) for a in statement.actions) and on_every_resource(statement):
                 ctx.unknown(statement.path + ("Action",), "action cannot be known")
             continue
-        shown, first, unknown = [], None, False
-        for pattern, found in reads:
+        shown, first, unknown, subjects = [], None, False, []
+        for index_of_action, pattern, found in reads:
             covered = []
             for entry in found:
                 index, maybe = _covering(statement, entry[1], entry[2])
@@ -186,6 +188,7 @@ def check(view, ctx):
                     first = index if first is None else min(first, index)
             if covered:
                 shown.append(_shown(pattern, covered))
+                subjects.append(element_path(statement, "Action", index_of_action))
         if not shown:
             if unknown:
                 ctx.unknown(statement.path + ("Resource",), "resource cannot be known")
@@ -198,7 +201,7 @@ def check(view, ctx):
             ctx.unknown(path, "condition cannot be known")
             continue
         yield Hit(path, f"{owner_label(view.resource)}: {where(doc, statement)} lets it read stored data or secrets "
-                        f"from every resource of the service: {', '.join(shown)}")
+                        f"from every resource of the service: {', '.join(shown)}", subjects=tuple(subjects))
 
 
 RULE = Rule(
@@ -211,4 +214,5 @@ RULE = Rule(
         "'*' or a pattern that covers every one of them.",
     peers={"checkov": ["CKV_AWS_108"]},
     practice="Principle of Least Privilege: Grant only the permissions an entity needs to perform its function.",
+    yields_to=("MLC103",),  # "One finding per problem": `*` and `s3:*` statements
 )

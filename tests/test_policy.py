@@ -17,7 +17,10 @@ from mlcheck.values import Composite, Pseudo, ResourceRef, Unknown
 # -- IAM action index -------------------------------------------------------------------------------------------
 
 def test_action_levels_and_resource_support_come_from_the_reference():
-    assert iam_actions.info("s3:PutObject") == ("s3:PutObject", "Write", True)
+    assert iam_actions.info("s3:PutObject")[:3] == ("s3:PutObject", "Write", True)
+    assert "arn:${Partition}:s3:::${BucketName}/${ObjectName}" in iam_actions.info("s3:PutObject").arns
+    assert iam_actions.info("kms:Decrypt").arns == ("arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}",)
+    assert iam_actions.info("ecr:GetAuthorizationToken").arns == ()
     assert iam_actions.info("S3:getobject").level == "Read"
     assert iam_actions.info("ecr:GetAuthorizationToken").scopable is False
     assert iam_actions.info("ec2:DescribeInstances").scopable is False
@@ -398,3 +401,39 @@ def test_covers_every_judges_the_pattern_not_one_sample_name(value, expected):
     from mlcheck.policy import covers_every
 
     assert covers_every(value, "iam", "role") is expected
+
+
+@pytest.mark.parametrize("value, arn_format, expected", [
+    ("arn:aws:s3:::*", "arn:${Partition}:s3:::${BucketName}/${ObjectName}", True),
+    ("arn:aws:s3:::*/*", "arn:${Partition}:s3:::${BucketName}/${ObjectName}", True),
+    ("arn:aws:s3:::data/*", "arn:${Partition}:s3:::${BucketName}/${ObjectName}", False),
+    ("arn:aws:s3:::*-data/*", "arn:${Partition}:s3:::${BucketName}/${ObjectName}", False),
+    ("arn:aws:sagemaker:*:*:*", "arn:${Partition}:sagemaker:${Region}:${Account}:endpoint/${EndpointName}", True),
+    (Composite(("arn:", Pseudo("AWS::Partition"), ":sagemaker:*:*:*/*")),
+     "arn:${Partition}:sagemaker:${Region}:${Account}:endpoint/${EndpointName}", True),
+    ("arn:aws:sagemaker:*:*:model/*", "arn:${Partition}:sagemaker:${Region}:${Account}:endpoint/${EndpointName}",
+     False),
+    ("arn:aws:kms:*:*:key/*", "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}", True),
+    ("arn:aws:kms:*:123456789012:key/1234abcd-12ab", "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}",
+     False),
+    ("arn:aws:s3:::*", "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}", False),  # another service
+    ("arn:aws:glue:*:*:catalog", "arn:${Partition}:glue:${Region}:${Account}:catalog", False),  # one per account
+    # pieces that cannot be known: unknown only when `*` in their place would cover everything
+    (Composite(("arn:aws:sagemaker:*:*:app/", Unknown("an import"), "/*/canvas/default")),
+     "arn:${Partition}:sagemaker:${Region}:${Account}:app/${DomainId}/${UserProfileName}/${AppType}/${AppName}",
+     False),
+    (Composite(("arn:aws:s3:::", Unknown("a parameter"), "/*")), "arn:${Partition}:s3:::${BucketName}/${ObjectName}",
+     None),
+    (Composite(("arn:aws:s3:::", Unknown("a parameter"), "-data/*")),
+     "arn:${Partition}:s3:::${BucketName}/${ObjectName}", False),
+])
+def test_covers_arn_format_judges_a_pattern_by_what_it_matches(value, arn_format, expected):
+    from mlcheck.policy import covers_arn_format
+
+    assert covers_arn_format(value, arn_format) is expected
+
+
+def test_privilege_escalation_actions_are_scopable_iam_writes_in_the_reference():
+    for name in iam_actions.PRIVILEGE_ESCALATION:
+        info = iam_actions.info(name)
+        assert info is not None and info.scopable and info.level in iam_actions.WRITE_LEVELS, name

@@ -22,10 +22,10 @@ INSECURE_FINDINGS = [
     ("MLC207", "DataBucket", 37),  # SSE-S3, not SSE-KMS
     ("MLC108", "ExecutionRole", 49),  # trust without aws:SourceAccount (info)
     ("MLC101", "ExecutionRole", 53),  # AmazonSageMakerFullAccess
+    ("MLC109", "ExecutionRole", 53),  # ... which may pass roles to SageMaker and create its compute
     ("MLC103", "ExecutionRole", 60),  # s3:*
     ("MLC110", "ExecutionRole", 60),  # ... for a role whose S3 locations are known
-    ("MLC104", "ExecutionRole", 61),  # write actions on "*"
-    ("MLC115", "ExecutionRole", 61),  # every object readable
+    # s3:* on "*" is also MLC104's and MLC115's concept: MLC103 reports it, once ("One finding per problem")
     ("MLC409", "ModelSecurityGroup", 87),  # 443 open to 0.0.0.0/0
     ("MLC408", "SageMakerApiEndpoint", 93),  # no private DNS
     ("MLC502", "SageMakerApiEndpoint", 95),  # one subnet

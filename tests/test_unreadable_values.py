@@ -141,7 +141,8 @@ def _deep_policy_template(depth):
 def test_policy_as_deeply_nested_json_string_is_unknown_and_policy_rules_judge_the_rest(tmp_path):
     rules = ["MLC103", "MLC104", "MLC105", "MLC106", "MLC109"]
     result = _check(tmp_path, _deep_policy_template(100_000), rules, name="template.json")
-    assert sorted({f.rule_id for f in result.findings}) == rules
+    # MLC104 covers the admin statement too, but MLC103 and MLC105 report it (one finding per problem)
+    assert sorted({f.rule_id for f in result.findings}) == ["MLC103", "MLC105", "MLC106", "MLC109"]
     assert all("inline policy 'admin'" in f.message for f in result.findings)
     assert ("MLC103", "Role", "statement cannot be known") in _unknown(result)
 

