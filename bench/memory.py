@@ -56,7 +56,7 @@ def deep_values_json(directory: Path, depth: int = 490, size: int = 1_800_000) -
 
 
 def write_cases(directory: Path, sizes: list[int], deep_values: bool) -> list[tuple[str, str]]:
-    from mlcheck.loader import load_document
+    from mlcheck.inputs.loader import load_document
 
     cases = []
     for n in sizes:

@@ -324,7 +324,7 @@ MINIFIED_SIZES = (5000, 20000)
 
 def write_minified_json(directory: Path, resources: int) -> Path:
     """The synthetic stack as one line of JSON (how `aws cloudformation package` and CDK can emit it)."""
-    from mlcheck.loader import load_document
+    from mlcheck.inputs.loader import load_document
 
     source = write_synthetic(directory, resources)
     data = load_document(source.read_bytes(), source.name).data
@@ -385,8 +385,8 @@ def import_profile(args: list[str], cwd: str, timeout: float, env: dict) -> dict
 
 RULE_PACK_SCRIPT = """\
 import json, sys, time
-from mlcheck.loader import load_document
-from mlcheck import registry
+from mlcheck.inputs.loader import load_document
+from mlcheck.engine import registry
 with open(sys.argv[1], "rb") as handle:
     data = load_document(handle.read(), sys.argv[1]).data
 types = {r.get("Type") for r in (data.get("Resources") or {}).values() if isinstance(r, dict)}

@@ -33,7 +33,7 @@ Resources:
 - [CloudFormation template anatomy](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html)
 """
 
-from mlcheck.rule import Rule
+from mlcheck.engine.rule import Rule
 
 RULE = Rule(
     id="MLC001",

@@ -36,7 +36,7 @@ Notebook:
 - mlcheck README, "Suppressing findings"
 """
 
-from mlcheck.rule import Rule
+from mlcheck.engine.rule import Rule
 
 RULE = Rule(
     id="MLC003",

@@ -60,8 +60,8 @@ from __future__ import annotations
 
 import datetime
 
-from mlcheck import sagemaker_api as api
-from mlcheck.rule import Hit, Rule
+from mlcheck.inputs import sagemaker_api as api
+from mlcheck.engine.rule import Hit, Rule
 
 _MAX_DEPTH = 60
 _TYPE_WORDS = {
@@ -230,7 +230,7 @@ RULE = Rule(
     id="MLC004",
     name="invalid-sagemaker-config",
     severity="high",
-    # The SageMaker API pseudo types (mlcheck.sagemaker_api): some are CloudFormation types too, so the check
+    # The SageMaker API pseudo types (mlcheck.inputs.sagemaker_api): some are CloudFormation types too, so the check
     # only looks at resources built from an API request (Resource.operation is set).
     resource_types=api.API_TYPES,
     check=check,

@@ -41,9 +41,9 @@ ExecutionRole:
 - [Security best practices in IAM](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html)
 """
 
-from mlcheck.regex import lazy
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Composite, Unknown
+from mlcheck.util.regex import lazy
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Composite, Unknown
 
 _FULL_ACCESS = lazy(r"^arn:[^:]*:iam::aws:policy/(?:service-role/)?AmazonSageMakerFullAccess$")
 

@@ -47,9 +47,9 @@ TrainingRole:
 - AWS Config rule iam-policy-blacklisted-check
 """
 
-from mlcheck.roles import broad_managed_policies, managed_policy_name
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Composite, Unknown
+from mlcheck.aws.roles import broad_managed_policies, managed_policy_name
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Composite, Unknown
 
 def check(view, ctx):
     arns = view.get("ManagedPolicyArns")

@@ -36,9 +36,9 @@ Policy:
 - [Grant least privilege](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege)
 """
 
-from mlcheck.policy import IDENTITY_POLICY_TYPES, action_path, allow_statements, owner_label, where
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Composite, Unknown
+from mlcheck.aws.policy import IDENTITY_POLICY_TYPES, action_path, allow_statements, owner_label, where
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Composite, Unknown
 
 
 def check(view, ctx):

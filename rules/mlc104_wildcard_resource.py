@@ -66,8 +66,8 @@ Policy:
 - [Service Authorization Reference: actions, resources and condition keys](https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html)
 """
 
-from mlcheck import iam_actions
-from mlcheck.policy import (
+from mlcheck.aws import iam_actions
+from mlcheck.aws.policy import (
     IDENTITY_POLICY_TYPES,
     allow_statements,
     covers_arn_format,
@@ -79,7 +79,7 @@ from mlcheck.policy import (
     text_of,
     where,
 )
-from mlcheck.rule import Hit, Rule
+from mlcheck.engine.rule import Hit, Rule
 
 
 def scopable_writes(statement) -> list:

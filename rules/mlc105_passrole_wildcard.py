@@ -32,8 +32,8 @@ escalation. Naming the roles (and the service that receives them) keeps it to wh
 - [SageMaker roles: passing roles](https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html)
 """
 
-from mlcheck import iam_actions
-from mlcheck.policy import (
+from mlcheck.aws import iam_actions
+from mlcheck.aws.policy import (
     IDENTITY_POLICY_TYPES,
     allow_statements,
     covers_action,
@@ -44,7 +44,7 @@ from mlcheck.policy import (
     owner_label,
     where,
 )
-from mlcheck.rule import Hit, Rule
+from mlcheck.engine.rule import Hit, Rule
 
 
 def any_role(statement):

@@ -28,8 +28,8 @@ grows silently.
 - [IAM JSON policy elements: NotPrincipal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html)
 """
 
-from mlcheck.policy import POLICY_TYPES, allow_statements, owner_label, where
-from mlcheck.rule import Hit, Rule
+from mlcheck.aws.policy import POLICY_TYPES, allow_statements, owner_label, where
+from mlcheck.engine.rule import Hit, Rule
 
 MEANING = {
     "NotAction": "every action except those listed",

@@ -33,8 +33,8 @@ training data, the models and whatever else the role reaches.
 - [Modifying a role trust policy](https://docs.aws.amazon.com/IAM/latest/UserGuide/roles-managingrole-editing-console.html#roles-managingrole_edit-trust-policy)
 """
 
-from mlcheck.policy import public_allows, where
-from mlcheck.rule import Hit, Rule
+from mlcheck.aws.policy import public_allows, where
+from mlcheck.engine.rule import Hit, Rule
 
 RESTRICTING = ("aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount", "aws:PrincipalArn",
                "aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths", "sts:ExternalId")

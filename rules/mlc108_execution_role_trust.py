@@ -47,10 +47,10 @@ ModelRole:
 - [Cross-service confused deputy prevention](https://docs.aws.amazon.com/sagemaker/latest/dg/security-confused-deputy-prevention.html)
 """
 
-from mlcheck.policy import covers_action, documents, has_condition, is_unknown, principal_values, where
-from mlcheck.roles import execution_role_users
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown, describe
+from mlcheck.aws.policy import covers_action, documents, has_condition, is_unknown, principal_values, where
+from mlcheck.aws.roles import execution_role_users
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Unknown, describe
 
 SAGEMAKER = "sagemaker.amazonaws.com"
 

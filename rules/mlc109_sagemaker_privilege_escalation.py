@@ -40,9 +40,9 @@ administrator role included — and act with that role's permissions: a well-kno
 - [Granting a user permissions to pass a role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html)
 """
 
-from mlcheck import policy as pol
-from mlcheck.roles import principal_statements
-from mlcheck.rule import Hit, Rule
+from mlcheck.aws import policy as pol
+from mlcheck.aws.roles import principal_statements
+from mlcheck.engine.rule import Hit, Rule
 
 # action -> the SageMaker resource type it creates or opens (a pattern covering every name of it is "any")
 CREATE_ACTIONS = {

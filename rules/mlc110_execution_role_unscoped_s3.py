@@ -45,12 +45,12 @@ Model:
 - [Grant least privilege](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege)
 """
 
-from mlcheck import iam_actions
-from mlcheck.policy import allow_statements, element_path, granted_actions, owner_label, text_of, where
-from mlcheck.roles import ROLE, execution_role_users, models_of_config
-from mlcheck.rule import Hit, Rule
-from mlcheck.s3 import s3_uris
-from mlcheck.values import Composite, Unknown
+from mlcheck.aws import iam_actions
+from mlcheck.aws.policy import allow_statements, element_path, granted_actions, owner_label, text_of, where
+from mlcheck.aws.roles import ROLE, execution_role_users, models_of_config
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.aws.s3 import s3_uris
+from mlcheck.model.values import Composite, Unknown
 
 POLICY_HOLDERS = (ROLE, "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy")
 

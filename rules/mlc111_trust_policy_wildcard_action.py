@@ -31,8 +31,8 @@ which let the caller set the session tags and identity that other policies rely 
 - [Role trust policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#term_trust-policy)
 """
 
-from mlcheck.policy import allow_statements, element_path, text_of, where
-from mlcheck.rule import Hit, Rule
+from mlcheck.aws.policy import allow_statements, element_path, text_of, where
+from mlcheck.engine.rule import Hit, Rule
 
 
 def check(view, ctx):

@@ -38,9 +38,9 @@ Trusting an account's root trusts every principal that account's administrators 
 - [Configuring MFA-protected API access](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html)
 """
 
-from mlcheck.policy import allow_statements, condition_entries, has_condition, is_unknown, principal_values, where
-from mlcheck.regex import lazy
-from mlcheck.rule import Hit, Rule
+from mlcheck.aws.policy import allow_statements, condition_entries, has_condition, is_unknown, principal_values, where
+from mlcheck.util.regex import lazy
+from mlcheck.engine.rule import Hit, Rule
 
 _ACCOUNT = lazy(r"^(?:arn:[^:]+:iam::(\d{12}):root|(\d{12}))$")
 GUARDS = ("sts:ExternalId", "aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge")

@@ -33,8 +33,8 @@ ModelAccessPolicy:
 - AWS Config rule iam-no-inline-policy-check
 """
 
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Unknown
 
 
 def check(view, ctx):

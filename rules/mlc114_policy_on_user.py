@@ -33,8 +33,8 @@ DataScientist:
 - [Use groups to assign permissions to IAM users](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups.html)
 """
 
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Unknown
 
 
 def _non_empty(view, ctx, key):

@@ -69,8 +69,8 @@ TrainingRole:
 
 from functools import lru_cache
 
-from mlcheck import iam_actions
-from mlcheck.policy import (
+from mlcheck.aws import iam_actions
+from mlcheck.aws.policy import (
     IDENTITY_POLICY_TYPES,
     allow_statements,
     arn_glob_match,
@@ -83,8 +83,8 @@ from mlcheck.policy import (
     text_of,
     where,
 )
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Composite
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Composite
 
 # service -> (the resource part of an ARN naming a resource nobody names, action names): a Resource pattern that
 # matches that ARN covers every resource of the service. The sample names have no separators, so a pattern such

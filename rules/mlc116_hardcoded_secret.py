@@ -66,11 +66,11 @@ from __future__ import annotations
 
 import json
 
-from mlcheck import secrets
-from mlcheck.resolve import Resolver
-from mlcheck.rule import Hit, Rule
-from mlcheck.sagemaker_api import PROCESSING_JOB, TRAINING_JOB, TRANSFORM_JOB, TUNING_JOB
-from mlcheck.values import Composite, Unknown
+from mlcheck.aws import secrets
+from mlcheck.model.resolve import Resolver
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.inputs.sagemaker_api import PROCESSING_JOB, TRAINING_JOB, TRANSFORM_JOB, TUNING_JOB
+from mlcheck.model.values import Composite, Unknown
 
 # what a location holds
 ENV, HYPER, KEY_VALUES, ARGS, SCRIPT = "environment", "hyperparameters", "key-value list", "arguments", "script"

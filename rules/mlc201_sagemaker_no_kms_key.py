@@ -30,7 +30,7 @@ SageMaker rejects one there (the instance store is encrypted by the hardware).
 ## Why is this bad?
 Without a key you control, AWS encrypts the data with a key of its own — an AWS managed key for storage volumes
 and Studio's EFS volume, S3's default encryption (SSE-S3 or the aws/s3 AWS managed key) for data written to S3,
-an AWS owned key for the Feature Store online store (the message says which; the table is `mlcheck.kms`): you
+an AWS owned key for the Feature Store online store (the message says which; the table is `mlcheck.aws.kms`): you
 cannot restrict who may decrypt it with a key policy you write, or revoke access by disabling the key, and an
 AWS owned key's use is not even in your CloudTrail.
 
@@ -68,10 +68,10 @@ EndpointConfig:
 - AWS Security Hub controls SageMaker.17, SageMaker.18, SageMaker.21, SageMaker.23, SageMaker.24
 """
 
-from mlcheck.kms import AWS_OWNED, JOB_VOLUME_TYPES, KEY_FIELDS, VOLUME, key_fields, kind_of, what_disables
-from mlcheck.rule import Hit, Rule
-from mlcheck.sagemaker import has_local_nvme, is_serverless, variants
-from mlcheck.values import Unknown, is_symbolic
+from mlcheck.aws.kms import AWS_OWNED, JOB_VOLUME_TYPES, KEY_FIELDS, VOLUME, key_fields, kind_of, what_disables
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.aws.sagemaker import has_local_nvme, is_serverless, variants
+from mlcheck.model.values import Unknown, is_symbolic
 
 
 FEATURE_GROUP = "AWS::SageMaker::FeatureGroup"

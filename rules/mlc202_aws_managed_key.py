@@ -31,8 +31,8 @@ EndpointConfig:
 - [Protect data at rest using encryption (SageMaker)](https://docs.aws.amazon.com/sagemaker/latest/dg/encryption-at-rest.html)
 """
 
-from mlcheck.kms import KEY_USER_TYPES, key_fields, kind_of, resolve_key
-from mlcheck.rule import Hit, Rule
+from mlcheck.aws.kms import KEY_USER_TYPES, key_fields, kind_of, resolve_key
+from mlcheck.engine.rule import Hit, Rule
 
 
 def check(view, ctx):

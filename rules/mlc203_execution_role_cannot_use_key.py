@@ -63,9 +63,9 @@ EndpointConfig:
 - [SageMaker execution roles: KMS permissions](https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html)
 """
 
-from mlcheck.kms import KEY_USER_TYPES, NEEDED, key_access, keys_and_roles, kind_of, or_list
-from mlcheck.policy import owner_label, where
-from mlcheck.rule import Hit, Rule
+from mlcheck.aws.kms import KEY_USER_TYPES, NEEDED, key_access, keys_and_roles, kind_of, or_list
+from mlcheck.aws.policy import owner_label, where
+from mlcheck.engine.rule import Hit, Rule
 
 
 def check(view, ctx):

@@ -41,8 +41,8 @@ ModelKey:
 - [Protect data at rest using encryption (SageMaker)](https://docs.aws.amazon.com/sagemaker/latest/dg/encryption-at-rest.html)
 """
 
-from mlcheck.kms import KEY_USER_TYPES, NEEDED, key_access, keys_and_roles, kind_of
-from mlcheck.rule import Hit, Rule
+from mlcheck.aws.kms import KEY_USER_TYPES, NEEDED, key_access, keys_and_roles, kind_of
+from mlcheck.engine.rule import Hit, Rule
 
 
 def check(view, ctx):

@@ -33,8 +33,8 @@ ModelKey:
 - AWS Config rule cmk-backing-key-rotation-enabled
 """
 
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown, describe, is_symbolic
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Unknown, describe, is_symbolic
 
 
 def _known(view, ctx, key):

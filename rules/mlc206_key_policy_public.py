@@ -38,8 +38,8 @@ resource encrypted with it — or schedule the key's deletion.
 - [AWS KMS condition keys: kms:CallerAccount, kms:ViaService](https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html)
 """
 
-from mlcheck.policy import public_allows, where
-from mlcheck.rule import Hit, Rule
+from mlcheck.aws.policy import public_allows, where
+from mlcheck.engine.rule import Hit, Rule
 
 RESTRICTING = ("kms:CallerAccount", "kms:ViaService", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths",
                "aws:PrincipalAccount", "aws:PrincipalArn")

@@ -6,7 +6,7 @@ template uses — its name appears in a `ModelDataUrl`, `S3OutputPath`, `Destina
 Store offline store, monitoring outputs), an MLflow tracking server's `ArtifactStoreUri`, ... as
 `s3://literal-name/...`, `!Sub s3://${Bucket}/...` or `!Join` (resolved as for MLC305) — must default to
 SSE-KMS (`aws:kms` or `aws:kms:dsse`); the finding is medium. SageMaker resources include MLflow tracking
-servers (their artifact store) and Feature Store offline stores, as far as `mlcheck.s3` follows their URIs. Any
+servers (their artifact store) and Feature Store offline stores, as far as `mlcheck.aws.s3` follows their URIs. Any
 other bucket without a `BucketEncryption` default at all is reported at info, as RULES.md sets it: S3 already
 encrypts it with SSE-S3, and the default `--fail-on low` does not stop a build on it. A
 `ServerSideEncryptionConfiguration` written as one mapping instead of a list is read as a one-element list.
@@ -45,9 +45,9 @@ ModelBucket:
 - [Protect data at rest using encryption (SageMaker)](https://docs.aws.amazon.com/sagemaker/latest/dg/encryption-at-rest.html)
 """
 
-from mlcheck.rule import Hit, Rule
-from mlcheck.s3 import BUCKET, buckets_used_by_sagemaker
-from mlcheck.values import Unknown, is_symbolic
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.aws.s3 import BUCKET, buckets_used_by_sagemaker
+from mlcheck.model.values import Unknown, is_symbolic
 
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
 

@@ -45,18 +45,18 @@ DataQuality:
 - AWS Security Hub controls SageMaker.9, SageMaker.10, SageMaker.13, SageMaker.15, SageMaker.22
 """
 
-from mlcheck.convert import to_number
-from mlcheck.kms import kind_of
-from mlcheck.monitoring import JOB_DEFINITIONS, SCHEDULE
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown, describe, is_symbolic
+from mlcheck.util.convert import to_number
+from mlcheck.aws.kms import kind_of
+from mlcheck.aws.monitoring import JOB_DEFINITIONS, SCHEDULE
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Unknown, describe, is_symbolic
 
 _SCHEDULE = ("MonitoringScheduleConfig", "MonitoringJobDefinition")
 # resource type -> (cluster config path, network config path)
 JOBS = {
     SCHEDULE: (_SCHEDULE + ("MonitoringResources", "ClusterConfig"), _SCHEDULE + ("NetworkConfig",)),
     **{t: (("JobResources", "ClusterConfig"), ("NetworkConfig",)) for t in JOB_DEFINITIONS},
-    # jobs given as SageMaker API requests (mlcheck.sagemaker_api)
+    # jobs given as SageMaker API requests (mlcheck.inputs.sagemaker_api)
     "AWS::SageMaker::TrainingJob": (("ResourceConfig",), ()),
     "AWS::SageMaker::ProcessingJob": (("ProcessingResources", "ClusterConfig"), ("NetworkConfig",)),
     "AWS::SageMaker::HyperParameterTuningJob": (("TrainingJobDefinition", "ResourceConfig"),

@@ -36,8 +36,8 @@ DataBucket:
 - [Blocking public access to your Amazon S3 storage](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html)
 """
 
-from mlcheck.rule import Hit, Rule, is_true
-from mlcheck.values import Unknown, is_symbolic
+from mlcheck.engine.rule import Hit, Rule, is_true
+from mlcheck.model.values import Unknown, is_symbolic
 
 FLAGS = ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")
 _true = is_true()

@@ -36,8 +36,8 @@ DataBucket:
 - [Controlling ownership of objects and disabling ACLs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html)
 """
 
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown, is_symbolic
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Unknown, is_symbolic
 
 PUBLIC_ACLS = ("PublicRead", "PublicReadWrite", "AuthenticatedRead")
 

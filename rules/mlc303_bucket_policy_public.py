@@ -43,8 +43,8 @@ ModelBucketPolicy:
 - [The meaning of "public"](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status)
 """
 
-from mlcheck.rule import Hit, Rule
-from mlcheck.s3 import BUCKET_POLICY, policy_statements, public_statements
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.aws.s3 import BUCKET_POLICY, policy_statements, public_statements
 
 
 def check(view, ctx):

@@ -46,8 +46,8 @@ DataBucketPolicy:
 - AWS Config rule s3-bucket-ssl-requests-only
 """
 
-from mlcheck.rule import Hit, Rule
-from mlcheck.s3 import (
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.aws.s3 import (
     BUCKET,
     BUCKET_POLICY,
     bucket_for_name,
@@ -55,7 +55,7 @@ from mlcheck.s3 import (
     policies_for_bucket,
     policy_denies_insecure_transport,
 )
-from mlcheck.values import Unknown
+from mlcheck.model.values import Unknown
 
 
 def _check_bucket(view, ctx):

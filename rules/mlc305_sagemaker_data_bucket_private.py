@@ -43,9 +43,9 @@ ArtifactBucket:
 - [Protect data at rest and in transit in SageMaker](https://docs.aws.amazon.com/sagemaker/latest/dg/data-protection.html)
 """
 
-from mlcheck.rule import Hit, Rule
-from mlcheck.s3 import SAGEMAKER_URI_TYPES, bucket_for_uri, bucket_privacy_problems, s3_uris
-from mlcheck.values import Unknown
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.aws.s3 import SAGEMAKER_URI_TYPES, bucket_for_uri, bucket_privacy_problems, s3_uris
+from mlcheck.model.values import Unknown
 
 
 def check(view, ctx):

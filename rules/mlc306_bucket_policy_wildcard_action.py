@@ -30,9 +30,9 @@ them turns one leaked credential into the loss of the data set.
 - [Actions, resources, and condition keys for Amazon S3](https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html)
 """
 
-from mlcheck.policy import action_path
-from mlcheck.rule import Hit, Rule
-from mlcheck.s3 import BUCKET_POLICY, policy_statements
+from mlcheck.aws.policy import action_path
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.aws.s3 import BUCKET_POLICY, policy_statements
 
 WILDCARDS = ("*", "s3:*")
 

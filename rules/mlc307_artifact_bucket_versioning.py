@@ -34,9 +34,9 @@ ArtifactBucket:
 - [Using versioning in S3 buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html)
 """
 
-from mlcheck.rule import Hit, Rule
-from mlcheck.s3 import BUCKET, buckets_used_by_sagemaker
-from mlcheck.values import Unknown, is_symbolic
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.aws.s3 import BUCKET, buckets_used_by_sagemaker
+from mlcheck.model.values import Unknown, is_symbolic
 
 
 def check(view, ctx):

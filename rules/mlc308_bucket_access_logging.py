@@ -29,11 +29,11 @@ DataBucket:
 - [Logging requests with server access logging](https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html)
 """
 
-from mlcheck.cache import template_index
-from mlcheck.policy import services_of
-from mlcheck.rule import Hit, Rule
-from mlcheck.s3 import BUCKET, BUCKET_POLICY, bucket_for_name, policy_statements
-from mlcheck.values import Unknown
+from mlcheck.model.cache import template_index
+from mlcheck.aws.policy import services_of
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.aws.s3 import BUCKET, BUCKET_POLICY, bucket_for_name, policy_statements
+from mlcheck.model.values import Unknown
 
 LOG_SERVICES = ("logging.s3.amazonaws.com", "delivery.logs.amazonaws.com", "cloudtrail.amazonaws.com")
 

@@ -36,7 +36,7 @@ Notebook:
 - AWS Security Hub control SageMaker.1
 """
 
-from mlcheck.rule import PropertyCheck, Rule, equals
+from mlcheck.engine.rule import PropertyCheck, Rule, equals
 
 RULE = Rule(
     id="MLC401",

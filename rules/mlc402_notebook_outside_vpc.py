@@ -37,8 +37,8 @@ Notebook:
 - AWS Security Hub control SageMaker.2
 """
 
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Unknown
 
 NOTEBOOK = "AWS::SageMaker::NotebookInstance"
 

@@ -34,7 +34,7 @@ Notebook:
 - AWS Security Hub control SageMaker.3
 """
 
-from mlcheck.rule import PropertyCheck, Rule, equals
+from mlcheck.engine.rule import PropertyCheck, Rule, equals
 
 RULE = Rule(
     id="MLC403",

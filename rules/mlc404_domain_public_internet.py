@@ -41,7 +41,7 @@ Domain:
 - [Connect Studio in a VPC to external resources](https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-and-internet-access.html)
 """
 
-from mlcheck.rule import PropertyCheck, Rule, equals
+from mlcheck.engine.rule import PropertyCheck, Rule, equals
 
 RULE = Rule(
     id="MLC404",

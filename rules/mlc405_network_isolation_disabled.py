@@ -45,16 +45,16 @@ Model:
 - AWS Security Hub controls SageMaker.5, SageMaker.11, SageMaker.12, SageMaker.14, SageMaker.20, SageMaker.25
 """
 
-from mlcheck.hosting import served_only_serverless
-from mlcheck.kms import kind_of
-from mlcheck.monitoring import JOB_DEFINITIONS, SCHEDULE
-from mlcheck.rule import PropertyCheck, Rule, is_true
-from mlcheck.values import Unknown
+from mlcheck.aws.hosting import served_only_serverless
+from mlcheck.aws.kms import kind_of
+from mlcheck.aws.monitoring import JOB_DEFINITIONS, SCHEDULE
+from mlcheck.engine.rule import PropertyCheck, Rule, is_true
+from mlcheck.model.values import Unknown
 
 MODEL = "AWS::SageMaker::Model"
 _SCHEDULE_JOB = ("MonitoringScheduleConfig", "MonitoringJobDefinition")
 # resource type -> path of its isolation flag below Properties. TrainingJob and ProcessingJob are SageMaker API
-# requests (mlcheck.sagemaker_api); the job definition requests share their CloudFormation types.
+# requests (mlcheck.inputs.sagemaker_api); the job definition requests share their CloudFormation types.
 FLAGS = {
     MODEL: ("EnableNetworkIsolation",),
     "AWS::SageMaker::TrainingJob": ("EnableNetworkIsolation",),

@@ -42,9 +42,9 @@ Model:
 - AWS Config rule sagemaker-model-in-vpc
 """
 
-from mlcheck.hosting import served_only_serverless
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown
+from mlcheck.aws.hosting import served_only_serverless
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Unknown
 
 MODEL = "AWS::SageMaker::Model"
 SCHEDULE = "AWS::SageMaker::MonitoringSchedule"
@@ -54,7 +54,7 @@ JOB_DEFINITIONS = (
     "AWS::SageMaker::ModelBiasJobDefinition",
     "AWS::SageMaker::ModelExplainabilityJobDefinition",
 )
-# jobs given as SageMaker API requests (mlcheck.sagemaker_api): type -> path of the VpcConfig
+# jobs given as SageMaker API requests (mlcheck.inputs.sagemaker_api): type -> path of the VpcConfig
 JOBS = {
     "AWS::SageMaker::TrainingJob": ("VpcConfig",),
     "AWS::SageMaker::ProcessingJob": ("NetworkConfig", "VpcConfig"),

@@ -45,7 +45,7 @@ SageMakerApiEndpoint:
 - [Connect Studio in a VPC to external resources (required endpoints)](https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-and-internet-access.html)
 """
 
-from mlcheck.network import (
+from mlcheck.aws.network import (
     REQUIRED_ENDPOINTS,
     SAGEMAKER_NETWORKED,
     VPC_ONLY_DOMAIN_ENDPOINTS,
@@ -53,8 +53,8 @@ from mlcheck.network import (
     missing_endpoints,
     vpcs_of,
 )
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Unknown
 
 
 def check(view, ctx):

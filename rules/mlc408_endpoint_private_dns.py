@@ -37,9 +37,9 @@ RuntimeEndpoint:
 - [Access an AWS service using an interface VPC endpoint (private DNS)](https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html)
 """
 
-from mlcheck.network import VPC_ENDPOINT, reason_of, service_suffix
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown, is_symbolic
+from mlcheck.aws.network import VPC_ENDPOINT, reason_of, service_suffix
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Unknown, is_symbolic
 
 
 def _applies(service: str) -> bool:

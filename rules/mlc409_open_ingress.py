@@ -50,7 +50,7 @@ NotebookSecurityGroup:
 - AWS Config rules restricted-ssh, vpc-sg-open-only-to-authorized-ports
 """
 
-from mlcheck.network import (
+from mlcheck.aws.network import (
     INGRESS,
     SECURITY_GROUP,
     describe_ports,
@@ -61,7 +61,7 @@ from mlcheck.network import (
     world_key,
     world_opening,
 )
-from mlcheck.rule import Hit, Rule
+from mlcheck.engine.rule import Hit, Rule
 
 
 def _judge(ctx, rule: dict, group, label: str, path: tuple):

@@ -34,7 +34,7 @@ Notebook:
 - [Instance Metadata Service version 2 for notebook instances](https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-imds.html)
 """
 
-from mlcheck.rule import PropertyCheck, Rule, one_of
+from mlcheck.engine.rule import PropertyCheck, Rule, one_of
 
 RULE = Rule(
     id="MLC410",

@@ -30,7 +30,7 @@ InferenceService:
 - [Accept or reject connection requests (endpoint services)](https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html)
 """
 
-from mlcheck.rule import PropertyCheck, Rule, is_true
+from mlcheck.engine.rule import PropertyCheck, Rule, is_true
 
 RULE = Rule(
     id="MLC411",

@@ -60,7 +60,7 @@ StudioSecurityGroup:
   once an `AWS::EC2::SecurityGroupEgress` is added to the group
 """
 
-from mlcheck.network import (
+from mlcheck.aws.network import (
     EGRESS,
     SECURITY_GROUP,
     default_egress,
@@ -72,8 +72,8 @@ from mlcheck.network import (
     world_key,
     world_opening,
 )
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Unknown
 
 
 def _context(ctx, group) -> tuple:

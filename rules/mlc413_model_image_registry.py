@@ -47,9 +47,9 @@ Model:
 - AWS Security Hub controls SageMaker.16, SageMaker.19
 """
 
-from mlcheck.hosting import served_only_serverless
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown, describe, is_symbolic
+from mlcheck.aws.hosting import served_only_serverless
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Unknown, describe, is_symbolic
 
 MODEL = "AWS::SageMaker::Model"
 MODE = ("ImageConfig", "RepositoryAccessMode")

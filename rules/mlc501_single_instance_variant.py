@@ -34,11 +34,11 @@ EndpointConfig:
 - AWS Security Hub control SageMaker.4
 """
 
-from mlcheck.autoscaling import capacity, kept_at_two
-from mlcheck.names import display_name
-from mlcheck.rule import Hit, Rule
-from mlcheck.sagemaker import is_serverless, variants
-from mlcheck.values import Unknown, is_symbolic
+from mlcheck.aws.autoscaling import capacity, kept_at_two
+from mlcheck.model.names import display_name
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.aws.sagemaker import is_serverless, variants
+from mlcheck.model.values import Unknown, is_symbolic
 
 
 def check(view, ctx):

@@ -43,7 +43,7 @@ SubnetB:
 - [AWS Well-Architected Framework, Reliability pillar](https://docs.aws.amazon.com/wellarchitected/latest/reliability-pillar/welcome.html)
 """
 
-from mlcheck.network import (
+from mlcheck.aws.network import (
     SAGEMAKER_NETWORKED,
     VPC_ENDPOINT,
     az_of_subnet,
@@ -53,8 +53,8 @@ from mlcheck.network import (
     service_suffix,
     subnets_in,
 )
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown, is_symbolic
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Unknown, is_symbolic
 
 NOTEBOOK = "AWS::SageMaker::NotebookInstance"
 

@@ -39,11 +39,11 @@ ScalableTarget:
 - [Automatic scaling of Amazon SageMaker models](https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling.html)
 """
 
-from mlcheck.autoscaling import ENDPOINT, config_of_endpoint, targets_for_variant
-from mlcheck.names import display_name
-from mlcheck.rule import Hit, Rule
-from mlcheck.sagemaker import is_serverless, variants
-from mlcheck.values import Unknown
+from mlcheck.aws.autoscaling import ENDPOINT, config_of_endpoint, targets_for_variant
+from mlcheck.model.names import display_name
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.aws.sagemaker import is_serverless, variants
+from mlcheck.model.values import Unknown
 
 
 def check(view, ctx):

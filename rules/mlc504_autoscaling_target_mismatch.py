@@ -40,7 +40,7 @@ ScalableTarget:
 - [AWS::SageMaker::Endpoint return values (Ref returns the ARN)](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-endpoint.html)
 """
 
-from mlcheck.autoscaling import (
+from mlcheck.aws.autoscaling import (
     ENDPOINT,
     SCALABLE_TARGET,
     VARIANT_DIMENSIONS,
@@ -49,10 +49,10 @@ from mlcheck.autoscaling import (
     endpoint_match,
     split_resource_id,
 )
-from mlcheck.names import display_name, has_unknown, name_key
-from mlcheck.rule import Hit, Rule
-from mlcheck.sagemaker import variants
-from mlcheck.values import Composite, ResourceRef, Unknown, is_symbolic
+from mlcheck.model.names import display_name, has_unknown, name_key
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.aws.sagemaker import variants
+from mlcheck.model.values import Composite, ResourceRef, Unknown, is_symbolic
 
 
 def _reason(value, what):

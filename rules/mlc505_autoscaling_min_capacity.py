@@ -33,9 +33,9 @@ ScalableTarget:
 - [Best practices for deploying models on SageMaker hosting services](https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-best-practices.html)
 """
 
-from mlcheck.autoscaling import INSTANCE_DIMENSION, SCALABLE_TARGET, capacity
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown, is_symbolic
+from mlcheck.aws.autoscaling import INSTANCE_DIMENSION, SCALABLE_TARGET, capacity
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Unknown, is_symbolic
 
 
 def _reason(value, what):

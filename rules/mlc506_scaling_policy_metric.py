@@ -45,9 +45,9 @@ ScalingPolicy:
 - [Define a target-tracking scaling policy](https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-add-code-define.html)
 """
 
-from mlcheck.autoscaling import SCALABLE_TARGET, policies_for_target
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown, is_symbolic
+from mlcheck.aws.autoscaling import SCALABLE_TARGET, policies_for_target
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Unknown, is_symbolic
 
 
 def _tracks_requests(policy_view):

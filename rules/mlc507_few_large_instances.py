@@ -33,12 +33,12 @@ instances spread across Availability Zones lose only a fraction, often for the s
 
 import re
 
-from mlcheck.autoscaling import capacity, kept_at_two
-from mlcheck.convert import to_int
-from mlcheck.regex import lazy
-from mlcheck.rule import Hit, Rule
-from mlcheck.sagemaker import is_serverless, variants
-from mlcheck.values import is_symbolic
+from mlcheck.aws.autoscaling import capacity, kept_at_two
+from mlcheck.util.convert import to_int
+from mlcheck.util.regex import lazy
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.aws.sagemaker import is_serverless, variants
+from mlcheck.model.values import is_symbolic
 
 _SIZE = lazy(r"^ml\.[a-z0-9-]+\.(\d+)xlarge$|^ml\.[a-z0-9-]+\.(metal)$", re.I)
 LARGE_FROM = 4  # 4xlarge and up

@@ -46,11 +46,11 @@ EndpointConfig:
 - [Data and model quality monitoring with Amazon SageMaker Model Monitor](https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor.html)
 """
 
-from mlcheck.audit import is_false
-from mlcheck.autoscaling import ENDPOINT_CONFIG
-from mlcheck.rule import Hit, Rule
-from mlcheck.sagemaker import is_serverless, variants
-from mlcheck.values import Unknown, is_symbolic
+from mlcheck.aws.audit import is_false
+from mlcheck.aws.autoscaling import ENDPOINT_CONFIG
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.aws.sagemaker import is_serverless, variants
+from mlcheck.model.values import Unknown, is_symbolic
 
 
 def check(view, ctx):

@@ -45,10 +45,10 @@ DataQualitySchedule:
 - [Data and model quality monitoring with Amazon SageMaker Model Monitor](https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor.html)
 """
 
-from mlcheck.autoscaling import ENDPOINT, config_of_endpoint
-from mlcheck.monitoring import schedule_links, watchers_of
-from mlcheck.rule import Hit, Rule
-from mlcheck.sagemaker import is_serverless, variants
+from mlcheck.aws.autoscaling import ENDPOINT, config_of_endpoint
+from mlcheck.aws.monitoring import schedule_links, watchers_of
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.aws.sagemaker import is_serverless, variants
 
 
 def serverless_only(ctx, endpoint) -> bool:

@@ -47,9 +47,9 @@ ErrorAlarm:
 - [Using Amazon CloudWatch alarms](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html)
 """
 
-from mlcheck.autoscaling import ENDPOINT
-from mlcheck.monitoring import alarm_links, watchers_of
-from mlcheck.rule import Hit, Rule
+from mlcheck.aws.autoscaling import ENDPOINT
+from mlcheck.aws.monitoring import alarm_links, watchers_of
+from mlcheck.engine.rule import Hit, Rule
 
 
 def check(view, ctx):

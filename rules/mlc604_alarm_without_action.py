@@ -53,10 +53,10 @@ LatencyAlarm:
 - [Using Amazon CloudWatch alarms: alarm actions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-actions)
 """
 
-from mlcheck.audit import is_false
-from mlcheck.monitoring import ALARM, COMPOSITE_ALARM, alarm_is_consumed
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown, is_symbolic
+from mlcheck.aws.audit import is_false
+from mlcheck.aws.monitoring import ALARM, COMPOSITE_ALARM, alarm_is_consumed
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Unknown, is_symbolic
 
 
 def check(view, ctx):

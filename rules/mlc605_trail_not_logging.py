@@ -31,9 +31,9 @@ Trail:
 - AWS Config rule cloudtrail-enabled
 """
 
-from mlcheck.audit import TRAIL, is_false
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown, is_symbolic
+from mlcheck.aws.audit import TRAIL, is_false
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Unknown, is_symbolic
 
 
 def check(view, ctx):

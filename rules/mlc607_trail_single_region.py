@@ -33,8 +33,8 @@ Trail:
 - AWS Config rule multi-region-cloudtrail-enabled
 """
 
-from mlcheck.audit import TRAIL
-from mlcheck.rule import PropertyCheck, Rule, is_true
+from mlcheck.aws.audit import TRAIL
+from mlcheck.engine.rule import PropertyCheck, Rule, is_true
 
 RULE = Rule(
     id="MLC607",

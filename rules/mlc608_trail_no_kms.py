@@ -33,8 +33,8 @@ Trail:
 - AWS Config rule cloud-trail-encryption-enabled
 """
 
-from mlcheck.audit import TRAIL, setting_check
-from mlcheck.rule import Rule
+from mlcheck.aws.audit import TRAIL, setting_check
+from mlcheck.engine.rule import Rule
 
 RULE = Rule(
     id="MLC608",

@@ -34,8 +34,8 @@ Trail:
 - AWS Config rule cloud-trail-cloud-watch-logs-enabled
 """
 
-from mlcheck.audit import TRAIL, setting_check
-from mlcheck.rule import Rule
+from mlcheck.aws.audit import TRAIL, setting_check
+from mlcheck.engine.rule import Rule
 
 RULE = Rule(
     id="MLC609",

@@ -43,10 +43,10 @@ Trail:
 - [Logging data events](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html)
 """
 
-from mlcheck.audit import trails_logging
-from mlcheck.cache import deployed_only_when
-from mlcheck.rule import Hit, Rule
-from mlcheck.s3 import BUCKET, buckets_used_by_sagemaker
+from mlcheck.aws.audit import trails_logging
+from mlcheck.model.cache import deployed_only_when
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.aws.s3 import BUCKET, buckets_used_by_sagemaker
 
 
 def check(view, ctx):

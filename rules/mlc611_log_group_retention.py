@@ -31,8 +31,8 @@ TrainingLogs:
 - AWS Config rule cw-loggroup-retention-period-check
 """
 
-from mlcheck.audit import LOG_GROUP, setting_check
-from mlcheck.rule import Rule
+from mlcheck.aws.audit import LOG_GROUP, setting_check
+from mlcheck.engine.rule import Rule
 
 RULE = Rule(
     id="MLC611",

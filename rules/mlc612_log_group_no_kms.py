@@ -30,8 +30,8 @@ TrainingLogs:
 - AWS Config rule cloudwatch-log-group-encrypted
 """
 
-from mlcheck.audit import LOG_GROUP, setting_check
-from mlcheck.rule import Rule
+from mlcheck.aws.audit import LOG_GROUP, setting_check
+from mlcheck.engine.rule import Rule
 
 RULE = Rule(
     id="MLC612",

@@ -42,11 +42,11 @@ EndpointConfig:
 - [ProductionVariant API reference](https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html)
 """
 
-from mlcheck.convert import to_number
-from mlcheck.hosting import shown, unknown_reason, variant_entries
-from mlcheck.names import display_name, has_unknown, name_key
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown, is_symbolic
+from mlcheck.util.convert import to_number
+from mlcheck.aws.hosting import shown, unknown_reason, variant_entries
+from mlcheck.model.names import display_name, has_unknown, name_key
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Unknown, is_symbolic
 
 DEFAULT_WEIGHT = 1.0  # AWS's default InitialVariantWeight
 

@@ -39,11 +39,11 @@ failed stack update (and a rollback) instead of in review.
 - [ProductionVariantServerlessConfig API reference](https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantServerlessConfig.html)
 """
 
-from mlcheck.convert import to_number
-from mlcheck.hosting import shown, unknown_reason, variant_entries
-from mlcheck.names import display_name
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown, is_symbolic
+from mlcheck.util.convert import to_number
+from mlcheck.aws.hosting import shown, unknown_reason, variant_entries
+from mlcheck.model.names import display_name
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Unknown, is_symbolic
 
 MEMORY_SIZES = (1024, 2048, 3072, 4096, 5120, 6144)  # ServerlessMemorySizeInMB: 1 GB steps
 CONCURRENCY = (1, 200)  # ServerlessMaxConcurrency and ServerlessProvisionedConcurrency bounds

@@ -47,11 +47,11 @@ Endpoint:
 - [Fn::GetAtt](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-getatt.html)
 """
 
-from mlcheck.cache import template_index
-from mlcheck.hosting import near_names, values_at
-from mlcheck.names import name_key
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Composite, ResourceRef, Unknown
+from mlcheck.model.cache import template_index
+from mlcheck.aws.hosting import near_names, values_at
+from mlcheck.model.names import name_key
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Composite, ResourceRef, Unknown
 
 MODEL = "AWS::SageMaker::Model"
 CONFIG = "AWS::SageMaker::EndpointConfig"

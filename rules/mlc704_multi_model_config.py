@@ -39,10 +39,10 @@ Model:
 - [Serverless Inference: feature exclusions](https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints.html#serverless-endpoints-how-it-works-exclusions)
 """
 
-from mlcheck.hosting import ENDPOINT_CONFIG, MODEL, model_of, serverless_state, unknown_reason, variant_entries
-from mlcheck.names import display_name
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Composite, Unknown, is_symbolic
+from mlcheck.aws.hosting import ENDPOINT_CONFIG, MODEL, model_of, serverless_state, unknown_reason, variant_entries
+from mlcheck.model.names import display_name
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Composite, Unknown, is_symbolic
 
 
 def containers(view):

@@ -41,10 +41,10 @@ time, often after earlier resources were already created (and rolled back).
 - [Instance types for built-in algorithms and hosting](https://docs.aws.amazon.com/sagemaker/latest/dg/instance-types-az.html)
 """
 
-from mlcheck import instance_types
-from mlcheck.hosting import values_at
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown, is_symbolic
+from mlcheck.aws import instance_types
+from mlcheck.aws.hosting import values_at
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Unknown, is_symbolic
 
 _MONITOR_JOBS = ("AWS::SageMaker::DataQualityJobDefinition", "AWS::SageMaker::ModelQualityJobDefinition",
                  "AWS::SageMaker::ModelBiasJobDefinition", "AWS::SageMaker::ModelExplainabilityJobDefinition")

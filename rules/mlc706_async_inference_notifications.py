@@ -42,9 +42,9 @@ land among the results and are read as predictions.
 - [AsyncInferenceOutputConfig API reference](https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AsyncInferenceOutputConfig.html)
 """
 
-from mlcheck.names import display_name, has_unknown, name_key
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Composite, ResourceRef, Unknown
+from mlcheck.model.names import display_name, has_unknown, name_key
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Composite, ResourceRef, Unknown
 
 OUTPUT = ("AsyncInferenceConfig", "OutputConfig")
 PAIRS = (

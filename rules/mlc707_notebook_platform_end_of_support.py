@@ -43,8 +43,8 @@ Notebook:
 
 import datetime
 
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown, is_symbolic
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Unknown, is_symbolic
 
 END_OF_SUPPORT = {
     "notebook-al1-v1": ("Amazon Linux (AL1) with JupyterLab 1", datetime.date(2023, 12, 31)),

@@ -39,10 +39,10 @@ metrics that the test is run for.
 - [CreateEndpointConfig: ShadowProductionVariants](https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html)
 """
 
-from mlcheck.hosting import serverless_state, variant_entries
-from mlcheck.names import display_name, has_unknown, name_key
-from mlcheck.rule import Hit, Rule
-from mlcheck.values import Unknown
+from mlcheck.aws.hosting import serverless_state, variant_entries
+from mlcheck.model.names import display_name, has_unknown, name_key
+from mlcheck.engine.rule import Hit, Rule
+from mlcheck.model.values import Unknown
 
 SHADOW = "ShadowProductionVariants"
 

@@ -79,8 +79,8 @@ def rule_tracebacks():
     """Record the traceback of every exception mlcheck turns into an "internal error" (it prints only the
     message): the engine builds a rule's Error inside its `except` block, so the exception is still current;
     the runner and the CLI hand theirs to `crash.show_traceback`."""
-    import mlcheck.crash as crash
-    import mlcheck.engine as engine
+    import mlcheck.engine.crash as crash
+    import mlcheck.engine.engine as engine
 
     original_error, original_show = engine.Error, crash.show_traceback
     recorded: list = []
@@ -232,9 +232,9 @@ def _as_json(data) -> bytes:
 
 def lint(data: dict, seconds: float = TIME_LIMIT):
     """The runner's result for a template given as data (JSON), all rules selected."""
-    from mlcheck.discovery import Candidate
-    from mlcheck.registry import all_rules
-    from mlcheck.runner import Settings, check_file
+    from mlcheck.inputs.discovery import Candidate
+    from mlcheck.engine.registry import all_rules
+    from mlcheck.engine.runner import Settings, check_file
 
     raw = _as_json(data)
     settings = Settings(rule_ids=tuple(r.id for r in all_rules()), stdin_filename="template.json")

@@ -2,7 +2,7 @@
 documents, their JSON/YAML serialisations, and byte-level mutations of those.
 
 Used by tests/test_fuzz.py (a bounded CI budget) and tools/fuzz.py (long runs). The property paths below are
-the ones the rules read (rules/*.py, linter/defaults.py, linter/kms.py, linter/network.py), so generated
+the ones the rules read (rules/*.py, linter/aws/defaults.py, linter/aws/kms.py, linter/aws/network.py), so generated
 templates reach the checks instead of stopping at the first `isinstance`. Every leaf can instead be a literal
 of another type, an odd string, an empty container, or an intrinsic function (well-formed or not) that refers
 to the template's own Parameters, Conditions, Mappings and resources, or to names that do not exist.
@@ -634,7 +634,7 @@ PROPERTIES = {
     "AWS::Logs::LogGroup": {"LogGroupName": "str", "KmsKeyId": "key", "RetentionInDays": "int"},
 }
 
-# Request bodies of the SageMaker jobs that have no CloudFormation type (mlcheck.sagemaker_api).
+# Request bodies of the SageMaker jobs that have no CloudFormation type (mlcheck.inputs.sagemaker_api).
 JOB_REQUESTS = {
     "CreateTrainingJob": {
         "TrainingJobName": "str", "RoleArn": "role", "AlgorithmSpecification": {"TrainingImage": "str",

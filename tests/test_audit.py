@@ -1,17 +1,17 @@
-"""mlcheck.audit: which buckets a trail's S3 data-event selectors cover, and one-setting checks."""
+"""mlcheck.aws.audit: which buckets a trail's S3 data-event selectors cover, and one-setting checks."""
 
 import textwrap
 
 import pytest
 
-from mlcheck.audit import TRAIL, setting_check, trail_coverage, trails_logging
-from mlcheck.engine import RuleContext
-from mlcheck.graph import ResourceGraph
-from mlcheck.loader import load_document
-from mlcheck.resolve import Resolver
-from mlcheck.rule import Rule
-from mlcheck.template import build_template
-from mlcheck.values import Unknown
+from mlcheck.aws.audit import TRAIL, setting_check, trail_coverage, trails_logging
+from mlcheck.engine.engine import RuleContext
+from mlcheck.model.graph import ResourceGraph
+from mlcheck.inputs.loader import load_document
+from mlcheck.model.resolve import Resolver
+from mlcheck.engine.rule import Rule
+from mlcheck.inputs.cloudformation import build_template
+from mlcheck.model.values import Unknown
 
 BUCKETS = """
 Parameters:
@@ -174,9 +174,9 @@ MALFORMED = [
 
 @pytest.mark.parametrize("resource", MALFORMED)
 def test_malformed_resources_never_raise(tmp_path, resource):
-    from mlcheck.discovery import Candidate
-    from mlcheck.registry import all_rules
-    from mlcheck.runner import Settings, check_file
+    from mlcheck.inputs.discovery import Candidate
+    from mlcheck.engine.registry import all_rules
+    from mlcheck.engine.runner import Settings, check_file
 
     path = tmp_path / "t.yaml"
     path.write_text("Resources:\n  " + resource + "\n")

@@ -10,8 +10,8 @@ import re
 import pytest
 
 from conftest import DATA, SHARED
-from mlcheck.registry import all_rules
-from mlcheck.rule import PropertyCheck
+from mlcheck.engine.registry import all_rules
+from mlcheck.engine.rule import PropertyCheck
 
 ROW = re.compile(r"^\| (MLC\d{3}) \| ([a-z0-9-]+) \| (critical|high|medium|low|info)( \(off by default\))? \|", re.M)
 

@@ -4,8 +4,8 @@ autoscaling.targets), or another resource's `Condition` attribute (cache.deploye
 
 import textwrap
 
-from mlcheck.discovery import Candidate
-from mlcheck.runner import Settings, check_file
+from mlcheck.inputs.discovery import Candidate
+from mlcheck.engine.runner import Settings, check_file
 
 ROLE = """\
   Role:
@@ -117,7 +117,7 @@ def test_a_fixed_parameter_decides_the_branch(tmp_path):
 
 
 def test_an_index_that_depends_on_no_condition_is_built_once(tmp_path):
-    from mlcheck import cache
+    from mlcheck.model import cache
 
     builds = []
     original = cache._build
@@ -141,7 +141,7 @@ def test_an_index_that_depends_on_no_condition_is_built_once(tmp_path):
 
 
 def test_past_the_build_cap_an_index_is_the_scenario_free_one_and_its_values_unknown(tmp_path, monkeypatch):
-    from mlcheck import cache
+    from mlcheck.model import cache
 
     monkeypatch.setattr(cache, "MAX_SCENARIO_BUILDS", 1)  # the scenario-free build uses the only slot
     result = lint(tmp_path, SERVERLESS_BRANCH, "MLC405")

@@ -135,7 +135,7 @@ def test_find_config_walks_up_to_the_nearest_file(tmp_path):
     import os
     from pathlib import Path
 
-    from mlcheck.config import find_config
+    from mlcheck.engine.config import find_config
 
     deep = tmp_path / "a" / "b" / "c"
     deep.mkdir(parents=True)

@@ -12,12 +12,12 @@ from test_hostile_fs import GOOD_FINDING, deadline, finding_lines, mlcheck  # no
 @pytest.fixture
 def no_linting(monkeypatch):
     """Fail the test if the run starts: the error must come first."""
-    import mlcheck.runner
+    import mlcheck.engine.runner
 
     def run(*args, **kwargs):
         raise AssertionError("files were linted before the usage error")
 
-    monkeypatch.setattr(mlcheck.runner, "run", run)
+    monkeypatch.setattr(mlcheck.engine.runner, "run", run)
 
 
 def test_a_non_utf8_pyproject_in_a_parent_that_never_mentions_mlcheck_is_not_ours(tmp_path, run_cli):

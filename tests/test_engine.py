@@ -1,10 +1,10 @@
 """Engine guarantees that hold for every rule."""
 
 
-from mlcheck.engine import lint_template
-from mlcheck.loader import load_document
-from mlcheck.registry import rules_by_id
-from mlcheck.template import build_template
+from mlcheck.engine.engine import lint_template
+from mlcheck.inputs.loader import load_document
+from mlcheck.engine.registry import rules_by_id
+from mlcheck.inputs.cloudformation import build_template
 
 TEMPLATE = b"""
 Parameters:

@@ -6,9 +6,9 @@ import textwrap
 
 import pytest
 
-from mlcheck import sagemaker_api as api
-from mlcheck.discovery import Candidate
-from mlcheck.runner import Settings, check_file
+from mlcheck.inputs import sagemaker_api as api
+from mlcheck.inputs.discovery import Candidate
+from mlcheck.engine.runner import Settings, check_file
 
 QUALITY = """\
 Parameters:

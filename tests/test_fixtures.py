@@ -11,10 +11,10 @@ import re
 import pytest
 
 from conftest import FIXTURES
-from mlcheck.discovery import Candidate
-from mlcheck.registry import all_rules
-from mlcheck.rule import DOC_SECTIONS
-from mlcheck.runner import Settings, check_file
+from mlcheck.inputs.discovery import Candidate
+from mlcheck.engine.registry import all_rules
+from mlcheck.engine.rule import DOC_SECTIONS
+from mlcheck.engine.runner import Settings, check_file
 
 EXPECT = re.compile(r"expect: (MLC\d{3}) (\S+) line (\d+)")
 ALL = Settings(rule_ids=tuple(rule.id for rule in all_rules()))

@@ -52,12 +52,12 @@ def test_time_limit_turns_a_hang_into_a_failure():
 
 
 def test_check_cli_reports_an_exception_with_its_location(workdir, monkeypatch):
-    import mlcheck.runner
+    import mlcheck.engine.runner
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(mlcheck.runner, "check_file", broken)
+    monkeypatch.setattr(mlcheck.engine.runner, "check_file", broken)
     with pytest.raises(checks.FuzzFailure) as caught:
         checks.check_cli(b"Resources: {}\n", "t.yaml", workdir)
     # the runner keeps the failure to that file (exit 2); the harness still names where it was raised
@@ -66,13 +66,13 @@ def test_check_cli_reports_an_exception_with_its_location(workdir, monkeypatch):
 
 
 def test_check_cli_reports_an_internal_error_with_the_rules_traceback(workdir, monkeypatch):
-    import mlcheck.registry
+    import mlcheck.engine.registry
 
     def broken(view, ctx):
         raise KeyError("boom")
 
-    rule = mlcheck.registry.get_rule("MLC401")
-    monkeypatch.setitem(mlcheck.registry._loaded, "MLC401", rule.replace(check=broken))
+    rule = mlcheck.engine.registry.get_rule("MLC401")
+    monkeypatch.setitem(mlcheck.engine.registry._loaded, "MLC401", rule.replace(check=broken))
     raw = b"Resources:\n  N:\n    Type: AWS::SageMaker::NotebookInstance\n"
     with pytest.raises(checks.FuzzFailure) as caught:
         checks.check_cli(raw, "t.yaml", workdir)
@@ -113,7 +113,7 @@ def test_harmless_variants_add_only_what_they_say():
 
 @pytest.mark.parametrize("how", gen.SERIALISATIONS)
 def test_every_serialisation_loads_back(how):
-    from mlcheck.loader import load_document
+    from mlcheck.inputs.loader import load_document
 
     data = {"Resources": {"N": {"Type": "AWS::SageMaker::NotebookInstance",
                                 "Properties": {"RoleArn": {"Fn::GetAtt": ["Role", "Arn"]},

@@ -159,7 +159,7 @@ def _tree(root):
     ".hidden/*.yaml", "a/.*.yaml", "*", "a/**/", "**/b/**/*.yml", "a/**/**/z.yml", "nothing/**/*.yaml",
 ])
 def test_globs_match_as_the_standard_library_does_without_links(tmp_path, monkeypatch, pattern):
-    from mlcheck.discovery import _glob
+    from mlcheck.inputs.discovery import _glob
 
     _tree(tmp_path)
     monkeypatch.chdir(tmp_path)
@@ -290,7 +290,7 @@ FILES = [
 
 def test_gitignore_is_matched_as_git_matches_it(tmp_path):
     """The in-process matcher against git's own answer, on a repository built here (so with no hostile config)."""
-    import mlcheck.discovery as discovery
+    import mlcheck.inputs.discovery as discovery
 
     for name in FILES:
         write(tmp_path, name, "x\n")

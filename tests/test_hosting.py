@@ -1,4 +1,4 @@
-"""The hosting rules' shared facts (mlcheck.hosting), the instance type data behind MLC705, and behaviour of the
+"""The hosting rules' shared facts (mlcheck.aws.hosting), the instance type data behind MLC705, and behaviour of the
 7xx rules that fixtures cannot show (dates, messages, unknowns, odd values)."""
 
 import importlib.util
@@ -12,10 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from mlcheck import hosting, instance_types
-from mlcheck.convert import to_number
-from mlcheck.discovery import Candidate
-from mlcheck.runner import Settings, check_file
+from mlcheck.aws import hosting
+from mlcheck.aws import instance_types
+from mlcheck.util.convert import to_number
+from mlcheck.inputs.discovery import Candidate
+from mlcheck.engine.runner import Settings, check_file
 
 
 def lint(tmp_path, text, *rule_ids, name="t.yaml"):
@@ -79,7 +80,7 @@ def test_data_file_is_what_the_generator_makes_from_botocore():
 def test_instance_types_load_without_botocore():
     code = textwrap.dedent("""
         import sys
-        from mlcheck import instance_types
+        from mlcheck.aws import instance_types
         assert "ml.m5.large" in instance_types.types_for("hosting")
         assert instance_types.source().startswith("botocore ")
         assert "botocore" not in sys.modules, "the data must not need botocore"
@@ -103,8 +104,8 @@ def test_mlc705_linting_does_not_import_botocore(tmp_path):
                     "    Properties: {RoleArn: r, InstanceType: ml.t3.mediun}\n")
     code = textwrap.dedent(f"""
         import sys
-        from mlcheck.discovery import Candidate
-        from mlcheck.runner import Settings, check_file
+        from mlcheck.inputs.discovery import Candidate
+        from mlcheck.engine.runner import Settings, check_file
         result = check_file(Candidate({str(path)!r}, True), Settings(rule_ids=("MLC705",)))
         assert [f.rule_id for f in result.findings] == ["MLC705"], result.findings
         assert "botocore" not in sys.modules

@@ -38,7 +38,7 @@ def test_pre_commit_hook_definition():
     }]
     import re
 
-    from mlcheck.discovery import EXTENSIONS
+    from mlcheck.inputs.discovery import EXTENSIONS
 
     for extension in EXTENSIONS:  # the hook passes every file the directory walk would take
         assert re.search(hooks[0]["files"], f"infra/stack{extension}") and re.search(hooks[0]["files"],

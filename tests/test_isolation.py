@@ -7,7 +7,9 @@ import textwrap
 
 import pytest
 
-from mlcheck import pool, runner
+from mlcheck.engine import pool
+
+from mlcheck.engine import runner
 
 # A template with one MLC403 finding (root access), used for the files that must still be reported.
 GOOD = textwrap.dedent("""\
@@ -195,7 +197,7 @@ def test_serial_keyboard_interrupt_is_not_taken_for_a_file_error(tmp_path, monke
         raise KeyboardInterrupt
 
     monkeypatch.setattr(runner, "check_file", interrupted)
-    from mlcheck.discovery import Candidate
+    from mlcheck.inputs.discovery import Candidate
 
     with pytest.raises(KeyboardInterrupt):
         runner.run([Candidate(str(paths[0]), True)], runner.Settings(rule_ids=("MLC403",), jobs=1))

@@ -1,10 +1,10 @@
-"""MLC201 says what AWS encrypts with when no key is given (per field, the table in mlcheck.kms) and, for a key
+"""MLC201 says what AWS encrypts with when no key is given (per field, the table in mlcheck.aws.kms) and, for a key
 field written but unset on a branch, what decides it."""
 
 from conftest import FIXTURES
-from mlcheck.discovery import Candidate
-from mlcheck.kms import AWS_MANAGED, AWS_OWNED, KEY_FIELDS, OUTPUT, S3_DEFAULT, STORAGE, VOLUME
-from mlcheck.runner import Settings, check_file
+from mlcheck.inputs.discovery import Candidate
+from mlcheck.aws.kms import AWS_MANAGED, AWS_OWNED, KEY_FIELDS, OUTPUT, S3_DEFAULT, STORAGE, VOLUME
+from mlcheck.engine.runner import Settings, check_file
 
 BRANCH = FIXTURES / "MLC201" / "fail-key-on-one-branch.yaml"
 

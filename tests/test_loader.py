@@ -5,7 +5,7 @@ import json
 import pytest
 
 from conftest import SHARED, VENDORED_CORPUS
-from mlcheck.loader import Location, ParseError, load_document
+from mlcheck.inputs.loader import Location, ParseError, load_document
 
 
 def load(text, name=""):

@@ -16,8 +16,8 @@ import tracemalloc
 
 import pytest
 
-from mlcheck.loader import ParseError, load_document
-from mlcheck.loader.yaml_loader import MAX_DEPTH
+from mlcheck.inputs.loader import ParseError, load_document
+from mlcheck.inputs.loader.yaml_loader import MAX_DEPTH
 
 GOOD = """\
 AWSTemplateFormatVersion: '2010-09-09'

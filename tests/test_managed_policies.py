@@ -5,7 +5,7 @@ import importlib.util
 import json
 from pathlib import Path
 
-from mlcheck import roles
+from mlcheck.aws import roles
 
 ROOT = Path(__file__).resolve().parent.parent
 

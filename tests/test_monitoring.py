@@ -1,15 +1,15 @@
-"""mlcheck.monitoring: MonitoringSchedules and CloudWatch alarms linked to the template's endpoints."""
+"""mlcheck.aws.monitoring: MonitoringSchedules and CloudWatch alarms linked to the template's endpoints."""
 
 import textwrap
 
 import pytest
 
-from mlcheck.engine import RuleContext
-from mlcheck.graph import ResourceGraph
-from mlcheck.loader import load_document
-from mlcheck.monitoring import alarm_is_consumed, alarm_links, schedule_links, watchers_of
-from mlcheck.resolve import Resolver
-from mlcheck.template import build_template
+from mlcheck.engine.engine import RuleContext
+from mlcheck.model.graph import ResourceGraph
+from mlcheck.inputs.loader import load_document
+from mlcheck.aws.monitoring import alarm_is_consumed, alarm_links, schedule_links, watchers_of
+from mlcheck.model.resolve import Resolver
+from mlcheck.inputs.cloudformation import build_template
 
 ENDPOINTS = """
 Parameters:

@@ -6,16 +6,16 @@ import textwrap
 import pytest
 
 from conftest import ROOT
-from mlcheck.discovery import Candidate
-from mlcheck.engine import RuleContext
-from mlcheck.graph import ResourceGraph
-from mlcheck.loader import load_document
-from mlcheck.network import distinct_azs, is_any_address, service_suffix
-from mlcheck.resolve import Resolver
-from mlcheck.runner import Settings, check_file
-from mlcheck.s3 import bucket_for_uri
-from mlcheck.template import build_template
-from mlcheck.values import Composite, Pseudo, Unknown
+from mlcheck.inputs.discovery import Candidate
+from mlcheck.engine.engine import RuleContext
+from mlcheck.model.graph import ResourceGraph
+from mlcheck.inputs.loader import load_document
+from mlcheck.aws.network import distinct_azs, is_any_address, service_suffix
+from mlcheck.model.resolve import Resolver
+from mlcheck.engine.runner import Settings, check_file
+from mlcheck.aws.s3 import bucket_for_uri
+from mlcheck.inputs.cloudformation import build_template
+from mlcheck.model.values import Composite, Pseudo, Unknown
 
 
 def context(text):
@@ -114,7 +114,7 @@ def test_open_ingress_severity(tmp_path):
 
 def test_indexes_are_built_once_per_template():
     """Cross-resource indexes are shared by every resource and scenario of a template (linear cost)."""
-    from mlcheck.cache import template_index
+    from mlcheck.model.cache import template_index
 
     ctx = context(TEMPLATE)
     builds = []
@@ -125,8 +125,8 @@ def test_indexes_are_built_once_per_template():
 
 
 def test_a_subnet_listed_twice_is_one_subnet(tmp_path):
-    from mlcheck.discovery import Candidate
-    from mlcheck.runner import Settings, check_file
+    from mlcheck.inputs.discovery import Candidate
+    from mlcheck.engine.runner import Settings, check_file
 
     path = tmp_path / "t.yaml"
     path.write_text("""

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SARIF_SCHEMA
-from mlcheck import suppressions
-from mlcheck.findings import Error, Finding, RunResult, UnknownValue
+from mlcheck.engine import suppressions
+from mlcheck.findings.result import Error, Finding, RunResult, UnknownValue
 from mlcheck.reporters import ReportOptions, get_reporter
 from mlcheck.reporters.escaping import encodable, line_start, visible
 from mlcheck.reporters.junit import Suite

@@ -7,11 +7,11 @@ import textwrap
 
 import pytest
 
-from mlcheck import iam_actions
-from mlcheck import policy as pol
-from mlcheck.discovery import Candidate
-from mlcheck.runner import Settings, check_file
-from mlcheck.values import Composite, Pseudo, ResourceRef, Unknown
+from mlcheck.aws import iam_actions
+from mlcheck.aws import policy as pol
+from mlcheck.inputs.discovery import Candidate
+from mlcheck.engine.runner import Settings, check_file
+from mlcheck.model.values import Composite, Pseudo, ResourceRef, Unknown
 
 
 # -- IAM action index -------------------------------------------------------------------------------------------
@@ -41,7 +41,7 @@ def test_wildcards_expand_case_insensitively():
 def test_index_loads_lazily_and_fast():
     code = textwrap.dedent("""
         import sys, time
-        from mlcheck import iam_actions
+        from mlcheck.aws import iam_actions
         assert iam_actions._data.cache_info().currsize == 0   # nothing read at import
         start = time.perf_counter()
         iam_actions.info("s3:GetObject")
@@ -120,7 +120,7 @@ def test_not_action_and_unknown_actions():
 
 
 def test_key_matcher_forms():
-    from mlcheck.kms import key_matcher
+    from mlcheck.aws.kms import key_matcher
 
     class Key:
         logical_id = "K"
@@ -398,7 +398,7 @@ Resources:
 ])
 def test_covers_every_judges_the_pattern_not_one_sample_name(value, expected):
     """`role/${AWS::StackName}-*` names one stack's roles: MLC105/MLC109 must not call it every role."""
-    from mlcheck.policy import covers_every
+    from mlcheck.aws.policy import covers_every
 
     assert covers_every(value, "iam", "role") is expected
 
@@ -428,7 +428,7 @@ def test_covers_every_judges_the_pattern_not_one_sample_name(value, expected):
      "arn:${Partition}:s3:::${BucketName}/${ObjectName}", False),
 ])
 def test_covers_arn_format_judges_a_pattern_by_what_it_matches(value, arn_format, expected):
-    from mlcheck.policy import covers_arn_format
+    from mlcheck.aws.policy import covers_arn_format
 
     assert covers_arn_format(value, arn_format) is expected
 

@@ -3,7 +3,7 @@ stays quiet, and reports it when the specific rule is ignored or its finding sup
 
 import json
 
-from mlcheck.precedence import one_finding_per_problem
+from mlcheck.engine.precedence import one_finding_per_problem
 
 POLICY = """
 Resources:
@@ -72,8 +72,8 @@ def test_findings_without_subjects_are_never_dropped():
 
 
 def test_privilege_escalation_on_every_resource_is_high(run_cli, tmp_path):
-    from mlcheck.discovery import Candidate
-    from mlcheck.runner import Settings, check_file
+    from mlcheck.inputs.discovery import Candidate
+    from mlcheck.engine.runner import Settings, check_file
 
     from conftest import FIXTURES
 
@@ -90,8 +90,8 @@ def test_privilege_escalation_on_every_resource_is_high(run_cli, tmp_path):
 
 
 def test_mlc104_records_a_resource_it_cannot_know_instead_of_passing(tmp_path):
-    from mlcheck.discovery import Candidate
-    from mlcheck.runner import Settings, check_file
+    from mlcheck.inputs.discovery import Candidate
+    from mlcheck.engine.runner import Settings, check_file
 
     path = tmp_path / "t.yaml"
     path.write_text("Parameters:\n  Target: {Type: String}\n" + POLICY.format(action="s3:PutObject", metadata="")

@@ -6,11 +6,11 @@ import pickle
 
 import pytest
 
-from mlcheck.findings import Finding
-from mlcheck.loader.document import Document, Location
-from mlcheck.record import FrozenError
-from mlcheck.registry import rules_by_id
-from mlcheck.values import Composite, ResourceRef, Unknown
+from mlcheck.findings.result import Finding
+from mlcheck.model.document import Document, Location
+from mlcheck.util.record import FrozenError
+from mlcheck.engine.registry import rules_by_id
+from mlcheck.model.values import Composite, ResourceRef, Unknown
 
 
 def test_frozen_records_compare_and_hash_by_value():

@@ -2,7 +2,7 @@
 
 import re
 
-from mlcheck.regex import lazy
+from mlcheck.util.regex import lazy
 
 
 def test_lazy_pattern_compiles_on_first_use(monkeypatch):

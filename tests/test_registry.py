@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 from conftest import ROOT
-from mlcheck import registry
+from mlcheck.engine import registry
 
 
 def test_rule_index_is_up_to_date():

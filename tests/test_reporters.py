@@ -11,9 +11,9 @@ import jsonschema
 import pytest
 
 from conftest import SARIF_SCHEMA
-from mlcheck.findings import Error, Finding, RunResult
+from mlcheck.findings.result import Error, Finding, RunResult
 from mlcheck.reporters import REPORTERS, ReportOptions, get_reporter
-from mlcheck.rule import Rule
+from mlcheck.engine.rule import Rule
 
 DOCS = """{short}
 

@@ -5,10 +5,10 @@ never a silent pass."""
 import pytest
 
 from bounded import notebook, run_bounded, time_limit, write_template
-from mlcheck.loader import load_document
-from mlcheck.resolve import BUDGET_REASON, Budget, ConditionEvaluator, Resolver
-from mlcheck.template import build_template
-from mlcheck.values import Unknown
+from mlcheck.inputs.loader import load_document
+from mlcheck.model.resolve import BUDGET_REASON, Budget, ConditionEvaluator, Resolver
+from mlcheck.inputs.cloudformation import build_template
+from mlcheck.model.values import Unknown
 
 MLC401 = ("--select", "MLC401", "--show-unknown")
 

@@ -2,11 +2,11 @@
 
 import pytest
 
-from mlcheck.graph import ResourceGraph
-from mlcheck.loader import load_document
-from mlcheck.resolve import ConditionEvaluator, Resolver, scenarios_for
-from mlcheck.template import build_template
-from mlcheck.values import AZ, Composite, Pseudo, ResourceRef, Unknown
+from mlcheck.model.graph import ResourceGraph
+from mlcheck.inputs.loader import load_document
+from mlcheck.model.resolve import ConditionEvaluator, Resolver, scenarios_for
+from mlcheck.inputs.cloudformation import build_template
+from mlcheck.model.values import AZ, Composite, Pseudo, ResourceRef, Unknown
 
 TEMPLATE = """
 Parameters:

@@ -3,14 +3,14 @@ and the S3 URIs of SageMaker resources beyond models and jobs."""
 
 import textwrap
 
-from mlcheck.discovery import Candidate
-from mlcheck.engine import RuleContext
-from mlcheck.graph import ResourceGraph
-from mlcheck.loader import load_document
-from mlcheck.resolve import Resolver
-from mlcheck.runner import Settings, check_file
-from mlcheck.s3 import s3_uris
-from mlcheck.template import build_template
+from mlcheck.inputs.discovery import Candidate
+from mlcheck.engine.engine import RuleContext
+from mlcheck.model.graph import ResourceGraph
+from mlcheck.inputs.loader import load_document
+from mlcheck.model.resolve import Resolver
+from mlcheck.engine.runner import Settings, check_file
+from mlcheck.aws.s3 import s3_uris
+from mlcheck.inputs.cloudformation import build_template
 
 
 def run(tmp_path, text, *rules):

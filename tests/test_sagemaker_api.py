@@ -5,11 +5,11 @@ import subprocess
 import sys
 
 import pytest
-from mlcheck import sagemaker_api as api
-from mlcheck.discovery import Candidate
-from mlcheck.loader import load_document
-from mlcheck.registry import all_rules
-from mlcheck.runner import Settings, check_file
+from mlcheck.inputs import sagemaker_api as api
+from mlcheck.inputs.discovery import Candidate
+from mlcheck.inputs.loader import load_document
+from mlcheck.engine.registry import all_rules
+from mlcheck.engine.runner import Settings, check_file
 
 ALL = Settings(rule_ids=tuple(rule.id for rule in all_rules()))
 
@@ -185,7 +185,7 @@ def _has_path(model, operation, keys):
 def test_job_property_paths_exist_in_botocore():
     """A typo in a job property path would be a silent false negative (the CloudFormation types are checked
     against cfn-lint's schemas in test_catalogue)."""
-    from mlcheck.kms import KEY_FIELDS
+    from mlcheck.aws.kms import KEY_FIELDS
     from mlcheck.rules.mlc208_inter_container_encryption import JOBS as MLC208_JOBS
     from mlcheck.rules.mlc405_network_isolation_disabled import _CHECKS as MLC405_CHECKS
     from mlcheck.rules.mlc406_outside_vpc import JOBS as MLC406_JOBS

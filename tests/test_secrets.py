@@ -1,4 +1,4 @@
-"""mlcheck.secrets (credential recognition) and MLC116 over it: what is a secret, what is not, and bad input."""
+"""mlcheck.aws.secrets (credential recognition) and MLC116 over it: what is a secret, what is not, and bad input."""
 
 import base64
 import textwrap
@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlcheck import secrets
-from mlcheck.discovery import Candidate
-from mlcheck.runner import Settings, check_file
+from mlcheck.aws import secrets
+from mlcheck.inputs.discovery import Candidate
+from mlcheck.engine.runner import Settings, check_file
 
 HF = "hf_aBcDeFgHiJkLmNoPqRsTuVwXyZ01234567"
 KEY_ID = "AKIA2OGYBAH6STMMNXNN"
@@ -253,7 +253,7 @@ def test_cloudformation_locations_exist_in_the_resource_schema(resource_type, pa
 
 @pytest.mark.parametrize("resource_type, path", [(t, p) for t, p in _locations() if t.endswith("Job")])
 def test_api_locations_exist_in_the_request_shape(resource_type, path):
-    from mlcheck import sagemaker_api as api
+    from mlcheck.inputs import sagemaker_api as api
 
     operation = next(op for op, (t, _) in api.OPERATIONS.items() if t == resource_type)
     model = api.service_model()

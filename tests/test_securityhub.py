@@ -1,4 +1,4 @@
-"""The Security Hub SageMaker control table (mlcheck.securityhub) against the rules, --list-rules and the docs."""
+"""The Security Hub SageMaker control table (mlcheck.aws.securityhub) against the rules, --list-rules and the docs."""
 
 import json
 import re
@@ -6,8 +6,8 @@ import re
 import pytest
 
 from conftest import ROOT
-from mlcheck import securityhub as sh
-from mlcheck.registry import all_rules
+from mlcheck.aws import securityhub as sh
+from mlcheck.engine.registry import all_rules
 
 
 def test_controls_are_sagemaker_1_to_25_once_each():

@@ -26,7 +26,7 @@ TEMPLATE = textwrap.dedent("""\
 # mlcheck with a check made slow, so that the run is still going when the test signals it.
 SLOW_MLCHECK = textwrap.dedent("""\
     import sys, time
-    from mlcheck import runner
+    from mlcheck.engine import runner
 
     original = runner.check_file
 
@@ -164,7 +164,7 @@ def test_an_uncaught_exception_is_an_internal_error_without_traceback(tmp_path, 
     def broken(*_args):
         raise RuntimeError("the runner broke")
 
-    monkeypatch.setattr("mlcheck.runner.run", broken)
+    monkeypatch.setattr("mlcheck.engine.runner.run", broken)
     monkeypatch.delenv("MLCHECK_DEBUG", raising=False)
     assert _main(monkeypatch, path) == 2
     err = capsys.readouterr().err
@@ -182,7 +182,7 @@ def test_keyboard_interrupt_in_process_exits_130(tmp_path, monkeypatch, capsys):
     def interrupted(*_args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("mlcheck.runner.run", interrupted)
+    monkeypatch.setattr("mlcheck.engine.runner.run", interrupted)
     assert _main(monkeypatch, path) == 130
     assert "Traceback" not in capsys.readouterr().err
 

@@ -3,9 +3,9 @@
 import json
 
 from conftest import FIXTURES
-from mlcheck.discovery import Candidate
-from mlcheck.registry import all_rules
-from mlcheck.runner import Settings, check_file
+from mlcheck.inputs.discovery import Candidate
+from mlcheck.engine.registry import all_rules
+from mlcheck.engine.runner import Settings, check_file
 
 ALL = tuple(r.id for r in all_rules())
 

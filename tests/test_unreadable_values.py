@@ -8,10 +8,10 @@ import textwrap
 
 import pytest
 
-from mlcheck.convert import to_int
-from mlcheck.discovery import Candidate
-from mlcheck.findings import MAX_MESSAGE, bounded
-from mlcheck.runner import Settings, check_file
+from mlcheck.util.convert import to_int
+from mlcheck.inputs.discovery import Candidate
+from mlcheck.findings.result import MAX_MESSAGE, bounded
+from mlcheck.engine.runner import Settings, check_file
 
 HUGE = "9" * 5000  # int() refuses strings over 4,300 digits
 

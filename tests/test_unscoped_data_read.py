@@ -2,10 +2,10 @@
 
 import textwrap
 
-from mlcheck import iam_actions
-from mlcheck.discovery import Candidate
+from mlcheck.aws import iam_actions
+from mlcheck.inputs.discovery import Candidate
 from mlcheck.rules.mlc115_unscoped_data_read import DATA_READS, data_read_actions
-from mlcheck.runner import Settings, check_file
+from mlcheck.engine.runner import Settings, check_file
 
 
 def test_every_listed_action_is_a_scopable_read_in_the_iam_data():

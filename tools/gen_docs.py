@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from mlcheck.explain import rule_markdown
-from mlcheck.registry import all_rules
-from mlcheck.securityhub import CONTROLS, coverage
+from mlcheck.cli.explain import rule_markdown
+from mlcheck.engine.registry import all_rules
+from mlcheck.aws.securityhub import CONTROLS, coverage
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules"
 AREA_TITLES = {
@@ -50,7 +50,7 @@ def pages() -> dict:
 
 
 def security_hub_section(rules) -> list:
-    """The table of AWS Security Hub's SageMaker controls and the rules that cover them (mlcheck.securityhub)."""
+    """The table of AWS Security Hub's SageMaker controls and the rules that cover them (mlcheck.aws.securityhub)."""
     pages_by_id = {rule.id: page_name(rule) for rule in rules}
     covered = coverage(rules)
     lines = ["", "## Security Hub SageMaker controls", "",

@@ -57,7 +57,7 @@ def _list(value) -> list:
 def broad_reason(statements: list) -> str | None:
     """Why a managed policy is broad (RULES.md MLC102), or None: an unconditional Allow on Resource `*` of `*`
     (or a NotAction), of IAM privilege escalation, or of every action of a data service."""
-    from mlcheck import iam_actions
+    from mlcheck.aws import iam_actions
 
     reasons = []
     for statement in statements:

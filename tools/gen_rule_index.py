@@ -17,7 +17,7 @@ INDEX = Path(__file__).resolve().parent.parent / "linter" / "data" / "rule_index
 
 
 def build() -> str:
-    from mlcheck.registry import index_entry, load_all_rules
+    from mlcheck.engine.registry import index_entry, load_all_rules
 
     entries = [index_entry(rule, module) for rule, module in load_all_rules()]
     return json.dumps(entries, indent=1) + "\n"

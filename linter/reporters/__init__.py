@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 
 from mlcheck import __version__
-from mlcheck.record import Record
+from mlcheck.util.record import Record
 
 REPORTERS = {
     "concise": "mlcheck.reporters.concise",

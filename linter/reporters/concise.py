@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlcheck.findings import Error
+from mlcheck.findings.result import Error
 from mlcheck.reporters.escaping import line_start, visible
 
 RESET = "\x1b[0m"

@@ -14,7 +14,7 @@ UTF-8, and a JSON parser need not accept it escaped, so it becomes the same visi
 
 from __future__ import annotations
 
-from mlcheck.regex import lazy
+from mlcheck.util.regex import lazy
 
 # C0 and C1 controls and DEL, the bidi embeddings, overrides, isolates and marks (Trojan Source), Unicode's
 # line and paragraph separators, and lone surrogates.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from mlcheck.findings import Error
+from mlcheck.findings.result import Error
 from mlcheck.reporters.concise import SEVERITY_STYLE, headline, paint, summary
 from mlcheck.reporters.escaping import visible
 
@@ -30,7 +30,7 @@ class SourceCache:
         return self._lines[file]
 
     def _read(self, file: str) -> list | None:
-        from mlcheck.safe_read import InputError, read_file
+        from mlcheck.inputs.safe_read import InputError, read_file
 
         try:  # bounded, and never blocks on a FIFO (a --stdin-filename may name anything)
             raw = read_file(os.path.join(self.cwd, file))

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 
-from mlcheck.findings import Error
+from mlcheck.findings.result import Error
 from mlcheck.reporters.concise import headline
 from mlcheck.reporters.escaping import visible
-from mlcheck.severity import RANK
+from mlcheck.findings.severity import RANK
 
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "warning", "info": "notice"}
 MAX_PER_LEVEL = 10

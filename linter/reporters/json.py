@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from mlcheck.reporters.escaping import encodable
-from mlcheck.severity import SEVERITIES
+from mlcheck.findings.severity import SEVERITIES
 
 
 def finding_dict(finding) -> dict:

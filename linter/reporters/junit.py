@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from mlcheck.regex import lazy
+from mlcheck.util.regex import lazy
 from mlcheck.reporters.escaping import visible
 
 # Non-characters XML 1.0 cannot carry at all; `visible` has already escaped the control characters (binary

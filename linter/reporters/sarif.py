@@ -12,10 +12,10 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
-from mlcheck.regex import lazy
+from mlcheck.util.regex import lazy
 from mlcheck.reporters.escaping import encodable
-from mlcheck.rule import AREAS
-from mlcheck.severity import RANK, SECURITY_SEVERITY
+from mlcheck.engine.rule import AREAS
+from mlcheck.findings.severity import RANK, SECURITY_SEVERITY
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/mlcheck-aws/"
@@ -73,7 +73,7 @@ def rule_descriptor(rule_id: str, rule, rule_findings: list) -> dict:
     severity = _run_severity(rule_findings, rule.severity if rule else first.severity)
     descriptor = {"id": rule_id, "name": rule.name if rule else first.rule_name}
     if rule is not None:
-        from mlcheck.explain import rule_markdown  # the same text as `mlcheck --explain`
+        from mlcheck.cli.explain import rule_markdown  # the same text as `mlcheck --explain`
 
         full = rule.section("What it does") or rule.short_description
         help_text = full + (f"\n\nFix: {rule.fix}" if rule.fix else "")
