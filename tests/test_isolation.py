@@ -7,9 +7,8 @@ import textwrap
 
 import pytest
 
-from mlcheck.engine import pool
-
-from mlcheck.engine import runner
+from mlcheck.engine import pool, runner
+from mlcheck.inputs import cloudformation
 
 # A template with one MLC403 finding (root access), used for the files that must still be reported.
 GOOD = textwrap.dedent("""\
@@ -64,7 +63,7 @@ def _files(tmp_path, count=9, bad=(), bad_text=GOOD):
 
 
 def _raise_on(name, exc):
-    original = runner.build_template
+    original = cloudformation.build
 
     def build(display, document):
         if os.path.basename(display) == name:
@@ -83,7 +82,7 @@ def _assert_others_reported(out, count=9):
 @pytest.mark.parametrize("mode", MODES)
 def test_a_raising_check_is_an_error_for_its_file_only(tmp_path, run_cli, monkeypatch, mode):
     paths = _files(tmp_path, bad=["broken.yaml"])
-    monkeypatch.setattr(runner, "build_template", _raise_on("broken.yaml", RuntimeError("boom")))
+    monkeypatch.setattr(cloudformation, "build", _raise_on("broken.yaml", RuntimeError("boom")))
     code, out, err = run_cli(*paths, *MODES[mode], "--select", "MLC403")
     assert code == 2
     assert "broken.yaml:1:1: MLC001 [error] internal error: RuntimeError: boom" in out + err
@@ -93,7 +92,7 @@ def test_a_raising_check_is_an_error_for_its_file_only(tmp_path, run_cli, monkey
 @pytest.mark.parametrize("mode", MODES)
 def test_recursion_and_memory_errors_are_isolated_too(tmp_path, run_cli, monkeypatch, mode):
     paths = _files(tmp_path, bad=["deep.yaml"])
-    monkeypatch.setattr(runner, "build_template", _raise_on("deep.yaml", RecursionError("too deep")))
+    monkeypatch.setattr(cloudformation, "build", _raise_on("deep.yaml", RecursionError("too deep")))
     code, out, err = run_cli(*paths, *MODES[mode], "--select", "MLC403")
     assert code == 2
     assert "deep.yaml:1:1: MLC001 [error] internal error: RecursionError" in out + err

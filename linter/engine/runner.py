@@ -24,7 +24,7 @@ from mlcheck.inputs.safe_read import (
     read_stdin,
     too_large_message,
 )
-from mlcheck.inputs.cloudformation import build_template, is_cloudformation
+from mlcheck.inputs import adapter_for, unrecognised_message
 
 PARSE_ERROR_RULE = "MLC001"
 PARALLEL_THRESHOLD = 8  # below this, starting worker processes costs more than it saves
@@ -150,17 +150,11 @@ def check_file(candidate: Candidate, settings: Settings, stdin_bytes: bytes | No
                        PARSE_ERROR_RULE in settings.rule_ids, registry)
         return result
 
-    if is_cloudformation(document.data):
-        template = build_template(display, document)
-    else:
-        # cheap: no botocore here; MLC004 loads it, and only for SageMaker API documents
-        from mlcheck.inputs import sagemaker_api
-
-        if not sagemaker_api.is_sagemaker_api(document.data):
-            result.skipped = ("not a CloudFormation template (no AWSTemplateFormatVersion, no Resources with Type) "
-                              "nor a SageMaker API request or Pipelines definition")
-            return result
-        template = sagemaker_api.build_api_template(display, document)
+    adapter = adapter_for(document.data)  # by content: CloudFormation, SageMaker API, ... (mlcheck.inputs)
+    if adapter is None:
+        result.skipped = unrecognised_message()
+        return result
+    template = adapter.build(display, document)
     result.checked = True
     for path, message in template.problems:
         loc = document.location(path)

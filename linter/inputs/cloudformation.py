@@ -7,6 +7,8 @@ from typing import Any
 from mlcheck.model.document import Document
 from mlcheck.model.template import Parameter, Resource, Template
 
+DESCRIPTION = "a CloudFormation template (no AWSTemplateFormatVersion, no Resources with Type)"
+
 
 def is_cloudformation(data: Any) -> bool:
     """Decided by content: `AWSTemplateFormatVersion`, or `Resources` whose entries have a `Type`."""
@@ -65,3 +67,7 @@ def build_template(file: str, document: Document) -> Template:
     elif resources is not None:
         template.problems.append((("Resources",), "Resources is not a mapping"))
     return template
+
+
+recognises = is_cloudformation
+build = build_template

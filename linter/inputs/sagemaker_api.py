@@ -277,6 +277,11 @@ def _pipeline_steps(steps, path, requests, template, depth=0):
         requests.append((operation, args, path + (i, "Arguments"), name))
 
 
+DESCRIPTION = "a SageMaker API request or Pipelines definition"
+recognises = is_sagemaker_api
+build = build_api_template
+
+
 # -- botocore's service model (MLC004) ------------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=1)
