@@ -7,6 +7,7 @@ and the practices guide's "Enforced by" lines, from the rules' `practice`, with 
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -100,7 +101,7 @@ def enforced_by(anchor: str, rules) -> str:
 
 def guide_text(text: str, rules) -> str:
     """The guide with each section ending in its "Enforced by" line, written from the rules that cite it."""
-    intro = text.split("\n## ", 1)[0].rstrip()
+    intro = re.split(r"(?m)^## ", text, maxsplit=1)[0].rstrip()
     parts = [intro]
     for heading, body in sections(text):
         kept = "\n".join(line for line in body.splitlines() if not line.startswith(ENFORCED_BY)).rstrip()
@@ -132,7 +133,8 @@ def main(argv) -> int:
             old.unlink()
     for path, text in wanted.items():
         path.write_text(text, encoding="utf-8")
-    print(f"wrote {len(wanted) - 2} pages to {DOCS}, {GUIDE.relative_to(ROOT)} and {PACKAGED_GUIDE.relative_to(ROOT)}")
+    print(f"wrote {len(wanted) - 2} pages to {DOCS}, {GUIDE.relative_to(ROOT)} and "
+          f"{PACKAGED_GUIDE.relative_to(ROOT)}")
     return 0
 
 
