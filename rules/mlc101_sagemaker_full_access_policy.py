@@ -78,6 +78,5 @@ RULE = Rule(
     check=check,
     fix="Replace AmazonSageMakerFullAccess with a policy that lists the SageMaker actions and resources the role "
         "needs.",
-    practice="SageMaker Execution Roles: The default AmazonSagemakerFullAccess policy is broad; it's best practice "
-             "to create restrictive, custom policies.",
+    practice="execution-roles",
 )

@@ -87,5 +87,5 @@ RULE = Rule(
     peers={"cfn_nag": ["W43", "W44"],
            "guard": ["IAM_ROLE_ADMINISTRATOR_ACCESS_POLICY_RULE", "IAM_ROLE_ELEVATED_MANAGED_POLICY_RULE"],
            "aws": ["iam-policy-blacklisted-check"]},
-    practice="Principle of Least Privilege: Grant only the permissions an entity needs to perform its function.",
+    practice="least-privilege",
 )

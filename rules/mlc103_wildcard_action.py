@@ -75,5 +75,5 @@ RULE = Rule(
                      "IAM_MANAGEDPOLICY_NO_STATEMENTS_WITH_FULL_ACCESS",
                      "IAM_ROLE_NO_WILDCARD_ACTIONS_ON_PERMISSIONS"],
            "aws": ["iam-policy-no-statements-with-admin-access", "iam-policy-no-statements-with-full-access"]},
-    practice="Principle of Least Privilege: Grant only the permissions an entity needs to perform its function.",
+    practice="least-privilege",
 )

@@ -171,6 +171,6 @@ RULE = Rule(
         "only for actions that accept no ARN.",
     peers={"checkov": ["CKV_AWS_107", "CKV_AWS_109", "CKV_AWS_111"],
            "cfn_nag": ["W11", "W12", "W13"], "guard": ["IAM_POLICYDOCUMENT_NO_WILDCARD_RESOURCE"]},
-    practice="Principle of Least Privilege: Grant only the permissions an entity needs to perform its function.",
+    practice="least-privilege",
     yields_to=("MLC103", "MLC105"),  # "One finding per problem": `*`/`service:*` and iam:PassRole statements
 )

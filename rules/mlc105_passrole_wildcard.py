@@ -114,5 +114,5 @@ RULE = Rule(
         "condition naming the receiving service.",
     peers={"checkov": ["CKV_AWS_110"], "cfn_nag": ["F38", "F39", "F40"],
            "guard": ["IAM_ROLE_NO_WILDCARD_RESOURCE_ON_PASSROLE", "IAM_POLICY_NO_WILDCARD_RESOURCE_ON_PASSROLE"]},
-    practice="Principle of Least Privilege: Grant only the permissions an entity needs to perform its function.",
+    practice="least-privilege",
 )

@@ -61,5 +61,5 @@ RULE = Rule(
            "guard": ["IAM_ROLE_OR_POLICY_NO_ALLOW_PLUS_NOT_ACTION", "IAM_ROLE_OR_POLICY_NO_ALLOW_PLUS_NOT_RESOURCE",
                      "IAM_ROLE_NO_ALLOW_PLUS_NOT_ACTION_ON_TRUST_POLICY", "IAM_ROLE_NO_ALLOW_PLUS_NOT_PRINCIPAL",
                      "S3_BUCKET_POLICY_NO_ALLOW_PLUS_NOT_ACTION", "S3_BUCKETPOLICY_NO_ALLOW_PLUS_NOTPRINCIPAL"]},
-    practice="Principle of Least Privilege: Grant only the permissions an entity needs to perform its function.",
+    practice="least-privilege",
 )

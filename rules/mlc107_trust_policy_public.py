@@ -56,5 +56,5 @@ RULE = Rule(
     fix="Name the service or account principals that may assume the role, or add a condition on "
         "aws:PrincipalOrgID / aws:PrincipalAccount / sts:ExternalId.",
     peers={"checkov": ["CKV_AWS_60"]},
-    practice="Principle of Least Privilege: Grant only the permissions an entity needs to perform its function.",
+    practice="least-privilege",
 )

@@ -126,6 +126,5 @@ RULE = Rule(
     check=check,
     fix="Trust only the sagemaker.amazonaws.com service principal in the execution role's trust policy, with an "
         "aws:SourceAccount condition.",
-    practice="SageMaker Execution Roles: An IAM role that grants SageMaker permission to perform operations on "
-             "your behalf.",
+    practice="execution-roles",
 )

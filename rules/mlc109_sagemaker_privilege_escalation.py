@@ -105,5 +105,5 @@ RULE = Rule(
     fix="Limit iam:PassRole to the execution roles the principal should use, or scope the SageMaker create "
         "actions to named resources.",
     peers={"checkov": ["CKV_AWS_110"]},
-    practice="Principle of Least Privilege: Grant only the permissions an entity needs to perform its function.",
+    practice="least-privilege",
 )

@@ -144,6 +144,5 @@ RULE = Rule(
     check=check,
     fix="Limit the role's S3 statements to the buckets and prefixes its SageMaker resources use "
         "(e.g. !Sub ${ArtifactBucket.Arn}/models/*) and list the actions instead of s3:*.",
-    practice="SageMaker Execution Roles: The default AmazonSagemakerFullAccess policy is broad; it's best practice "
-             "to create restrictive, custom policies.",
+    practice="execution-roles",
 )

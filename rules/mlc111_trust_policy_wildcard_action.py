@@ -56,5 +56,5 @@ RULE = Rule(
     fix="Allow only sts:AssumeRole (or sts:AssumeRoleWithWebIdentity / sts:AssumeRoleWithSAML) in the trust "
         "policy.",
     peers={"checkov": ["CKV2_AWS_68"], "cfn_nag": ["F2"], "guard": ["IAM_ROLE_NO_FULL_ACCESS_ON_TRUST_POLICY"]},
-    practice="Principle of Least Privilege: Grant only the permissions an entity needs to perform its function.",
+    practice="least-privilege",
 )

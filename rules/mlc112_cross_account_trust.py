@@ -110,5 +110,5 @@ RULE = Rule(
     fix="Add a StringEquals condition on sts:ExternalId (third parties) or Bool aws:MultiFactorAuthPresent: "
         "true (people), or name the exact role ARN that may assume it.",
     peers={"checkov": ["CKV_AWS_61"]},
-    practice="Principle of Least Privilege: Grant only the permissions an entity needs to perform its function.",
+    practice="least-privilege",
 )

@@ -57,5 +57,5 @@ RULE = Rule(
     fix="Move the statements into an AWS::IAM::ManagedPolicy and attach it to the principal.",
     enabled_by_default=False,
     peers={"cfn_nag": ["F10"], "guard": ["IAM_NO_INLINE_POLICY_CHECK"], "aws": ["iam-no-inline-policy-check"]},
-    practice="Principle of Least Privilege: Grant only the permissions an entity needs to perform its function.",
+    practice="least-privilege",
 )

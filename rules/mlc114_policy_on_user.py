@@ -67,5 +67,5 @@ RULE = Rule(
     fix="Attach the policy to an IAM group and add the user to it (or use a role).",
     peers={"checkov": ["CKV_AWS_40"], "cfn_nag": ["F11", "F12"],
            "guard": ["IAM_NO_POLICY_ON_USER", "IAM_USER_NO_POLICIES_CHECK"]},
-    practice="Principle of Least Privilege: Grant only the permissions an entity needs to perform its function.",
+    practice="least-privilege",
 )

@@ -213,6 +213,6 @@ RULE = Rule(
     fix="Name the buckets (`!Sub ${Bucket.Arn}/*`), secrets, parameters or tables the workload reads instead of "
         "'*' or a pattern that covers every one of them.",
     peers={"checkov": ["CKV_AWS_108"]},
-    practice="Principle of Least Privilege: Grant only the permissions an entity needs to perform its function.",
+    practice="least-privilege",
     yields_to=("MLC103",),  # "One finding per problem": `*` and `s3:*` statements
 )

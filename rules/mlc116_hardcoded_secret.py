@@ -315,6 +315,5 @@ RULE = Rule(
         "credential.",
     peers={"prowler": ["sagemaker_notebook_instance_no_secrets"]},
     sensitive=True,
-    practice="SageMaker Execution Roles: An IAM role that grants SageMaker permission to perform operations on "
-             "your behalf.",
+    practice="execution-roles",
 )

@@ -215,6 +215,5 @@ RULE = Rule(
            "aws": ["SageMaker.17", "SageMaker.18", "SageMaker.21", "SageMaker.23", "SageMaker.24",
                    "sagemaker-endpoint-configuration-kms-key-configured",
                    "sagemaker-notebook-instance-kms-key-configured"]},
-    practice="Encryption with AWS KMS: Uses Envelope Encryption. Key Policies: Control which users/roles can use "
-             "keys.",
+    practice="kms-customer-managed-keys",
 )

@@ -53,6 +53,5 @@ RULE = Rule(
     resource_types=KEY_USER_TYPES,
     check=check,
     fix="Create an AWS::KMS::Key (with rotation and a key policy naming the execution role) and use its ARN.",
-    practice="Encryption with AWS KMS — Critical: The SageMaker Execution Role must have encrypt and decrypt "
-             "permissions for any customer-managed KMS key it needs to use.",
+    practice="kms-customer-managed-keys",
 )

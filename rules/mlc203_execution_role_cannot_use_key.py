@@ -118,6 +118,5 @@ RULE = Rule(
     check=check,
     fix="Allow the execution role kms:Decrypt, kms:GenerateDataKey (and kms:CreateGrant for volumes, "
         "kms:Encrypt for outputs) on the key's ARN, and remove any Deny that covers it.",
-    practice="Encryption with AWS KMS — Critical: The SageMaker Execution Role must have encrypt and decrypt "
-             "permissions for any customer-managed KMS key it needs to use.",
+    practice="kms-key-policies",
 )

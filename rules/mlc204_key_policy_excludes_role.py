@@ -65,7 +65,5 @@ RULE = Rule(
     check=check,
     fix="Add a key policy statement for the account root (delegating to IAM) or for the execution role's ARN "
         "with kms:Decrypt, kms:GenerateDataKey and kms:CreateGrant.",
-    practice="Encryption with AWS KMS — Key Policies: Control which users/roles can use keys. Critical: The "
-             "SageMaker Execution Role must have encrypt and decrypt permissions for any customer-managed KMS "
-             "key it needs to use.",
+    practice="kms-key-policies",
 )

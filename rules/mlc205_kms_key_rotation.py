@@ -74,6 +74,5 @@ RULE = Rule(
     fix="Set EnableKeyRotation: true (optionally RotationPeriodInDays).",
     peers={"checkov": ["CKV_AWS_7"], "cfn_nag": ["F19"], "guard": ["CMK_BACKING_KEY_ROTATION_ENABLED"],
            "aws": ["cmk-backing-key-rotation-enabled"]},
-    practice="Encryption with AWS KMS: Uses Envelope Encryption. Key Policies: Control which users/roles can use "
-             "keys.",
+    practice="kms-customer-managed-keys",
 )

@@ -61,5 +61,5 @@ RULE = Rule(
     fix="Name the principals (account root, role ARNs), or add StringEquals conditions on kms:CallerAccount "
         "and kms:ViaService (or aws:PrincipalOrgID).",
     peers={"checkov": ["CKV_AWS_33"], "cfn_nag": ["F76"], "guard": ["KMS_NO_WILDCARD_PRINCIPAL"]},
-    practice="Encryption with AWS KMS — Key Policies: Control which users/roles can use keys.",
+    practice="kms-key-policies",
 )

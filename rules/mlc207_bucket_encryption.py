@@ -111,6 +111,5 @@ RULE = Rule(
     peers={"checkov": ["CKV_AWS_19"], "cfn_nag": ["W41"],
            "guard": ["S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED", "S3_DEFAULT_ENCRYPTION_KMS"],
            "aws": ["s3-default-encryption-kms"]},
-    practice="Encryption with AWS KMS: Uses Envelope Encryption. Key Policies: Control which users/roles can use "
-             "keys.",
+    practice="kms-customer-managed-keys",
 )

@@ -123,6 +123,5 @@ RULE = Rule(
     fix="Set NetworkConfig.EnableInterContainerTrafficEncryption: true.",
     peers={"checkov": ["CKV_AWS_369"], "aws": ["SageMaker.9", "SageMaker.10", "SageMaker.13", "SageMaker.15",
                                                   "SageMaker.22"]},
-    practice="VPC Endpoints (AWS PrivateLink): Enables private and secure communication between your VPC and AWS "
-             "services. Traffic never leaves the Amazon network.",
+    practice="network-isolation",
 )

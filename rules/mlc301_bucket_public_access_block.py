@@ -81,5 +81,5 @@ RULE = Rule(
            "guard": ["S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED", "S3_BUCKET_PUBLIC_READ_PROHIBITED",
                      "S3_BUCKET_PUBLIC_WRITE_PROHIBITED"],
            "aws": ["s3-bucket-level-public-access-prohibited"]},
-    practice="Amazon S3 Security — Default: All S3 buckets are private.",
+    practice="s3-private-buckets",
 )

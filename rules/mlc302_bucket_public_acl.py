@@ -64,5 +64,5 @@ RULE = Rule(
         "block public access.",
     peers={"checkov": ["CKV_AWS_20", "CKV_AWS_57"], "cfn_nag": ["W31", "F14"],
            "guard": ["S3_BUCKET_PUBLIC_READ_ACL", "S3_BUCKET_NO_PUBLIC_RW_ACL"]},
-    practice="Amazon S3 Security — Default: All S3 buckets are private.",
+    practice="s3-private-buckets",
 )

@@ -70,6 +70,5 @@ RULE = Rule(
     fix="Name the principals (account, role ARNs), or add a StringEquals condition on aws:SourceVpce, "
         "aws:PrincipalOrgID, aws:SourceAccount or aws:SourceArn.",
     peers={"cfn_nag": ["F16"], "guard": ["S3_BUCKET_POLICY_NO_WILDCARD_PRINCIPAL"]},
-    practice="Amazon S3 Security — Default: All S3 buckets are private. Bucket Policies: Define fine-grained access "
-             "permissions.",
+    practice="s3-private-buckets",
 )

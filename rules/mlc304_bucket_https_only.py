@@ -114,5 +114,5 @@ RULE = Rule(
     check=check,
     fix="Attach a bucket policy with a Deny for Principal '*' on s3:* when aws:SecureTransport is false.",
     peers={"guard": ["S3_BUCKET_SSL_REQUESTS_ONLY"], "aws": ["s3-bucket-ssl-requests-only"]},
-    practice="Amazon S3 Security — Conditions: Enforce rules, like requiring HTTPS.",
+    practice="s3-https-only",
 )

@@ -73,6 +73,5 @@ RULE = Rule(
     fix="Make the bucket private: a full public access block, no public policy statement, and a Deny on "
         "aws:SecureTransport false.",
     peers={},
-    practice="Amazon S3 Security — Default: All S3 buckets are private. Conditions: Enforce rules, like requiring "
-             "HTTPS.",
+    practice="s3-private-buckets",
 )

@@ -63,5 +63,5 @@ RULE = Rule(
     check=check,
     fix="List the S3 actions the principal needs (e.g. s3:GetObject, s3:PutObject, s3:ListBucket).",
     peers={"cfn_nag": ["F15"], "guard": ["S3_BUCKET_POLICY_NO_WILDCARD_ACTION"]},
-    practice="Principle of Least Privilege: Grant only the permissions an entity needs to perform its function.",
+    practice="least-privilege",
 )

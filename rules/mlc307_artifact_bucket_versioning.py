@@ -67,5 +67,5 @@ RULE = Rule(
     fix="Add VersioningConfiguration: {Status: Enabled} (and a lifecycle rule for noncurrent versions).",
     peers={"checkov": ["CKV_AWS_21"], "guard": ["S3_BUCKET_VERSIONING_ENABLED"],
            "aws": ["s3-bucket-versioning-enabled"]},
-    practice="High Availability & Fault Tolerance — Design for failure (\"Everything fails all the time\").",
+    practice="high-availability",
 )

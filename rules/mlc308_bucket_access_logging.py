@@ -91,5 +91,5 @@ RULE = Rule(
     enabled_by_default=False,
     peers={"checkov": ["CKV_AWS_18"], "cfn_nag": ["W35"], "guard": ["S3_BUCKET_LOGGING_ENABLED"],
            "aws": ["s3-bucket-logging-enabled"]},
-    practice="AWS CloudTrail (Auditing) — Provides a governance and audit trail of API calls.",
+    practice="audit-trail",
 )

@@ -50,6 +50,5 @@ RULE = Rule(
     fix="Set DirectInternetAccess: Disabled and place the notebook in a private subnet (SubnetId) with VPC endpoints.",
     peers={"checkov": ["CKV_AWS_122"], "guard": ["SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET_ACCESS"],
            "aws": ["SageMaker.1", "sagemaker-notebook-no-direct-internet-access"]},
-    practice="VPC Endpoints (AWS PrivateLink): Enables private and secure communication between your VPC and AWS "
-             "services. Traffic never leaves the Amazon network.",
+    practice="network-isolation",
 )

@@ -68,6 +68,5 @@ RULE = Rule(
     check=check,
     fix="Set SubnetId to a private subnet of your VPC and SecurityGroupIds to a restrictive security group.",
     peers={"checkov": ["CKV_AWS_306"], "aws": ["SageMaker.2", "sagemaker-notebook-instance-inside-vpc"]},
-    practice="VPC Endpoints (AWS PrivateLink): Enables private and secure communication between your VPC and AWS "
-             "services. Traffic never leaves the Amazon network.",
+    practice="network-isolation",
 )

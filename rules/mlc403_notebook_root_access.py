@@ -47,5 +47,5 @@ RULE = Rule(
     ),
     fix="Set RootAccess: Disabled; install what users need through a lifecycle configuration (it runs as root).",
     peers={"checkov": ["CKV_AWS_307"], "aws": ["SageMaker.3", "sagemaker-notebook-instance-root-access-check"]},
-    practice="Principle of Least Privilege: Grant only the permissions an entity needs to perform its function.",
+    practice="least-privilege",
 )

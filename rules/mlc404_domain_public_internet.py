@@ -56,6 +56,5 @@ RULE = Rule(
     fix="Set AppNetworkAccessType: VpcOnly and add VPC endpoints (sagemaker.api, sagemaker.runtime, s3, sts, logs, "
         "ecr) to the domain's VPC.",
     peers={},
-    practice="VPC Endpoints (AWS PrivateLink): Enables private and secure communication between your VPC and AWS "
-             "services. Traffic never leaves the Amazon network.",
+    practice="network-isolation",
 )

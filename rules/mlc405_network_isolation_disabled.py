@@ -98,6 +98,5 @@ RULE = Rule(
     peers={"checkov": ["CKV_AWS_370"],
            "aws": ["SageMaker.5", "SageMaker.11", "SageMaker.12", "SageMaker.14", "SageMaker.20", "SageMaker.25",
                    "sagemaker-model-isolation-enabled"]},
-    practice="VPC Endpoints (AWS PrivateLink): Enables private and secure communication between your VPC and AWS "
-             "services. Traffic never leaves the Amazon network.",
+    practice="network-isolation",
 )

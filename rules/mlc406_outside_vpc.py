@@ -106,6 +106,5 @@ RULE = Rule(
     check=check,
     fix="Add VpcConfig (Subnets in at least two AZs, SecurityGroupIds) so the containers run in your VPC.",
     peers={"aws": ["sagemaker-model-in-vpc"]},
-    practice="VPC Endpoints (AWS PrivateLink): Enables private and secure communication between your VPC and AWS "
-             "services. Traffic never leaves the Amazon network.",
+    practice="network-isolation",
 )

@@ -92,6 +92,5 @@ RULE = Rule(
     fix="Add AWS::EC2::VPCEndpoint resources in that VPC: interface endpoints for sagemaker.api and "
         "sagemaker.runtime (plus sts, logs, ecr.api, ecr.dkr for a VpcOnly domain) and an S3 gateway endpoint.",
     peers={},
-    practice="VPC Endpoints (AWS PrivateLink): Enables private and secure communication between your VPC and AWS "
-             "services. Traffic never leaves the Amazon network.",
+    practice="vpc-endpoints",
 )

@@ -79,6 +79,5 @@ RULE = Rule(
     check=check,
     fix="Set PrivateDnsEnabled: true (the VPC needs EnableDnsSupport and EnableDnsHostnames).",
     peers={},
-    practice="VPC Endpoints (AWS PrivateLink): Enables private and secure communication between your VPC and AWS "
-             "services. Traffic never leaves the Amazon network.",
+    practice="vpc-endpoints",
 )

@@ -102,5 +102,5 @@ RULE = Rule(
            "guard": ["EC2_SECURITY_GROUP_INGRESS_OPEN_TO_WORLD_RULE", "INCOMING_SSH_DISABLED",
                      "RESTRICTED_INCOMING_TRAFFIC"],
            "aws": ["restricted-ssh", "vpc-sg-open-only-to-authorized-ports"]},
-    practice="Security Groups: Stateful virtual firewall for EC2 instances.",
+    practice="security-groups",
 )

@@ -48,5 +48,5 @@ RULE = Rule(
     ),
     fix="Set InstanceMetadataServiceConfiguration: {MinimumInstanceMetadataServiceVersion: \"2\"}.",
     peers={"checkov": ["CKV_AWS_371"]},
-    practice="Principle of Least Privilege: Grant only the permissions an entity needs to perform its function.",
+    practice="least-privilege",
 )

@@ -44,6 +44,5 @@ RULE = Rule(
     ),
     fix="Set AcceptanceRequired: true and accept each consumer's connection explicitly.",
     peers={"checkov": ["CKV_AWS_123"]},
-    practice="VPC Endpoints (AWS PrivateLink): Enables private and secure communication between your VPC and AWS "
-             "services. Traffic never leaves the Amazon network.",
+    practice="vpc-endpoints",
 )

@@ -139,6 +139,5 @@ RULE = Rule(
     enabled_by_default=False,
     partly_on_by_default=True,
     peers={"cfn_nag": ["W5"], "guard": ["EC2_SECURITY_GROUP_EGRESS_OPEN_TO_WORLD_RULE"]},
-    practice="VPC Endpoints (AWS PrivateLink): Enables private and secure communication between your VPC and AWS "
-             "services. Traffic never leaves the Amazon network.",
+    practice="security-groups",
 )

@@ -108,6 +108,5 @@ RULE = Rule(
         "ImageConfig.RepositoryAccessMode: Vpc (the model needs a VpcConfig).",
     enabled_by_default=False,
     peers={"aws": ["SageMaker.16", "SageMaker.19"]},
-    practice="VPC Endpoints (AWS PrivateLink): Enables private and secure communication between your VPC and AWS "
-             "services. Traffic never leaves the Amazon network.",
+    practice="network-isolation",
 )

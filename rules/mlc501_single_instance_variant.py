@@ -85,6 +85,5 @@ RULE = Rule(
     check=check,
     fix="Set InitialInstanceCount: 2 or more, or add a ScalableTarget for the variant with MinCapacity: 2.",
     peers={"aws": ["SageMaker.4", "sagemaker-endpoint-config-prod-instance-count"]},
-    practice="High Availability & Fault Tolerance: Avoid single points of failure. Deploy resources to multiple "
-             "locations: Multiple Availability Zones (AZs) to protect against instance/AZ failure.",
+    practice="high-availability",
 )

@@ -121,6 +121,5 @@ RULE = Rule(
     fix="List subnets in at least two Availability Zones (e.g. AvailabilityZone: !Select [0, !GetAZs ''] and "
         "!Select [1, !GetAZs ''] for two subnets).",
     peers={},
-    practice="High Availability & Fault Tolerance: Deploy resources to multiple locations — Multiple Availability "
-             "Zones (AZs) to protect against instance/AZ failure.",
+    practice="high-availability",
 )

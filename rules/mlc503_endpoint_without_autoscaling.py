@@ -82,5 +82,5 @@ RULE = Rule(
     fix="Add an AWS::ApplicationAutoScaling::ScalableTarget per variant (ResourceId endpoint/<name>/variant/<variant>) "
         "and a target-tracking policy on SageMakerVariantInvocationsPerInstance.",
     peers={},
-    practice="Auto Scaling Model Endpoints: Automatically adjusts the number of instances in response to traffic.",
+    practice="endpoint-autoscaling",
 )

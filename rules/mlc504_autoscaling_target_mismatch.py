@@ -164,5 +164,5 @@ RULE = Rule(
     fix="Write ResourceId as !Sub endpoint/${Endpoint.EndpointName}/variant/<VariantName of the config>, "
         "ScalableDimension sagemaker:variant:DesiredInstanceCount, and MinCapacity <= MaxCapacity.",
     peers={},
-    practice="Auto Scaling Model Endpoints: Automatically adjusts the number of instances in response to traffic.",
+    practice="endpoint-autoscaling",
 )

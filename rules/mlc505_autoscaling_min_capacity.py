@@ -70,6 +70,5 @@ RULE = Rule(
     check=check,
     fix="Set MinCapacity: 2 or more so the variant always runs on instances in two Availability Zones.",
     peers={},
-    practice="High Availability & Fault Tolerance: Avoid single points of failure. Use a greater number of smaller "
-             "instance types instead of fewer larger ones to minimize the impact of a single instance failure.",
+    practice="high-availability",
 )

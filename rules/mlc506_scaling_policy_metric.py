@@ -107,6 +107,5 @@ RULE = Rule(
     fix="Add a TargetTrackingScaling ScalingPolicy (ScalingTargetId: !Ref the target) on "
         "SageMakerVariantInvocationsPerInstance.",
     peers={},
-    practice="Auto Scaling Model Endpoints — Configuration: Define a scaling policy based on a metric, such as "
-             "SageMakerVariantInvocationsPerInstance.",
+    practice="endpoint-autoscaling",
 )

@@ -93,6 +93,5 @@ RULE = Rule(
     check=check,
     fix="Serve the variant with two or more instances of a smaller type (same total capacity) across AZs.",
     peers={},
-    practice="Best Practice: Use a greater number of smaller instance types instead of fewer larger ones to "
-             "minimize the impact of a single instance failure.",
+    practice="high-availability",
 )

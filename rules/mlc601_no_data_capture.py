@@ -92,5 +92,5 @@ RULE = Rule(
     check=check,
     fix="Add DataCaptureConfig with EnableCapture: true, a sampling percentage and an S3 destination.",
     peers={},
-    practice="SageMaker Model Monitor: Continuously monitor a deployed model for drift.",
+    practice="model-monitor",
 )

@@ -84,5 +84,5 @@ RULE = Rule(
     fix="Add an AWS::SageMaker::MonitoringSchedule (data or model quality) whose EndpointName is "
         "!GetAtt <Endpoint>.EndpointName, and enable data capture on the endpoint configuration.",
     peers={},
-    practice="SageMaker Model Monitor: Continuously monitor a deployed model for drift.",
+    practice="model-monitor",
 )

@@ -75,5 +75,5 @@ RULE = Rule(
     fix="Add AWS::CloudWatch::Alarm resources on AWS/SageMaker metrics (Invocation5XXErrors, ModelLatency) with "
         "the dimension EndpointName: !GetAtt <Endpoint>.EndpointName and an AlarmActions topic.",
     peers={},
-    practice="CloudWatch Alarms: Sends notifications (via SNS/SES) when a metric breaches a threshold.",
+    practice="cloudwatch-alarms",
 )

@@ -90,5 +90,5 @@ RULE = Rule(
     check=check,
     fix="Add AlarmActions (an SNS topic that reaches a person or an incident tool) and leave ActionsEnabled true.",
     peers={},
-    practice="CloudWatch Alarms: Sends notifications (via SNS/SES) when a metric breaches a threshold.",
+    practice="cloudwatch-alarms",
 )

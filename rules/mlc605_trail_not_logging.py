@@ -53,5 +53,5 @@ RULE = Rule(
     check=check,
     fix="Set IsLogging: true.",
     peers={"guard": ["CLOUD_TRAIL_ENABLED"], "aws": ["cloudtrail-enabled"]},
-    practice="AWS CloudTrail (Auditing): Provides a governance and audit trail of API calls.",
+    practice="audit-trail",
 )

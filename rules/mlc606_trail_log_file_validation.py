@@ -47,5 +47,5 @@ RULE = Rule(
     fix="Set EnableLogFileValidation: true.",
     peers={"checkov": ["CKV_AWS_36"], "guard": ["CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED"],
            "aws": ["cloud-trail-log-file-validation-enabled"]},
-    practice="AWS CloudTrail (Auditing): Provides a governance and audit trail of API calls.",
+    practice="audit-trail",
 )

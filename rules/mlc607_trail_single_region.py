@@ -48,5 +48,5 @@ RULE = Rule(
     fix="Set IsMultiRegionTrail: true (and keep IncludeGlobalServiceEvents true).",
     peers={"checkov": ["CKV_AWS_67"], "guard": ["MULTI_REGION_CLOUD_TRAIL_ENABLED"],
            "aws": ["multi-region-cloudtrail-enabled"]},
-    practice="AWS CloudTrail (Auditing): Provides a governance and audit trail of API calls.",
+    practice="audit-trail",
 )

@@ -46,5 +46,5 @@ RULE = Rule(
     fix="Set KMSKeyId to a customer managed key whose policy lets cloudtrail.amazonaws.com encrypt.",
     peers={"checkov": ["CKV_AWS_35"], "guard": ["CLOUD_TRAIL_ENCRYPTION_ENABLED"],
            "aws": ["cloud-trail-encryption-enabled"]},
-    practice="AWS CloudTrail (Auditing): Provides a governance and audit trail of API calls.",
+    practice="audit-trail",
 )

@@ -46,5 +46,5 @@ RULE = Rule(
                         "Trail '{resource}' does not deliver to CloudWatch Logs (no CloudWatchLogsLogGroupArn)"),
     fix="Set CloudWatchLogsLogGroupArn and CloudWatchLogsRoleArn (a role CloudTrail can assume to write the group).",
     peers={"guard": ["CLOUD_TRAIL_CLOUD_WATCH_LOGS_ENABLED"], "aws": ["cloud-trail-cloud-watch-logs-enabled"]},
-    practice="CloudWatch Logs: Centralizes and stores log files.",
+    practice="cloudwatch-logs",
 )

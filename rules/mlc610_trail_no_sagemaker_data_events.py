@@ -78,5 +78,5 @@ RULE = Rule(
     fix="Add an S3 data event selector for the bucket to a trail: DataResources Type AWS::S3::Object with "
         "Values [!Sub '${Bucket.Arn}/'].",
     peers={"guard": ["CLOUDTRAIL_S3_DATAEVENTS_ENABLED"]},
-    practice="AWS CloudTrail (Auditing): Provides a governance and audit trail of API calls.",
+    practice="audit-trail",
 )

@@ -44,5 +44,5 @@ RULE = Rule(
     fix="Set RetentionInDays to the period your audit and privacy rules require (e.g. 365).",
     peers={"checkov": ["CKV_AWS_66"], "cfn_nag": ["W86"], "guard": ["CW_LOGGROUP_RETENTION_PERIOD_CHECK"],
            "aws": ["cw-loggroup-retention-period-check"]},
-    practice="CloudWatch Logs: Centralizes and stores log files.",
+    practice="cloudwatch-logs",
 )

@@ -43,5 +43,5 @@ RULE = Rule(
     fix="Set KmsKeyId to a key ARN whose policy lets logs.<region>.amazonaws.com use it.",
     peers={"checkov": ["CKV_AWS_158"], "cfn_nag": ["W84"], "guard": ["CLOUDWATCH_LOG_GROUP_ENCRYPTED"],
            "aws": ["cloudwatch-log-group-encrypted"]},
-    practice="CloudWatch Logs: Centralizes and stores log files.",
+    practice="cloudwatch-logs",
 )

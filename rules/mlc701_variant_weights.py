@@ -114,6 +114,5 @@ RULE = Rule(
     check=check,
     fix="Give every production variant a unique VariantName and an InitialVariantWeight >= 0, at least one "
         "above 0, in the proportions you mean to split traffic.",
-    practice="A/B Testing (Production Variants): Distribute traffic to multiple model versions on the same "
-             "endpoint. Assign a weight to each production variant (e.g., 20% to model A, 80% to model B).",
+    practice="production-variants",
 )

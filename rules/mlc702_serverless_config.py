@@ -110,6 +110,5 @@ RULE = Rule(
     check=check,
     fix="Give a serverless variant only ServerlessConfig (no InstanceType/InitialInstanceCount), MemorySizeInMB "
         "1024-6144 in steps of 1024, MaxConcurrency 1-200 and ProvisionedConcurrency <= MaxConcurrency.",
-    practice="SageMaker Serverless Inference: For workloads with intermittent or unpredictable traffic and idle "
-             "periods. Pay-per-use, automatically scales compute resources.",
+    practice="serverless-inference",
 )

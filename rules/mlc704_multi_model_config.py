@@ -144,5 +144,5 @@ RULE = Rule(
     check=check,
     fix="Point a MultiModel container's ModelDataUrl at the S3 prefix holding the archives (s3://bucket/models/) "
         "and serve it from instance-based variants.",
-    practice="Multi-Model Endpoints: Host many models that use the same ML framework on one shared container.",
+    practice="multi-model-endpoints",
 )

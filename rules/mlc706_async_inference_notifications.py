@@ -107,5 +107,5 @@ RULE = Rule(
     resource_types=("AWS::SageMaker::EndpointConfig",),
     check=check,
     fix="Use separate SNS topics for SuccessTopic and ErrorTopic, and an S3FailurePath apart from S3OutputPath.",
-    practice="CloudWatch Alarms: Sends notifications (via SNS/SES) when a metric breaches a threshold.",
+    practice="cloudwatch-alarms",
 )

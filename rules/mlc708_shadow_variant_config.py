@@ -96,5 +96,5 @@ RULE = Rule(
     resource_types=("AWS::SageMaker::EndpointConfig",),
     check=check,
     fix="Use one production and one shadow variant, both instance-based, with different VariantNames.",
-    practice="Model Testing in Production: Distribute traffic to multiple model versions on the same endpoint.",
+    practice="production-variants",
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from mlcheck.engine.practices import IN_PACKAGE, PATH, summary
 from mlcheck.engine.registry import all_rules, find_rule
 
 PEER_LABELS = {"checkov": "checkov", "cfn_nag": "cfn_nag", "guard": "Guard registry", "aws": "AWS Security Hub / Config",
@@ -37,8 +38,20 @@ def peers_markdown(rule) -> str:
     return "\n".join(f"- {PEER_LABELS.get(tool, tool)}: {', '.join(ids)}" for tool, ids in rule.peers.items())
 
 
-def rule_markdown(rule) -> str:
-    """The complete documentation of a rule, as Markdown."""
+def installed_guide(anchor: str) -> str:
+    """Where a practice is written, the same on every machine (SARIF help)."""
+    return f"{IN_PACKAGE}#{anchor} (installed with mlcheck)"
+
+
+def practice_markdown(anchor: str, where=installed_guide, guide: dict | None = None) -> list:
+    """The practice's summary from the guide (mlcheck.engine.practices.summary), and where to read the rest."""
+    text = summary(anchor, guide)
+    return ([text, ""] if text else []) + [f"Read more: {where(anchor)}"]
+
+
+def rule_markdown(rule, where=installed_guide, guide: dict | None = None) -> str:
+    """The complete documentation of a rule, as Markdown. Its practice is summarised from `guide` (default: the
+    installed one), and `where(anchor)` says where to read the rest."""
     default = "on" if rule.enabled_by_default else "off (select it with --select " + rule.id + ")"
     parts = [
         f"# {rule.id} {rule.name}",
@@ -58,11 +71,12 @@ def rule_markdown(rule) -> str:
                   for name, d in rule.options.items()]
         parts.append("")
     if rule.practice:
-        parts += ["## Practice", "", f"> {rule.practice}", "", "(reference/aws-ml-practices.md)", ""]
+        parts += ["## Practice", "", *practice_markdown(rule.practice, where, guide), ""]
     parts += ["## Peer equivalents", "", peers_markdown(rule), ""]
     return "\n".join(parts)
 
 
 def explain_text(code: str) -> str | None:
     rule = find_rule(code)
-    return rule_markdown(rule) if rule else None
+    # A person at a terminal gets the file's real place, to open it.
+    return rule_markdown(rule, lambda anchor: f"{PATH}#{anchor}") if rule else None

@@ -62,7 +62,9 @@ class Rule(FrozenRecord):
     partly_on_by_default: bool
     options: dict  # option name -> default; set per rule in the config's `rules`
     peers: dict  # tool -> [peer rule ids]
-    practice: str  # the practice enforced, quoted from reference/aws-ml-practices.md
+    # The practice enforced: the anchor of its section in mlcheck's practices guide (docs/practices.md, installed
+    # as mlcheck/data/practices.md; mlcheck.engine.practices), e.g. "vpc-endpoints". '' for rules that enforce none.
+    practice: str
     # The rule's findings point at a secret: reporters never print the source lines they lie on (MLC116).
     sensitive: bool
     # More specific rules ("One finding per problem", RULES.md): a hit of this rule whose every subject one of
