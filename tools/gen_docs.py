@@ -11,6 +11,7 @@ from pathlib import Path
 
 from mlcheck.cli.explain import rule_markdown
 from mlcheck.engine.registry import all_rules
+from mlcheck.engine.rule import doc_page
 from mlcheck.aws.securityhub import CONTROLS, coverage
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules"
@@ -27,7 +28,7 @@ AREA_TITLES = {
 
 
 def page_name(rule) -> str:
-    return f"{rule.id}-{rule.name}.md"
+    return doc_page(rule.id, rule.name)  # the name docs_url links to
 
 
 def pages() -> dict:
