@@ -13,7 +13,7 @@ import pytest
 from conftest import GITLAB_SCHEMA, SARIF_SCHEMA
 from mlcheck.findings.result import Error, Finding, RunResult, UnknownValue
 from mlcheck.reporters import REPORTERS, ReportOptions, get_reporter
-from mlcheck.engine.rule import Rule
+from mlcheck.engine.rule import Rule, docs_url
 
 DOCS = """{short}
 
@@ -734,3 +734,50 @@ def test_gitlab_fingerprints_are_unique_and_survive_line_moves():
     assert len(fingerprints) == len(set(fingerprints)) == 5
     assert report(25) == base
     assert report(0, reverse=True) == base  # nor on the order the findings come in
+
+
+# -- statistics --------------------------------------------------------------------------------------------------
+
+def statistics(result, output_format="concise", **kw):
+    from mlcheck.reporters.statistics import render as render_statistics
+
+    return render_statistics(result, options(**kw), output_format)
+
+
+def test_statistics_count_per_rule_most_frequent_first_then_the_summary():
+    result = sample_result()
+    result.findings += [finding("MLC403", "again", 12), finding("MLC403", "and again", 13),
+                        finding("MLC501", "unsuppressed", 14, resource="Endpoint"),
+                        finding("MLC401", "other", 15)]
+    result.findings.append(finding("MLC401", "suppressed", 16, suppressed=True, suppression_reason="ok"))
+    result.sorted()
+    assert statistics(result).splitlines() == [
+        "3  MLC403  notebook-root-access",
+        "2  MLC401  notebook-direct-internet",
+        "1  MLC001  parse-error",  # the file that could not be checked, as concise shows it
+        "1  MLC501  single-instance-variant",
+        result.summary_line(),
+    ]
+
+
+def test_statistics_align_counts_and_colour_only_the_summary():
+    result = RunResult(findings=[finding("MLC403", f"m{i}", i + 1) for i in range(12)]
+                       + [finding("MLC401", "m", 40)], files_checked=1).sorted()
+    lines = statistics(result).splitlines()
+    assert lines[:2] == ["12  MLC403  notebook-root-access", " 1  MLC401  notebook-direct-internet"]
+    coloured = statistics(result, color=True)
+    assert ANSI.sub("", coloured) == statistics(result)
+    assert all(not ANSI.search(line) for line in coloured.splitlines()[:-1])
+    assert statistics(RunResult(files_checked=2)) == "0 findings in 2 files checked\n"
+
+
+def test_statistics_as_json():
+    data = json.loads(statistics(sample_result(), "json"))
+    assert list(data) == ["version", "statistics", "summary"]
+    assert data["statistics"][0] == {
+        "rule": "MLC001", "name": "parse-error", "count": 1, "url": docs_url("MLC001", "parse-error")}
+    assert [(s["rule"], s["count"]) for s in data["statistics"]] == [("MLC001", 1), ("MLC401", 1), ("MLC403", 1)]
+    assert data["statistics"][1]["url"].endswith("/docs/rules/MLC401-notebook-direct-internet.md")
+    assert data["summary"] == json.loads(render("json"))["summary"]
+    # formats with no place for counts print the table
+    assert statistics(sample_result(), "sarif") == statistics(sample_result(), "concise")
