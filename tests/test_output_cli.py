@@ -214,3 +214,16 @@ def test_every_format_is_documented_in_help_and_readme(run_cli):
         assert f"`{fmt}`" in option_row, fmt
         assert re.search(rf"^- `{fmt}`", section, re.M), fmt
     assert "--statistics" in help_text and "`--statistics`" in readme
+
+
+def test_gitlab_from_the_configuration_file(repo, run_cli):
+    (repo / ".mlcheck.yaml").write_text("output-format: gitlab\n")
+    code, out, _ = run_cli(*SELECT, "infra", cwd=repo)
+    assert code == 1 and {i["check_name"] for i in json.loads(out)} == {"MLC401", "MLC403"}
+
+
+def test_junit_file_attribute_is_repository_relative(repo, run_cli):
+    _, out, _ = run_cli("-f", "junit", *SELECT, "stack.yaml", cwd=repo / "infra")
+    report = JUnitXml.fromstring(out.encode())
+    assert [s.name for s in report] == ["stack.yaml"]  # the suite: the path as the user named it
+    assert {c._elem.get("file") for s in report for c in s} == {"infra/stack.yaml"}

@@ -11,8 +11,9 @@ import click
 
 from mlcheck import __version__
 from mlcheck.findings.severity import SEVERITIES
+from mlcheck.reporters import REPORTERS
 
-FORMATS = ("concise", "full", "json", "sarif", "github", "junit", "gitlab")
+FORMATS = tuple(REPORTERS)  # one list of output formats: the reporters
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 

@@ -12,8 +12,8 @@ suite named "mlcheck" (an empty report reads as "no tests").
 
 Test-case names carry no line number, so a CI's history of a test survives edits that move it: `MLC401 Nb`
 (rule and resource; the rule's name when there is no resource), with ` (2)`, ` (3)`... only to tell apart
-findings that would share a name. Where it is lies in the testcase's `file` and `line` attributes (as pytest
-writes them) and its properties.
+findings that would share a name. Where it is lies in the testcase's `file` (from the repository's root, as
+GitLab links it) and `line` attributes (as pytest writes them) and its properties.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def _finding_case(suite: Suite, finding, fail_on: str) -> None:
                   "resource": finding.resource, "resource_type": finding.resource_type, "path": finding.pointer,
                   "fingerprint": finding.fingerprint}
     case = suite.case(_case_name(finding.rule_id, finding.resource, finding.rule_name), finding.file,
-                      file=finding.file, line=finding.line, properties=properties)
+                      file=finding.uri or finding.file, line=finding.line, properties=properties)
     details = _finding_details(finding)
     if finding.suppressed:
         reason = finding.suppression_reason or "no reason given"
@@ -130,7 +130,7 @@ def render(result, options) -> str:
     # Errors become <error> testcases; an MLC001 finding repeating one is not reported a second time.
     for error in sorted(result.errors, key=lambda e: (e.file, e.line)):
         s = suite(error.file)
-        case = s.case("MLC001 could not be checked", error.file, file=error.file, line=error.line)
+        case = s.case("MLC001 could not be checked", error.file, file=error.uri or error.file, line=error.line)
         ET.SubElement(case, "error", type="MLC001", message=_clean(error.message)).text = \
             f"{_clean(error.file)}:{error.line}:{error.column}: {_clean(error.message)}"
         s.errors += 1
@@ -142,7 +142,7 @@ def render(result, options) -> str:
     for unknown in sorted(failing, key=lambda u: u.sort_key()):
         s = suite(unknown.file)
         case = s.case(f"{_case_name(unknown.rule_id, unknown.resource, 'check')} could not be verified",
-                      unknown.file, file=unknown.file, line=unknown.line,
+                      unknown.file, file=unknown.uri or unknown.file, line=unknown.line,
                       properties={"severity": unknown.severity, "path": unknown.pointer})
         ET.SubElement(case, "failure", type="unverified", message=_clean(unknown.reason)).text = \
             f"{_clean(unknown.file)}:{unknown.line}: {unknown.rule_id} could not be verified " \
