@@ -227,3 +227,16 @@ def test_junit_file_attribute_is_repository_relative(repo, run_cli):
     report = JUnitXml.fromstring(out.encode())
     assert [s.name for s in report] == ["stack.yaml"]  # the suite: the path as the user named it
     assert {c._elem.get("file") for s in report for c in s} == {"infra/stack.yaml"}
+
+
+def test_rule_category_is_metadata_carried_by_the_index():
+    from mlcheck.engine.registry import all_rules, rule_infos
+    from mlcheck.engine.rule import CATEGORIES, Rule
+
+    assert {info.id: info.category for info in rule_infos()} == {rule.id: rule.category for rule in all_rules()}
+    assert {rule.category for rule in all_rules()} == set(CATEGORIES)
+    assert Rule("MLC999", "x", "low", None).category == "correctness"  # an area with no category of its own
+    assert Rule("MLC599", "x", "low", None).category == "reliability"
+    assert Rule("MLC099", "x", "low", None, category="correctness").category == "correctness"
+    with pytest.raises(ValueError, match="category must be one of"):
+        Rule("MLC199", "x", "low", None, category="securty")

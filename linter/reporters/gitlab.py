@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from mlcheck.findings.result import fingerprint
+from mlcheck.findings.result import Error, fingerprint
 from mlcheck.reporters.escaping import encodable
 
 # GitLab's five severities, one for each of mlcheck's.
@@ -43,8 +43,6 @@ def _fingerprints(items: list) -> list:
     """One unique fingerprint per item, none of which depends on a line or on the order of the items: findings
     that share one (the same rule on the same property) keep it for the first in message order, and the others
     take one made from it and their message (then a count, for a message repeated word for word)."""
-    from mlcheck.findings.result import Error
-
     bases = [fingerprint(i.uri or i.file, "MLC001", i.message) if isinstance(i, Error) else i.fingerprint
              for i in items]
     out = [""] * len(items)
@@ -64,7 +62,6 @@ def _fingerprints(items: list) -> list:
 
 def issues(result) -> list:
     from mlcheck.reporters import ordered_items
-    from mlcheck.findings.result import Error
 
     items = ordered_items(result)
     out = []
