@@ -39,6 +39,7 @@ RULE = Rule(
     id="MLC001",
     name="parse-error",
     severity="high",
+    category="correctness",  # a template that cannot be parsed cannot be deployed
     check=None,  # reported by the loader, not by a resource check
     fix="Fix the syntax at the reported line; each key may appear once per mapping.",
 )

@@ -230,6 +230,7 @@ RULE = Rule(
     id="MLC004",
     name="invalid-sagemaker-config",
     severity="high",
+    category="correctness",  # SageMaker rejects the request
     # The SageMaker API pseudo types (mlcheck.inputs.sagemaker_api): some are CloudFormation types too, so the check
     # only looks at resources built from an API request (Resource.operation is set).
     resource_types=api.API_TYPES,

@@ -88,6 +88,7 @@ RULE = Rule(
     id="MLC601",
     name="no-data-capture",
     severity="low",
+    category="reliability",  # model quality in production, not an attack surface
     resource_types=(ENDPOINT_CONFIG,),
     check=check,
     fix="Add DataCaptureConfig with EnableCapture: true, a sampling percentage and an S3 destination.",

@@ -79,6 +79,7 @@ RULE = Rule(
     id="MLC602",
     name="no-model-monitor",
     severity="low",
+    category="reliability",  # model quality in production, not an attack surface
     resource_types=(ENDPOINT,),
     check=check,
     fix="Add an AWS::SageMaker::MonitoringSchedule (data or model quality) whose EndpointName is "

@@ -70,6 +70,7 @@ RULE = Rule(
     id="MLC603",
     name="no-endpoint-alarms",
     severity="low",
+    category="reliability",  # an endpoint failing unnoticed, not an attack surface
     resource_types=(ENDPOINT,),
     check=check,
     fix="Add AWS::CloudWatch::Alarm resources on AWS/SageMaker metrics (Invocation5XXErrors, ModelLatency) with "

@@ -86,6 +86,7 @@ RULE = Rule(
     id="MLC604",
     name="alarm-without-action",
     severity="low",
+    category="reliability",  # an endpoint failing unnoticed, not an attack surface
     resource_types=(ALARM, COMPOSITE_ALARM),
     check=check,
     fix="Add AlarmActions (an SNS topic that reaches a person or an incident tool) and leave ActionsEnabled true.",

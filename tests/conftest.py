@@ -7,6 +7,7 @@ FIXTURES = ROOT / "fixtures"
 SHARED = ROOT.parent / "shared"  # the product's shared folder: optional, never needed for the tests to pass
 DATA = ROOT / "tests" / "data"
 SARIF_SCHEMA = DATA / "sarif-schema-2.1.0.json"
+GITLAB_SCHEMA = DATA / "gitlab-code-quality.schema.json"
 VENDORED_CORPUS = ROOT / "tests" / "corpus"  # SageMaker stacks, MIT-0, see tests/corpus/INDEX.md
 
 

@@ -5,8 +5,8 @@ found twice has the same signature, so the long-running tool reports each class 
 reproduce it outside the harness.
 
 - `check_cli`: the command, in-process, never raises, never prints a traceback or an internal error, exits 0, 1
-  or 2, writes json that parses, SARIF that validates against the 2.1.0 schema and JUnit that is XML, and
-  finishes within a time bound (an alarm turns a hang into a failure that shows where it was stuck).
+  or 2, writes json that parses, SARIF that validates against the 2.1.0 schema, JUnit that is XML and a GitLab
+  report with unique fingerprints, and finishes within a time bound (an alarm turns a hang into a failure that shows where it was stuck).
 - `check_findings_kept`: adding an unrelated resource, or harmless `Fn::If`s elsewhere, never removes a finding.
 """
 
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SARIF_SCHEMA = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
 TIME_LIMIT = 10.0  # seconds per example: far above any real template (the corpus lints in milliseconds)
 EXIT_CODES = (0, 1, 2)
-FORMATS = ("concise", "full", "json", "sarif", "github", "junit")
+FORMATS = ("concise", "full", "json", "sarif", "github", "junit", "gitlab")
 # The engine's report of a rule that raised: "internal error in MLC104 on resource X: TypeError: ..."
 _INTERNAL = re.compile(r"internal error in (\w+) on resource .*?: ([A-Z]\w*): .*")
 
@@ -138,7 +138,7 @@ def check_cli(raw: bytes, name: str, workdir, output_format: str = "concise", ex
     from mlcheck.cli import cli
 
     workdir = Path(workdir)
-    outputs = {fmt: workdir / f"out.{fmt}" for fmt in ("json", "sarif", "junit")}
+    outputs = {fmt: workdir / f"out.{fmt}" for fmt in ("json", "sarif", "junit", "gitlab")}
     for path in outputs.values():
         if path.exists():
             path.unlink()
@@ -192,6 +192,9 @@ def check_cli(raw: bytes, name: str, workdir, output_format: str = "concise", ex
             problem = _sarif_problem(text)
             if problem:
                 raise fail(f"{what} {problem[0]}", problem[1])
+    problem = _gitlab_problem(texts["gitlab"])
+    if problem:
+        raise fail(f"gitlab file {problem[0]}", problem[1])
     try:
         ET.fromstring(texts["junit"])
     except ET.ParseError as exc:
@@ -206,6 +209,19 @@ def _json_problem(text: str):
         return "does not parse", f"{exc}\n{text[:2000]}"
     if not isinstance(document, dict) or not {"findings", "errors", "summary"} <= set(document):
         return "lacks findings/errors/summary", text[:2000]
+    return None
+
+
+def _gitlab_problem(text: str):
+    try:
+        document = json.loads(text)
+    except ValueError as exc:
+        return "does not parse", f"{exc}\n{text[:2000]}"
+    if not isinstance(document, list):
+        return "is not a list", text[:2000]
+    fingerprints = [issue.get("fingerprint") for issue in document]
+    if len(set(fingerprints)) != len(fingerprints):
+        return "repeats a fingerprint", text[:2000]
     return None
 
 

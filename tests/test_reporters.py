@@ -10,10 +10,10 @@ import xml.etree.ElementTree as ET
 import jsonschema
 import pytest
 
-from conftest import SARIF_SCHEMA
-from mlcheck.findings.result import Error, Finding, RunResult
+from conftest import GITLAB_SCHEMA, SARIF_SCHEMA
+from mlcheck.findings.result import Error, Finding, RunResult, UnknownValue
 from mlcheck.reporters import REPORTERS, ReportOptions, get_reporter
-from mlcheck.engine.rule import Rule
+from mlcheck.engine.rule import Rule, docs_url
 
 DOCS = """{short}
 
@@ -198,13 +198,14 @@ def test_full_without_readable_source_keeps_message_and_help(tmp_path):
 # -- json --------------------------------------------------------------------------------------------------------
 
 SPEC_FINDING_KEYS = ["rule", "name", "severity", "message", "file", "line", "column", "end_line", "end_column",
-                     "resource", "resource_type", "path", "fix", "suppressed", "suppression_reason", "fingerprint"]
+                     "resource", "resource_type", "path", "fix", "suppressed", "suppression_reason", "fingerprint",
+                     "url"]
 
 
 def test_json_matches_the_spec_shape():
     result = sample_result()
     data = json.loads(render("json", result))
-    assert list(data) == ["version", "findings", "errors", "summary"]
+    assert list(data) == ["version", "findings", "errors", "unknowns", "summary"]
     assert data["version"] == "9.9.9"
     assert len(data["findings"]) == 3  # suppressed included
     for item in data["findings"]:
@@ -219,6 +220,39 @@ def test_json_matches_the_spec_shape():
     assert data["summary"] == {"critical": 0, "high": 1, "medium": 1, "low": 0, "info": 0, "total": 2,
                                "suppressed": 1, "errors": 1, "files_checked": 2, "files_with_findings": 1,
                                "unverified": 0}
+
+
+def unknown_values():
+    return [
+        UnknownValue("MLC401", "stack.yaml", 8, "Nb", ("Resources", "Nb", "Properties", "DirectInternetAccess"),
+                     "parameter 'Access' has no Default and no --parameter value", column=7, uri="infra/stack.yaml"),
+        UnknownValue("MLC201", "stack.yaml", 4, "Nb", ("Resources", "Nb"), "too many conditions (A, B)",
+                     unverified="too many conditions", severity="high", column=3, uri="infra/stack.yaml"),
+    ]
+
+
+def test_json_lists_the_unknowns():
+    result = sample_result()
+    result.unknowns = unknown_values()
+    data = json.loads(render("json", result))
+    assert data["unknowns"] == [
+        {"rule": "MLC201", "file": "stack.yaml", "line": 4, "column": 3, "resource": "Nb", "path": "/Resources/Nb",
+         "reason": "too many conditions (A, B)", "unverified": "too many conditions"},
+        {"rule": "MLC401", "file": "stack.yaml", "line": 8, "column": 7, "resource": "Nb",
+         "path": "/Resources/Nb/Properties/DirectInternetAccess",
+         "reason": "parameter 'Access' has no Default and no --parameter value", "unverified": None},
+    ]
+    assert data["summary"]["unverified"] == 1
+    assert json.loads(render("json", RunResult()))["unknowns"] == []
+
+
+def test_json_links_each_finding_to_its_rule_page():
+    from mlcheck import REPOSITORY, __version__
+
+    data = json.loads(render("json"))
+    urls = {f["rule"]: f["url"] for f in data["findings"]}
+    assert urls["MLC401"] == f"{REPOSITORY}/blob/v{__version__}/docs/rules/MLC401-notebook-direct-internet.md"
+    assert urls["MLC501"].endswith("/docs/rules/MLC501-single-instance-variant.md")
 
 
 # -- sarif -------------------------------------------------------------------------------------------------------
@@ -258,8 +292,9 @@ def test_sarif_describes_every_rule_that_fired(sarif_validator):
     assert rules["MLC403"]["defaultConfiguration"]["level"] == "warning"
     assert r401["properties"]["tags"] == ["security", "network"]
     for rule in driver["rules"]:
-        severity = rule["properties"]["security-severity"]
-        assert isinstance(severity, str) and 0.0 < float(severity) <= 10.0
+        if "security" in rule["properties"]["tags"]:
+            severity = rule["properties"]["security-severity"]
+            assert isinstance(severity, str) and 0.0 < float(severity) <= 10.0
     assert float(r401["properties"]["security-severity"]) > float(rules["MLC403"]["properties"]["security-severity"])
     for res in run["results"]:
         assert driver["rules"][res["ruleIndex"]]["id"] == res["ruleId"]
@@ -321,6 +356,82 @@ def test_sarif_suppressions_and_errors():
     clean = sarif(RunResult(files_checked=1))["runs"][0]
     assert clean["invocations"][0]["executionSuccessful"] is True
     assert clean["results"] == [] and clean["tool"]["driver"]["rules"] == []
+
+
+def test_sarif_format_checks_are_real(sarif_validator):
+    """rfc3986-validator (the [test] extra) makes jsonschema check the schema's `uri` formats: without it they pass
+    anything, and the validity tests would not see a broken helpUri or artifact URI."""
+    assert not sarif_validator.format_checker.conforms("not a uri", "uri")
+    assert sarif_validator.format_checker.conforms("https://example.com/x.md", "uri")
+
+
+def test_sarif_tags_only_security_rules_as_security(sarif_validator):
+    result = sample_result()
+    result.findings.append(finding("MLC001", "invalid YAML", 3, 4, resource=None, file="broken.yaml"))
+    result.rules["MLC001"] = RULES["MLC001"]
+    log = sarif(result.sorted())
+    sarif_validator.validate(log)
+    rules = {r["id"]: r["properties"] for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["MLC401"]["tags"] == ["security", "network"] and rules["MLC403"]["security-severity"] == "5.5"
+    assert rules["MLC501"] == {"tags": ["reliability", "availability"], "precision": "high"}
+    assert rules["MLC001"]["tags"] == ["maintainability", "meta"]  # the test's MLC001 says no category
+    assert "security-severity" not in rules["MLC001"]
+
+
+def test_sarif_category_of_every_real_rule():
+    """Each rule of the pack, firing: security-severity exactly on the security rules; parse errors,
+    suppressions, availability, deployment correctness and operational monitoring are not security alerts."""
+    from mlcheck.engine.registry import all_rules
+
+    rules = all_rules()
+    result = RunResult(findings=[Finding(r.id, r.name, r.severity, "m", "t.yaml", 1, 1, 1, 2) for r in rules],
+                       rules={r.id: r for r in rules})
+    described = {r["id"]: r for r in sarif(result)["runs"][0]["tool"]["driver"]["rules"]}
+    security = {rid for rid, r in described.items() if "security-severity" in r["properties"]}
+    assert security == {rid for rid, r in described.items() if r["properties"]["tags"][0] == "security"}
+    for rid in ("MLC001", "MLC002", "MLC003", "MLC004", "MLC501", "MLC507", "MLC601", "MLC603", "MLC701", "MLC708"):
+        assert rid not in security, rid
+    assert described["MLC001"]["properties"]["tags"] == ["correctness", "meta"]
+    assert described["MLC003"]["properties"]["tags"] == ["maintainability", "meta"]
+    assert described["MLC505"]["properties"]["tags"] == ["reliability", "availability"]
+    assert described["MLC703"]["properties"]["tags"] == ["correctness", "deployment"]
+    assert described["MLC603"]["properties"]["tags"] == ["reliability", "monitoring"]
+    for rid in ("MLC101", "MLC203", "MLC303", "MLC401", "MLC605", "MLC612"):
+        assert rid in security, rid
+
+
+def test_sarif_help_uri_is_the_rules_page(sarif_validator):
+    from mlcheck import REPOSITORY, __version__
+
+    log = sarif()
+    sarif_validator.validate(log)
+    uris = {r["id"]: r["helpUri"] for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    assert uris["MLC401"] == f"{REPOSITORY}/blob/v{__version__}/docs/rules/MLC401-notebook-direct-internet.md"
+    assert set(uris) == {"MLC401", "MLC403", "MLC501"}
+
+
+def test_sarif_unknowns_are_located_notes_naming_their_rule(sarif_validator):
+    result = sample_result()
+    result.unknowns = unknown_values()
+    log = sarif(result)
+    sarif_validator.validate(log)
+    run = log["runs"][0]
+    notes = [n for n in run["invocations"][0]["toolExecutionNotifications"] if n["level"] == "note"]
+    assert [n["associatedRule"]["id"] for n in notes] == ["MLC201", "MLC401"]
+    index = {r["id"]: i for i, r in enumerate(run["tool"]["driver"]["rules"])}
+    assert notes[1]["associatedRule"] == {"id": "MLC401", "index": index["MLC401"]}
+    assert notes[0]["associatedRule"] == {"id": "MLC201"}  # did not fire: no descriptor to point at
+    note = notes[1]
+    assert "parameter 'Access' has no Default" in note["message"]["text"]
+    location = note["locations"][0]
+    assert location["physicalLocation"]["artifactLocation"] == {"uri": "infra/stack.yaml", "uriBaseId": "%SRCROOT%"}
+    assert location["physicalLocation"]["region"]["startLine"] == 8
+    assert location["physicalLocation"]["region"]["startColumn"] == 7
+    assert location["logicalLocations"] == [{"name": "Nb", "kind": "resource"}]
+    assert note["properties"] == {"path": "/Resources/Nb/Properties/DirectInternetAccess"}
+    assert notes[0]["properties"]["unverified"] == "too many conditions"
+    # the unknowns are no results: the run found nothing more
+    assert len(run["results"]) == len(sample_result().findings)
 
 
 # -- github ------------------------------------------------------------------------------------------------------
@@ -427,46 +538,246 @@ def test_github_overflow_notice_points_to_the_summary(tmp_path, monkeypatch):
 
 # -- junit -------------------------------------------------------------------------------------------------------
 
-def test_junit_suites_cases_and_unique_names():
+def junit(result=None, **kw):
+    """The report as a real consumer reads it."""
+    from junitparser import JUnitXml
+
+    return JUnitXml.fromstring(render("junit", result, **kw).encode("utf-8"))
+
+
+def outcomes(report) -> dict:
+    """suite name -> {case name: 'failure' | 'error' | 'skipped' | 'passed'}, read by junitparser."""
+    def outcome(case):
+        return ("error" if case.is_error else "failure" if case.is_failure else
+                "skipped" if case.is_skipped else "passed")
+
+    return {suite.name: {case.name: outcome(case) for case in suite} for suite in report}
+
+
+def counted(report) -> tuple:
+    """(tests, failures, errors, skipped) as the report declares them, checked against its test cases."""
+    cases = [c for suite in report for c in suite]
+    declared = tuple(int(report._elem.get(a)) for a in ("tests", "failures", "errors", "skipped"))
+    actual = (len(cases), sum(c.is_failure for c in cases), sum(c.is_error for c in cases),
+              sum(c.is_skipped for c in cases))
+    assert declared == actual
+    for suite in report:
+        assert (suite.tests, suite.failures, suite.errors, suite.skipped) == (
+            len(list(suite)), sum(c.is_failure for c in suite), sum(c.is_error for c in suite),
+            sum(c.is_skipped for c in suite))
+    return declared
+
+
+def test_junit_fails_only_findings_at_or_above_fail_on():
+    # MLC401 high, MLC403 medium, MLC501 low and suppressed, and an unparseable file
+    assert outcomes(junit(fail_on="low")) == {
+        "broken.yaml": {"MLC001 could not be checked": "error"},
+        "stack.yaml": {"MLC403 Nb": "failure", "MLC401 Nb": "failure", "MLC501 Endpoint": "skipped"}}
+    report = junit(fail_on="high")
+    assert outcomes(report)["stack.yaml"] == {"MLC403 Nb": "passed", "MLC401 Nb": "failure",
+                                              "MLC501 Endpoint": "skipped"}
+    assert counted(report) == (4, 1, 1, 1)
+    assert counted(junit(fail_on="critical")) == (4, 0, 1, 1)
+
+
+def test_junit_passing_and_skipped_cases_carry_the_finding():
+    report = junit(fail_on="high")
+    cases = {c.name: c for suite in report for c in suite}
+    passed = cases["MLC403 Nb"]
+    assert passed.result == []
+    assert "Notebook 'Nb' gives its users root access" in passed.system_out
+    assert "Severity: medium" in passed.system_out and "Fix: Set RootAccess: Disabled." in passed.system_out
+    [skipped] = cases["MLC501 Endpoint"].result
+    assert skipped.message == "suppressed: dev endpoint, single instance is intended"
+    assert "Endpoint has one instance" in cases["MLC501 Endpoint"].system_out
+    [failure] = cases["MLC401 Nb"].result
+    assert failure.type == "MLC401" and failure.message == "Notebook 'Nb' has direct internet access"
+    assert "Fix: Set DirectInternetAccess: Disabled." in failure.text
+
+
+def test_junit_names_carry_no_line_and_stay_put_when_lines_move():
+    def cases(shift):
+        result = sample_result()
+        result.findings += [finding("MLC401", "again", 8, 20), finding("MLC401", "and again", 8, 30),
+                            finding("MLC403", "other file", 2, file="other.yaml")]
+        for f in result.findings:
+            f.line += shift
+        report = junit(result.sorted())
+        return {suite.name: [(c.name, c._elem.get("file"), c._elem.get("line")) for c in suite] for suite in report}
+
+    before, after = cases(0), cases(40)
+    names = {suite: [name for name, _, _ in entries] for suite, entries in before.items()}
+    assert names == {"broken.yaml": ["MLC001 could not be checked"], "other.yaml": ["MLC403 Nb"],
+                     "stack.yaml": ["MLC403 Nb", "MLC401 Nb", "MLC401 Nb (2)", "MLC401 Nb (3)", "MLC501 Endpoint"]}
+    assert {suite: [name for name, _, _ in entries] for suite, entries in after.items()} == names
+    # the line is an attribute: it moves, the name does not
+    assert before["stack.yaml"][0] == ("MLC403 Nb", "stack.yaml", "7")
+    assert after["stack.yaml"][0] == ("MLC403 Nb", "stack.yaml", "47")
+
+
+def test_junit_properties_locate_the_finding():
+    cases = {c.name: c for suite in junit() for c in suite}
+    props = {p.get("name"): p.get("value") for p in cases["MLC401 Nb"]._elem.iter("property")}
+    assert props["line"] == "8" and props["column"] == "7" and props["severity"] == "high"
+    assert props["path"] == "/Resources/Nb/Properties/X"
+    assert props["fingerprint"] == sample_result().findings[1].fingerprint
+
+
+def test_junit_escapes_input_text():
     result = sample_result()
-    result.findings += [finding("MLC401", "again", 8, 20), finding("MLC401", "<&\"'>\x01", 8, 30),
-                        finding("MLC403", "other file", 2, file="other.yaml")]
-    result.sorted()
-    root = ET.fromstring(render("junit", result))
-    assert root.tag == "testsuites"
-    suites = {s.get("name"): s for s in root.findall("testsuite")}
-    assert set(suites) == {"broken.yaml", "stack.yaml", "other.yaml"}
-    stack = suites["stack.yaml"]
-    names = [c.get("name") for c in stack.findall("testcase")]
-    assert len(names) == len(set(names)) == 4
-    assert "MLC401 Nb line 8" in names and "MLC401 Nb line 8 (2)" in names
-    assert (stack.get("tests"), stack.get("failures"), stack.get("errors")) == ("4", "4", "0")
-    failure = stack.find("testcase[@name='MLC403 Nb line 7']/failure")
-    assert failure.get("type") == "MLC403" and failure.get("message") == "Notebook 'Nb' gives its users root access"
-    assert "Severity: medium" in failure.text and "Fix: Set RootAccess: Disabled." in failure.text
-    assert any(f.get("message").startswith("<&\"'>") for f in stack.iter("failure"))
-    broken = suites["broken.yaml"]
-    assert broken.find("testcase/error") is not None and broken.get("errors") == "1"
-    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("6", "5", "1")
-    assert not any("MLC501" in c.get("name") for c in root.iter("testcase"))  # suppressed
+    result.findings.append(finding("MLC401", "<&\"'>\x01", 8, 30, resource="<Nb&>"))
+    root = ET.fromstring(render("junit", result.sorted()))
+    assert any(f.get("message").startswith("<&\"'>") for f in root.iter("failure"))
+    assert "MLC401 <Nb&>" in [c.get("name") for c in root.iter("testcase")]
+
+
+def test_junit_fails_an_unverified_check_that_fails_the_run():
+    result = RunResult(files_checked=1, unknowns=[
+        UnknownValue("MLC401", "stack.yaml", 4, "Nb", ("Resources", "Nb"), "too many conditions (A, B)",
+                     unverified="too many conditions", severity="high"),
+        UnknownValue("MLC403", "stack.yaml", 4, "Nb", ("Resources", "Nb"), "too many conditions (A, B)",
+                     unverified="too many conditions", severity="medium"),
+        UnknownValue("MLC401", "stack.yaml", 9, "Nb", ("Resources", "Nb", "Properties", "X"), "parameter P")])
+    assert result.failing_unverified("high", "low")
+    report = junit(result, fail_on="low", fail_on_unverified="high")
+    assert outcomes(report) == {"stack.yaml": {"MLC401 Nb could not be verified": "failure"}}
+    assert counted(junit(result, fail_on_unverified="never")) == (1, 0, 0, 0)  # the clean-run case
 
 
 def test_junit_clean_run_has_one_passing_case():
-    root = ET.fromstring(render("junit", RunResult(files_checked=4)))
-    [suite] = root.findall("testsuite")
-    [case] = suite.findall("testcase")
-    assert suite.get("name") == "mlcheck" and suite.get("failures") == "0"
-    assert list(case) == [] and "4 files" in case.get("name")
+    report = junit(RunResult(files_checked=4))
+    [suite] = list(report)
+    [case] = list(suite)
+    assert suite.name == "mlcheck" and counted(report) == (1, 0, 0, 0)
+    assert case.is_passed and "4 files" in case.name
 
 
 def test_junit_parse_error_finding_not_reported_twice():
     error = Error("broken.yaml", 3, "bad", column=4)
     dup = finding("MLC001", "bad", 3, 4, resource=None, file="broken.yaml")
-    root = ET.fromstring(render("junit", RunResult(findings=[dup], errors=[error])))
-    cases = list(root.iter("testcase"))
-    assert len(cases) == 1 and cases[0].find("error") is not None
+    report = junit(RunResult(findings=[dup], errors=[error]))
+    assert outcomes(report) == {"broken.yaml": {"MLC001 could not be checked": "error"}}
+    assert [c._elem.get("line") for s in report for c in s] == ["3"]
 
 
 def test_options_defaults_match_the_cli_call():
     opts = ReportOptions(color=False, version="1", root=".")
     assert opts.show_source and opts.as_dict()["cwd"] == ""
+
+
+# -- gitlab ------------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def gitlab_validator():
+    schema = json.loads(GITLAB_SCHEMA.read_text())
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def gitlab(result=None):
+    return json.loads(render("gitlab", result))
+
+
+def test_gitlab_schema_rejects_what_gitlab_would(gitlab_validator):
+    good = {"description": "d", "check_name": "MLC401", "fingerprint": "f", "severity": "major",
+            "location": {"path": "infra/stack.yaml", "lines": {"begin": 3}}}
+    gitlab_validator.validate([good])
+    for broken in ({**good, "severity": "high"}, {k: v for k, v in good.items() if k != "fingerprint"},
+                   {**good, "location": {"path": "./infra/stack.yaml", "lines": {"begin": 3}}},
+                   {**good, "location": {"path": "infra/stack.yaml"}},
+                   {**good, "location": {"path": "infra/stack.yaml", "lines": {"begin": 0}}}):
+        assert not gitlab_validator.is_valid([broken]), broken
+
+
+def test_gitlab_report_is_valid_and_maps_severities(gitlab_validator):
+    result = sample_result()
+    result.findings += [finding("MLC401", "critical one", 12, severity="critical"),
+                        finding("MLC403", "info one", 13, severity="info"),
+                        finding("MLC501", "low one", 14, resource="Endpoint")]
+    report = gitlab(result.sorted())
+    gitlab_validator.validate(report)
+    by_line = {(i["location"]["path"], i["location"]["lines"]["begin"]): i for i in report}
+    assert {k: (i["check_name"], i["severity"]) for k, i in by_line.items()} == {
+        ("broken.yaml", 3): ("MLC001", "critical"),  # a file that could not be checked
+        ("stack.yaml", 7): ("MLC403", "major"), ("stack.yaml", 8): ("MLC401", "critical"),
+        ("stack.yaml", 12): ("MLC401", "blocker"), ("stack.yaml", 13): ("MLC403", "info"),
+        ("stack.yaml", 14): ("MLC501", "minor")}  # the suppressed MLC501 on line 9 is left out
+    assert by_line[("stack.yaml", 8)]["description"] == "MLC401: Notebook 'Nb' has direct internet access"
+    assert by_line[("stack.yaml", 8)]["fingerprint"] == sample_result().findings[1].fingerprint
+    assert gitlab(RunResult(files_checked=3)) == []
+
+
+def test_gitlab_paths_are_repository_relative(gitlab_validator):
+    result = RunResult(findings=[finding("MLC401", "m", 3, file="../stack.yaml", uri="infra/stack.yaml"),
+                                 finding("MLC403", "m", 4, file="./x.yaml", uri="")])
+    report = gitlab(result)
+    gitlab_validator.validate(report)
+    assert [i["location"]["path"] for i in report] == ["infra/stack.yaml", "x.yaml"]
+
+
+def test_gitlab_fingerprints_are_unique_and_survive_line_moves():
+    def report(shift, reverse=False):
+        result = sample_result()
+        # the same rule on the same property twice (two messages), and one message twice
+        result.findings += [finding("MLC401", "other value", 8, 30), finding("MLC401", "other value", 8, 40)]
+        for f in result.findings:
+            f.line += shift
+        if reverse:  # same findings, other lines order
+            for f in result.findings:
+                f.line = 100 - f.line
+        issues = gitlab(result.sorted())
+        return sorted((i["check_name"], i["description"], i["fingerprint"]) for i in issues)
+
+    base = report(0)
+    fingerprints = [f for _, _, f in base]
+    assert len(fingerprints) == len(set(fingerprints)) == 5
+    assert report(25) == base
+    assert report(0, reverse=True) == base  # nor on the order the findings come in
+
+
+# -- statistics --------------------------------------------------------------------------------------------------
+
+def statistics(result, output_format="concise", **kw):
+    from mlcheck.reporters.statistics import render as render_statistics
+
+    return render_statistics(result, options(**kw), output_format)
+
+
+def test_statistics_count_per_rule_most_frequent_first_then_the_summary():
+    result = sample_result()
+    result.findings += [finding("MLC403", "again", 12), finding("MLC403", "and again", 13),
+                        finding("MLC501", "unsuppressed", 14, resource="Endpoint"),
+                        finding("MLC401", "other", 15)]
+    result.findings.append(finding("MLC401", "suppressed", 16, suppressed=True, suppression_reason="ok"))
+    result.sorted()
+    assert statistics(result).splitlines() == [
+        "3  MLC403  notebook-root-access",
+        "2  MLC401  notebook-direct-internet",
+        "1  MLC001  parse-error",  # the file that could not be checked, as concise shows it
+        "1  MLC501  single-instance-variant",
+        result.summary_line(),
+    ]
+
+
+def test_statistics_align_counts_and_colour_only_the_summary():
+    result = RunResult(findings=[finding("MLC403", f"m{i}", i + 1) for i in range(12)]
+                       + [finding("MLC401", "m", 40)], files_checked=1).sorted()
+    lines = statistics(result).splitlines()
+    assert lines[:2] == ["12  MLC403  notebook-root-access", " 1  MLC401  notebook-direct-internet"]
+    coloured = statistics(result, color=True)
+    assert ANSI.sub("", coloured) == statistics(result)
+    assert all(not ANSI.search(line) for line in coloured.splitlines()[:-1])
+    assert statistics(RunResult(files_checked=2)) == "0 findings in 2 files checked\n"
+
+
+def test_statistics_as_json():
+    data = json.loads(statistics(sample_result(), "json"))
+    assert list(data) == ["version", "statistics", "summary"]
+    assert data["statistics"][0] == {
+        "rule": "MLC001", "name": "parse-error", "count": 1, "url": docs_url("MLC001", "parse-error")}
+    assert [(s["rule"], s["count"]) for s in data["statistics"]] == [("MLC001", 1), ("MLC401", 1), ("MLC403", 1)]
+    assert data["statistics"][1]["url"].endswith("/docs/rules/MLC401-notebook-direct-internet.md")
+    assert data["summary"] == json.loads(render("json"))["summary"]
+    # formats with no place for counts print the table
+    assert statistics(sample_result(), "sarif") == statistics(sample_result(), "concise")

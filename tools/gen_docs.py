@@ -14,6 +14,7 @@ from pathlib import Path
 from mlcheck.cli.explain import rule_markdown
 from mlcheck.engine.practices import ANCHOR, sections
 from mlcheck.engine.registry import all_rules
+from mlcheck.engine.rule import doc_page
 from mlcheck.aws.securityhub import CONTROLS, coverage
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +35,7 @@ AREA_TITLES = {
 
 
 def page_name(rule) -> str:
-    return f"{rule.id}-{rule.name}.md"
+    return doc_page(rule.id, rule.name)  # the name docs_url links to
 
 
 def guide_link(anchor: str) -> str:

@@ -11,8 +11,9 @@ import click
 
 from mlcheck import __version__
 from mlcheck.findings.severity import SEVERITIES
+from mlcheck.reporters import REPORTERS
 
-FORMATS = ("concise", "full", "json", "sarif", "github", "junit")
+FORMATS = tuple(REPORTERS)  # one list of output formats: the reporters
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -85,7 +86,10 @@ def _use_color(choice: str) -> bool:
 @click.option("--output-format", "-f", type=click.Choice(FORMATS), envvar="MLCHECK_OUTPUT_FORMAT",
               default="concise", show_default=True, help="How findings are printed on stdout.")
 @click.option("--output-file", "output_files", multiple=True, metavar="FORMAT=PATH",
-              help="Also write FORMAT to PATH (repeatable), e.g. sarif=results.sarif.")
+              help="Also write FORMAT to PATH (repeatable), e.g. sarif=results.sarif or gitlab=gl-code-quality.json.")
+@click.option("--statistics", is_flag=True,
+              help="Print the number of findings per rule instead of the findings (as JSON with -f json, as text "
+                   "with any other format); --output-file still writes full reports.")
 @click.option("--select", "select", multiple=True, metavar="CODES",
               help="Run only these rules: IDs, prefixes (MLC2), names or ALL (comma-separated, repeatable).")
 @click.option("--extend-select", multiple=True, metavar="CODES", help="Add rules to the default selection.")
@@ -119,7 +123,7 @@ def _use_color(choice: str) -> bool:
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--explain", metavar="RULE", help="Print a rule's documentation (ID or name) and exit.")
 @click.version_option(__version__, "--version", prog_name="mlcheck", message="%(prog)s %(version)s")
-def cli(paths, output_format, output_files, select, extend_select, ignore, fail_on, fail_on_unverified, exit_zero,
+def cli(paths, output_format, output_files, statistics, select, extend_select, ignore, fail_on, fail_on_unverified, exit_zero,
         parameter_pairs,
         parameters_file, stdin_filename, color, no_inline_suppressions, show_unknown, jobs, verbose, quiet,
         config_path, show_config, baseline_path, write_baseline_path, list_rules, explain):
@@ -207,12 +211,18 @@ def cli(paths, output_format, output_files, select, extend_select, ignore, fail_
     from mlcheck.reporters import ReportOptions, get_reporter
 
     use_color = _use_color(color)
-    options = ReportOptions(color=use_color, version=__version__, root=settings.root)
-    click.echo(get_reporter(output_format).render(result, options), nl=False, color=use_color)
-    summary_written = output_format == "github"
+    thresholds = {"fail_on": fail_on, "fail_on_unverified": fail_on_unverified}  # junit fails what fails the run
+    options = ReportOptions(color=use_color, version=__version__, root=settings.root, **thresholds)
+    if statistics:
+        from mlcheck.reporters import statistics as statistics_reporter
+
+        click.echo(statistics_reporter.render(result, options, output_format), nl=False, color=use_color)
+    else:
+        click.echo(get_reporter(output_format).render(result, options), nl=False, color=use_color)
+    summary_written = output_format == "github" and not statistics
     for fmt, path in extra_outputs:
         # The job summary is appended once per run, however many github outputs are asked for.
-        file_options = ReportOptions(color=False, version=__version__, root=settings.root,
+        file_options = ReportOptions(color=False, version=__version__, root=settings.root, **thresholds,
                                      step_summary="" if fmt == "github" and summary_written else None)
         summary_written = summary_written or fmt == "github"
         try:

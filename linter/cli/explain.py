@@ -19,7 +19,8 @@ def list_rules_text(as_json: bool = False) -> str:
         return json.dumps([
             {"id": r.id, "name": r.name, "severity": r.severity, "area": r.area,
              "enabled_by_default": r.enabled_by_default, "summary": r.short_description,
-             "resource_types": list(r.resource_types), "peers": r.peers, "security_hub": control_ids(r)}
+             "resource_types": list(r.resource_types), "peers": r.peers, "security_hub": control_ids(r),
+             "category": r.category, "url": r.url}
             for r in rules
         ], indent=2) + "\n"
     lines = [f"{'ID':<8}{'NAME':<38}{'SEVERITY':<10}{'AREA':<14}{'DEFAULT':<9}SECURITY HUB"]
@@ -78,5 +79,8 @@ def rule_markdown(rule, where=installed_guide, guide: dict | None = None) -> str
 
 def explain_text(code: str) -> str | None:
     rule = find_rule(code)
-    # A person at a terminal gets the file's real place, to open it.
-    return rule_markdown(rule, lambda anchor: f"{PATH}#{anchor}") if rule else None
+    if rule is None:
+        return None
+    # A person at a terminal gets the guide's real place, to open it; the Docs line is not in rule_markdown
+    # because the pages it writes are the pages this links to.
+    return rule_markdown(rule, lambda anchor: f"{PATH}#{anchor}") + f"\nDocs: {rule.url}\n"

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING
 from mlcheck.util.record import Record
 from mlcheck.inputs.safe_read import InputError, read_file, read_json
 from mlcheck.findings.severity import SEVERITIES
+from mlcheck.reporters import REPORTERS
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 FILE_NAMES = (".mlcheck.yaml", ".mlcheck.yml", "pyproject.toml")
-FORMATS = ("concise", "full", "json", "sarif", "github", "junit")
+FORMATS = tuple(REPORTERS)  # the output formats, as the command takes them
 
 
 class ConfigError(ValueError):

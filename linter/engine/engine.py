@@ -246,14 +246,16 @@ def _record(report, rule, resource, scenarios, runs, checker, overrides, display
         for rule_id, logical_id, path, reason in run.unknowns:
             if (rule_id, path, reason) not in unknown_seen:
                 unknown_seen.add((rule_id, path, reason))
-                report.unknowns.append(UnknownValue(rule_id, display, document.location(path).line, logical_id,
-                                                    path, reason))
+                loc = document.location(path)
+                report.unknowns.append(UnknownValue(rule_id, display, loc.line, logical_id, path, reason,
+                                                    column=loc.column, uri=uri))
     unverified = _unverified_reason(runs)
     if unverified is not None:
         cause, reason = unverified
+        loc = document.location(resource.path)
         report.unknowns.append(UnknownValue(
-            rule.id, display, document.location(resource.path).line, resource.logical_id, resource.path, reason,
-            unverified=cause, severity=overrides.get(rule.id, rule.severity)))
+            rule.id, display, loc.line, resource.logical_id, resource.path, reason,
+            unverified=cause, severity=overrides.get(rule.id, rule.severity), column=loc.column, uri=uri))
 
     # A scenario the cap left undecided (the unverified record says so) is no branch where a finding is absent.
     decided = [i for i, run in enumerate(runs) if not (run.unknowns and run.unbranched)] or list(range(len(runs)))

@@ -20,7 +20,7 @@ from functools import lru_cache
 from mlcheck import data
 
 from mlcheck.util.regex import lazy
-from mlcheck.engine.rule import AREAS, Rule
+from mlcheck.engine.rule import Rule, area_of, docs_url
 
 _MODULE = lazy(r"^mlc\d{3}_[a-z0-9_]+$")
 _RULES_PACKAGE = "mlcheck.rules"
@@ -34,7 +34,7 @@ class RuleInfo:
     """What selection, dispatch and suppressions need of a rule, read from the index (no import)."""
 
     __slots__ = ("id", "name", "severity", "module", "resource_types", "enabled_by_default",
-                 "partly_on_by_default", "options", "peers")
+                 "partly_on_by_default", "options", "peers", "category")
 
     def __init__(self, entry: dict):
         for key in self.__slots__:
@@ -43,7 +43,11 @@ class RuleInfo:
 
     @property
     def area(self) -> str:
-        return AREAS.get(self.id[3], "other")
+        return area_of(self.id)
+
+    @property
+    def url(self) -> str:
+        return docs_url(self.id, self.name)
 
     @property
     def peer_ids(self) -> list:
@@ -55,7 +59,7 @@ def index_entry(rule: Rule, module: str) -> dict:
             "resource_types": sorted(set(rule.resource_types)), "enabled_by_default": rule.enabled_by_default,
             "partly_on_by_default": rule.partly_on_by_default,
             "options": {k: list(v) if isinstance(v, tuple) else v for k, v in rule.options.items()},
-            "peers": rule.peers}
+            "peers": rule.peers, "category": rule.category}
 
 
 def _rule_modules() -> list:

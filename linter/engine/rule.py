@@ -31,6 +31,38 @@ AREAS = {
     "7": "deployment",
 }
 
+# What kind of problem a rule reports, for tools that sort by it (SARIF tags: GitHub code scanning files only
+# `security` results as security alerts; GitLab categories). Most rules take their area's; a rule says
+# otherwise with `category=` (a parse error is a correctness problem, not a maintainability one).
+CATEGORIES = ("security", "reliability", "correctness", "maintainability")
+AREA_CATEGORIES = {
+    "meta": "maintainability",
+    "iam": "security",
+    "encryption": "security",
+    "s3": "security",
+    "network": "security",
+    "availability": "reliability",
+    "monitoring": "security",
+    "deployment": "correctness",
+}
+
+
+def area_of(rule_id: str) -> str:
+    return AREAS.get(rule_id[3:4], "other")
+
+
+def doc_page(rule_id: str, name: str) -> str:
+    """The file name of a rule's page under docs/rules/ (tools/gen_docs.py writes it)."""
+    return f"{rule_id}-{name}.md"
+
+
+def docs_url(rule_id: str, name: str) -> str:
+    """A rule's documentation page, pinned to this release so the page describes the rule that is installed
+    (SARIF helpUri, JSON url, --explain)."""
+    from mlcheck import REPOSITORY, __version__
+
+    return f"{REPOSITORY}/blob/v{__version__}/docs/rules/{doc_page(rule_id, name)}"
+
 
 class Hit(NamedTuple):
     """A rule's report: where (absolute document path) and what. `fix` overrides the rule's fix hint;
@@ -49,7 +81,7 @@ class Hit(NamedTuple):
 
 class Rule(FrozenRecord):
     _fields = ("id", "name", "severity", "check", "resource_types", "fix", "enabled_by_default",
-               "partly_on_by_default", "options", "peers", "practice", "sensitive", "yields_to", "docs")
+               "partly_on_by_default", "options", "peers", "practice", "sensitive", "yields_to", "docs", "category")
     id: str
     name: str
     severity: str
@@ -71,6 +103,7 @@ class Rule(FrozenRecord):
     # them reports (selected, not suppressed) is dropped (mlcheck.engine.precedence).
     yields_to: tuple
     docs: str  # set from the rule module's docstring when the rule is loaded
+    category: str  # one of CATEGORIES; '' = the area's (AREA_CATEGORIES)
 
     def __init__(
         self,
@@ -88,7 +121,10 @@ class Rule(FrozenRecord):
         sensitive=False,
         yields_to=(),
         docs="",
+        category="",
     ):
+        if category and category not in CATEGORIES:
+            raise ValueError(f"{id}: category must be one of {', '.join(CATEGORIES)}, not {category!r}")
         object.__setattr__(self, "id", id)
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "severity", severity)
@@ -103,10 +139,15 @@ class Rule(FrozenRecord):
         object.__setattr__(self, "sensitive", sensitive)
         object.__setattr__(self, "yields_to", yields_to)
         object.__setattr__(self, "docs", docs)
+        object.__setattr__(self, "category", category or AREA_CATEGORIES.get(area_of(id), "correctness"))
 
     @property
     def area(self) -> str:
-        return AREAS.get(self.id[3], "other")
+        return area_of(self.id)
+
+    @property
+    def url(self) -> str:
+        return docs_url(self.id, self.name)
 
     @property
     def short_description(self) -> str:

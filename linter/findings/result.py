@@ -18,6 +18,15 @@ def bounded(text: str, limit: int = MAX_MESSAGE) -> str:
     return f"{text[:limit]}... ({len(text):,} characters in all)"
 
 
+def fingerprint(*parts: str) -> str:
+    """A short, stable hash of `parts` (no line numbers go in: an identity that survives edits elsewhere)."""
+    import hashlib  # here, not at import: OpenSSL's start-up is paid only by formats that print fingerprints
+
+    key = "|".join(parts)
+    # surrogatepass: a non-UTF-8 file name (lone surrogates) still has one; valid text hashes as before
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
 class Finding(Record):
     __slots__ = _fields = ("rule_id", "rule_name", "severity", "message", "file", "line", "column", "end_line",
                            "end_column", "resource", "resource_type", "path", "fix", "suppressed",
@@ -89,11 +98,7 @@ class Finding(Record):
     @property
     def fingerprint(self) -> str:
         """Line-independent identity: file, resource, rule and property path. Survives edits elsewhere."""
-        import hashlib  # here, not at import: OpenSSL's start-up is paid only by formats that print fingerprints
-
-        key = "|".join((self.uri or self.file, self.resource or "", self.rule_id, self.pointer))
-        # surrogatepass: a non-UTF-8 file name (lone surrogates) still has one; valid text hashes as before
-        return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        return fingerprint(self.uri or self.file, self.resource or "", self.rule_id, self.pointer)
 
     def sort_key(self):
         return (self.file, self.line, self.column, self.rule_id, self.message)
@@ -133,17 +138,20 @@ class UnknownValue(Record):
     conditions to branch on, the resolution budget); those are counted in the summary line and, for rules of
     `severity` at least --fail-on-unverified, fail the run."""
 
-    __slots__ = _fields = ("rule_id", "file", "line", "resource", "path", "reason", "unverified", "severity")
+    __slots__ = _fields = ("rule_id", "file", "line", "resource", "path", "reason", "unverified", "severity",
+                           "column", "uri")
     rule_id: str
-    file: str
+    file: str  # display path, as Finding.file
     line: int
     resource: str | None
     path: tuple
     reason: str
     unverified: str
     severity: str
+    column: int
+    uri: str  # repository-relative POSIX path, as Finding.uri
 
-    def __init__(self, rule_id, file, line, resource, path, reason, unverified="", severity=""):
+    def __init__(self, rule_id, file, line, resource, path, reason, unverified="", severity="", column=1, uri=""):
         self.rule_id = rule_id
         self.file = file
         self.line = line
@@ -152,10 +160,24 @@ class UnknownValue(Record):
         self.reason = reason
         self.unverified = unverified
         self.severity = severity
+        self.column = column
+        self.uri = uri
         self.__post_init__()
 
     def __post_init__(self):
         self.reason = bounded(self.reason)
+
+    @property
+    def pointer(self) -> str:
+        return pointer(self.path)
+
+    def sort_key(self):
+        return (self.file, self.line, self.column, self.rule_id, self.reason)
+
+    def fails(self, fail_on_unverified: str, fail_on: str) -> bool:
+        """An unverified check of a rule at least as severe as both thresholds fails the run (`never`: none)."""
+        return (bool(self.unverified) and fail_on_unverified in RANK and self.severity in RANK
+                and at_least(self.severity, fail_on_unverified) and at_least(self.severity, fail_on))
 
 
 class RunResult(Record):
@@ -206,10 +228,7 @@ class RunResult(Record):
 
     def failing_unverified(self, fail_on_unverified: str, fail_on: str) -> bool:
         """An unverified check of a rule at least as severe as both thresholds (`never`: none fails)."""
-        if fail_on_unverified not in RANK:
-            return False
-        return any(at_least(u.severity, fail_on_unverified) and at_least(u.severity, fail_on)
-                   for u in self.unverified if u.severity in RANK)
+        return any(u.fails(fail_on_unverified, fail_on) for u in self.unverified)
 
     def summary_line(self) -> str:
         counts = self.counts_by_severity()

@@ -18,24 +18,31 @@ REPORTERS = {
     "sarif": "mlcheck.reporters.sarif",
     "github": "mlcheck.reporters.github",
     "junit": "mlcheck.reporters.junit",
+    "gitlab": "mlcheck.reporters.gitlab",
 }
 
 class ReportOptions(Record):
-    _fields = ("color", "show_source", "version", "cwd", "root", "step_summary")
+    _fields = ("color", "show_source", "version", "cwd", "root", "step_summary", "fail_on", "fail_on_unverified")
     color: bool
     show_source: bool  # `full`: print the source lines around each finding
     version: str
     cwd: str  # display paths are relative to this ('' = the process's working directory)
     root: str  # repository root: SARIF's %SRCROOT%
     step_summary: str | None  # `github`: Markdown summary file; None = $GITHUB_STEP_SUMMARY, "" = none
+    # The run's thresholds (--fail-on, --fail-on-unverified): `junit` fails exactly the test cases that fail it.
+    fail_on: str
+    fail_on_unverified: str
 
-    def __init__(self, color=False, show_source=True, version=__version__, cwd="", root=".", step_summary=None):
+    def __init__(self, color=False, show_source=True, version=__version__, cwd="", root=".", step_summary=None,
+                 fail_on="low", fail_on_unverified="high"):
         self.color = color
         self.show_source = show_source
         self.version = version
         self.cwd = cwd
         self.root = root
         self.step_summary = step_summary
+        self.fail_on = fail_on
+        self.fail_on_unverified = fail_on_unverified
 
 
 def get_reporter(name: str):

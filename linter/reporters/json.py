@@ -1,10 +1,13 @@
-"""`json`: the documented, stable machine format (SPEC "Output"). Suppressed findings are included, marked."""
+"""`json`: the documented, stable machine format (SPEC "Output"). Suppressed findings are included, marked;
+`unknowns` lists the values rules could not verify (what --show-unknown prints), and each finding links to its
+rule's documentation (`url`)."""
 
 from __future__ import annotations
 
 import json
 
 from mlcheck.reporters.escaping import encodable
+from mlcheck.engine.rule import docs_url
 from mlcheck.findings.severity import SEVERITIES
 
 
@@ -28,6 +31,21 @@ def finding_dict(finding) -> dict:
         "suppressed": finding.suppressed,
         "suppression_reason": encodable(finding.suppression_reason),
         "fingerprint": finding.fingerprint,
+        "url": docs_url(finding.rule_id, finding.rule_name),
+    }
+
+
+def unknown_dict(unknown) -> dict:
+    return {
+        "rule": unknown.rule_id,
+        "file": encodable(unknown.file),
+        "line": unknown.line,
+        "column": unknown.column,
+        "resource": encodable(unknown.resource),
+        "path": encodable(unknown.pointer),
+        "reason": encodable(unknown.reason),
+        # the limit of mlcheck's that left the whole check undecided (fails with --fail-on-unverified), or null
+        "unverified": unknown.unverified or None,
     }
 
 
@@ -54,6 +72,7 @@ def render(result, options) -> str:
         "version": options.version,
         "findings": [finding_dict(f) for f in sorted(result.findings, key=lambda f: f.sort_key())],
         "errors": [error_dict(e) for e in sorted(result.errors, key=lambda e: (e.file, e.line))],
+        "unknowns": [unknown_dict(u) for u in sorted(result.unknowns, key=lambda u: u.sort_key())],
         "summary": summary_dict(result),
     }
     return json.dumps(document, indent=2) + "\n"

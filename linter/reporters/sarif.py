@@ -3,6 +3,11 @@
 One run; `tool.driver.rules` describes every rule that fired (suppressed findings included, so their
 suppressions can be shown); results point at repository-relative URIs under %SRCROOT%, name the resource as a
 logical location and carry the line-independent fingerprint, so alerts survive edits elsewhere in the file.
+
+Only security rules are tagged `security` with a `security-severity`: GitHub code scanning files those as
+security alerts, and the others (availability, deployment correctness, parse errors and suppressions) as the
+plain problems they are, tagged by their category. Files that could not be checked and values that could not
+be verified are the invocation's notifications (`error` and `note`), located, the latter naming their rule.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from urllib.parse import quote
 
 from mlcheck.util.regex import lazy
 from mlcheck.reporters.escaping import encodable
-from mlcheck.engine.rule import AREAS
+from mlcheck.engine.rule import AREA_CATEGORIES, area_of, docs_url
 from mlcheck.findings.severity import RANK, SECURITY_SEVERITY
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -82,16 +87,17 @@ def rule_descriptor(rule_id: str, rule, rule_findings: list) -> dict:
             fullDescription={"text": full},
             help={"text": help_text, "markdown": rule_markdown(rule)},
         )
-        area = rule.area
+        area, category = rule.area, rule.category
     else:  # a rule the run did not describe: still a valid, if terse, descriptor
         descriptor.update(shortDescription={"text": first.rule_name})
-        area = AREAS.get(rule_id[3:4], "other")
+        area = area_of(rule_id)
+        category = AREA_CATEGORIES.get(area, "correctness")
+    descriptor["helpUri"] = docs_url(rule_id, descriptor["name"])
     descriptor["defaultConfiguration"] = {"level": LEVELS[severity]}
-    descriptor["properties"] = {
-        "security-severity": SECURITY_SEVERITY[severity],
-        "tags": ["security", area],
-        "precision": "high",
-    }
+    properties = {"tags": [category, area], "precision": "high"}
+    if category == "security":  # code scanning treats a rule with a security-severity as a security query
+        properties = {"security-severity": SECURITY_SEVERITY[severity], **properties}
+    descriptor["properties"] = properties
     return descriptor
 
 
@@ -139,6 +145,32 @@ def notification(error) -> dict:
     }
 
 
+def unknown_notification(unknown, rule_index: dict) -> dict:
+    """A value a rule could not verify: no result (nothing was found), but not a pass either."""
+    location = {
+        "physicalLocation": {
+            "artifactLocation": artifact_location(unknown.uri or unknown.file),
+            "region": region(unknown.line, unknown.column),
+        },
+    }
+    if unknown.resource:
+        location["logicalLocations"] = [{"name": encodable(unknown.resource), "kind": "resource"}]
+    rule = {"id": unknown.rule_id}
+    if unknown.rule_id in rule_index:
+        rule["index"] = rule_index[unknown.rule_id]
+    entry = {
+        "level": "note",
+        "message": {"text": encodable(f"{unknown.rule_id} could not verify: {unknown.reason}")},
+        "locations": [location],
+        "associatedRule": rule,
+    }
+    if unknown.pointer or unknown.unverified:
+        entry["properties"] = {"path": encodable(unknown.pointer)}
+        if unknown.unverified:  # one of mlcheck's own limits: may fail the run (--fail-on-unverified)
+            entry["properties"]["unverified"] = unknown.unverified
+    return entry
+
+
 def root_uri(root: str) -> str:
     uri = Path(root or ".").resolve().as_uri()
     return uri if uri.endswith("/") else uri + "/"  # a base URI must end with '/' (SARIF 3.14.14)
@@ -161,7 +193,8 @@ def build(result, options) -> dict:
         }},
         "invocations": [{
             "executionSuccessful": not errors,
-            "toolExecutionNotifications": [notification(e) for e in errors],
+            "toolExecutionNotifications": [notification(e) for e in errors]
+            + [unknown_notification(u, index) for u in sorted(result.unknowns, key=lambda u: u.sort_key())],
         }],
         "originalUriBaseIds": {SRCROOT: {"uri": root_uri(options.root)}},
         "columnKind": "unicodeCodePoints",
