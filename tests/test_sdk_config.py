@@ -260,3 +260,16 @@ def test_renamed_locations_follow_the_renamed_keys():
     assert table[("a", "B_C", 0, "D_E")].line == 3
     assert ("a", "b_c") not in table and ("a", "B_C") in table
     assert document.locations[("a", "b_c", 0, "d_e")].line == 3  # the original is unchanged
+
+
+def test_the_readme_example_is_real_output(tmp_path, run_cli):
+    from conftest import ROOT
+
+    section = (ROOT / "README.md").read_text().split("### SageMaker Python SDK config", 1)[1].split("\n## ", 1)[0]
+    config = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    shown = section.split("```console\n", 1)[1].split("```", 1)[0].splitlines()
+    assert shown[0] == "$ mlcheck config.yaml"
+    (tmp_path / "config.yaml").write_text(config)
+    code, out, _ = run_cli("config.yaml", "--color", "never", cwd=tmp_path)
+    assert code == 1
+    assert out.splitlines() == shown[1:]
