@@ -273,3 +273,40 @@ def test_the_readme_example_is_real_output(tmp_path, run_cli):
     code, out, _ = run_cli("config.yaml", "--color", "never", cwd=tmp_path)
     assert code == 1
     assert out.splitlines() == shown[1:]
+
+
+def test_a_remote_function_default_is_a_training_job_default(tmp_path):
+    harmless = lint(tmp_path, """\
+        SchemaVersion: '1.0'
+        SageMaker:
+          PythonSDK:
+            Modules:
+              RemoteFunction:
+                InstanceType: ml.m5.xlarge
+                RoleArn: arn:aws:iam::123456789012:role/r
+        """)
+    assert found(harmless) == [] and harmless.unknowns == []
+    weak = lint(tmp_path, """\
+        SchemaVersion: '1.0'
+        SageMaker:
+          PythonSDK:
+            Modules:
+              RemoteFunction:
+                EnableInterContainerTrafficEncryption: false
+        """)
+    assert found(weak) == [("MLC208", "SageMaker.PythonSDK.Modules.RemoteFunction", 6)]
+    assert weak.findings[0].resource_type == "AWS::SageMaker::TrainingJob"
+
+
+def test_a_key_written_without_a_value_sets_no_default(tmp_path):
+    result = lint(tmp_path, """\
+        SchemaVersion: '1.0'
+        SageMaker:
+          Model:
+            EnableNetworkIsolation:
+          EndpointConfig:
+            KmsKeyId:
+            DataCaptureConfig:
+              KmsKeyId:
+        """)
+    assert found(result) == [] and result.unknowns == []

@@ -212,12 +212,12 @@ class _ResourceChecker:
                 [u for u in unknowns if u[3] != UNDECIDED.reason and self._sets(u[2])])
 
     def _sets(self, path: tuple) -> bool:
-        """The file sets a value (not a mapping) at `path`, below the resource's properties."""
+        """The resource's properties set a value (not a mapping) at `path`."""
         below = self.resource.properties_path
         if len(path) <= len(below) or tuple(path[:len(below)]) != below:
             return False
-        value = self.template.document.data
-        for step in path:
+        value = self.resource.properties
+        for step in path[len(below):]:
             if isinstance(value, dict) and step in value:
                 value = value[step]
             elif isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value):

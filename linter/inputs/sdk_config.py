@@ -19,7 +19,8 @@ property the file leaves out is not decided here (the code may set it), so it is
 finding, and only what the file sets can be reported (mlcheck.model.view, mlcheck.engine.engine).
 
 Sections for objects mlcheck has no type for (AutoMLJob, CompilationJob, EdgePackagingJob, ModelPackage,
-Pipeline, `PythonSDK.Modules`, v3 `GlobalDefaults`, ...) are not read.
+Pipeline, the `PythonSDK.Modules` other than `RemoteFunction` (`V2_MODULES`), v3 `GlobalDefaults`, ...) are not
+read.
 """
 
 from __future__ import annotations
@@ -45,6 +46,15 @@ V2_SECTIONS = {
     "ProcessingJob": "AWS::SageMaker::ProcessingJob",
     "TransformJob": "AWS::SageMaker::TransformJob",
 }
+
+# v2 `PythonSDK.Modules` whose defaults go into requests of a type mlcheck has: module -> (type, the keys read,
+# those named as in the request). A remote function runs as a training job; its `S3KmsKeyId`, `VolumeKmsKeyId`
+# and `EnvironmentVariables` go elsewhere in the request (OutputDataConfig.KmsKeyId, ...) and are not read.
+V2_MODULES = {
+    "RemoteFunction": ("AWS::SageMaker::TrainingJob",
+                       frozenset({"EnableInterContainerTrafficEncryption", "VpcConfig", "RoleArn", "Tags"})),
+}
+V2_MODULES_PATH = ("SageMaker", "PythonSDK", "Modules")
 
 # v3 resource -> the top-level attributes the SDK fills from the file (sagemaker-core 2.27's schema)
 V3_ATTRIBUTES = {
@@ -83,10 +93,14 @@ _FREE_MAPPINGS = frozenset({"environment", "environment_variables", "hyper_param
 _SPECIAL_NAMES = {"volume_size_in_g_b": "VolumeSizeInGB", "volume_size_in_gb": "VolumeSizeInGB"}
 
 
+def _at(data, path: tuple):
+    for key in path:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
 def _v3_resources(data: dict):
-    node = data
-    for key in V3_RESOURCES:
-        node = node.get(key) if isinstance(node, dict) else None
+    node = _at(data, V3_RESOURCES)
     return node if isinstance(node, dict) else None
 
 
@@ -146,6 +160,9 @@ def build_sdk_config(file: str, document: Document) -> Template:
     sagemaker = data["SageMaker"]
     for section, resource_type in V2_SECTIONS.items():
         _add(template, ("SageMaker", section), sagemaker.get(section), resource_type, None)
+    modules = _at(data, V2_MODULES_PATH)
+    for module, (resource_type, keys) in (V2_MODULES.items() if isinstance(modules, dict) else ()):
+        _add(template, V2_MODULES_PATH + (module,), modules.get(module), resource_type, keys)
     for name, attributes in (V3_ATTRIBUTES.items() if v3 is not None else ()):
         _add(template, V3_RESOURCES + (name,), v3.get(name), _V3_TYPES[name],
              {api_name(a) for a in attributes})
@@ -162,9 +179,18 @@ def _add(template: Template, path: tuple, body, resource_type: str, applied: set
     properties = {k: v for k, v in body.items() if applied is None or k in applied}
     template.resources[logical_id] = Resource(
         logical_id=logical_id, type=resource_type,
-        definition={"Type": resource_type, "Properties": _convert(properties, False)},
+        definition={"Type": resource_type, "Properties": _convert(_without_nulls(properties), False)},
         path=path, body_path=path, defaults_only=True,
     )
+
+
+def _without_nulls(value):
+    """A key written with no value (`KmsKeyId:`) sets no default: the SDK skips it (v3) or rejects it (v2)."""
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
 
 
 recognises = is_sdk_config
