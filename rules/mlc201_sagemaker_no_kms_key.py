@@ -27,6 +27,10 @@ A block that is absent (no data capture, no offline store) needs no key. Endpoin
 instance types all have local NVMe storage, and serverless-only configurations, need no `KmsKeyId`:
 SageMaker rejects one there (the instance store is encrypted by the hardware).
 
+In the SageMaker Python SDK's config file (defaults for every resource the SDK creates), a key default set to an
+empty string means no key: it is reported whatever instance types or online store the code chooses, since the
+resources that take the default include those that need a key. A key the file leaves out is not reported.
+
 ## Why is this bad?
 Without a key you control, AWS encrypts the data with a key of its own — an AWS managed key for storage volumes
 and Studio's EFS volume, S3's default encryption (SSE-S3 or the aws/s3 AWS managed key) for data written to S3,
@@ -71,7 +75,7 @@ EndpointConfig:
 from mlcheck.aws.kms import AWS_OWNED, JOB_VOLUME_TYPES, KEY_FIELDS, VOLUME, key_fields, kind_of, what_disables
 from mlcheck.engine.rule import Hit, Rule
 from mlcheck.aws.sagemaker import has_local_nvme, is_serverless, variants
-from mlcheck.model.values import Unknown, is_symbolic
+from mlcheck.model.values import Unknown, is_symbolic, is_undecided
 
 
 FEATURE_GROUP = "AWS::SageMaker::FeatureGroup"
@@ -114,11 +118,14 @@ def _online_store(view, ctx):
     for keys in (_ONLINE, _ONLINE + ("EnableOnlineStore",), _ONLINE + ("StorageType",), _ONLINE_KEY[:-1],
                  _ONLINE_KEY):
         value = view.get(*keys)
+        if is_undecided(value):
+            continue  # a default key: the feature groups that take it may enable a Standard online store
         # a flag or tier computed from something else is unknown; a key given by Ref/GetAtt is a key
         if isinstance(value, Unknown) or (keys[-1] in ("EnableOnlineStore", "StorageType") and is_symbolic(value)):
             ctx.unknown(view.path(*keys), value.reason if isinstance(value, Unknown) else "value is computed")
             return
-    if not isinstance(view.get(*_ONLINE), dict) or not _is_true(view.get(*_ONLINE, "EnableOnlineStore")):
+    enabled = view.get(*_ONLINE, "EnableOnlineStore")
+    if not isinstance(view.get(*_ONLINE), dict) or not (_is_true(enabled) or is_undecided(enabled)):
         return
     tier = view.get(*_ONLINE, "StorageType")
     if isinstance(tier, str) and tier.strip() == "InMemory":
@@ -126,8 +133,9 @@ def _online_store(view, ctx):
         return
     if view.get(*_ONLINE_KEY) not in (None, ""):
         return
+    doing = "" if is_undecided(enabled) else "enables its online store but "
     yield Hit(view.path(*_ONLINE_KEY), _message(view, ctx, "OnlineStoreConfig.SecurityConfig.KmsKeyId", _ONLINE_KEY,
-                                                "its online store", AWS_OWNED, doing="enables its online store but "))
+                                                "its online store", AWS_OWNED, doing=doing))
 
 
 def _message(view, ctx, where, keys, what, aws_default, doing=""):
@@ -142,6 +150,8 @@ def _message(view, ctx, where, keys, what, aws_default, doing=""):
 def _experiment_needs_volume_key(view, ctx) -> bool:
     """False when every variant of an inference experiment runs on instance types with local NVMe storage."""
     listed = view.get("ModelVariants")
+    if is_undecided(listed):
+        return True  # a default key: the experiments that take it may run on instances with volumes
     if isinstance(listed, Unknown):
         ctx.unknown(view.path("ModelVariants"), listed.reason)
         return False
@@ -164,6 +174,8 @@ def _job_needs_volume_key(view, ctx, spec) -> bool:
     """False when the job's instances have local NVMe storage (SageMaker rejects a VolumeKmsKeyId there)."""
     instance_type = view.get(*spec.parent, "InstanceType")
     groups = view.get(*spec.parent, "InstanceGroups")
+    if is_undecided(instance_type) and is_undecided(groups):
+        return True  # a default key: the jobs that take it may run on instances with volumes
     types = [instance_type] if instance_type is not None else \
         [g.get("InstanceType") for g in groups if isinstance(g, dict)] if isinstance(groups, list) else []
     if not types:
@@ -186,6 +198,8 @@ def _needs_volume_key(view, ctx) -> bool:
     """False when no variant has a storage volume SageMaker would encrypt with KmsKeyId."""
     found = False
     listed = view.get("ProductionVariants")
+    if is_undecided(listed):
+        return True  # a default key: the configurations that take it may run on instances with volumes
     if isinstance(listed, Unknown):
         ctx.unknown(view.path("ProductionVariants"), listed.reason)
         return False

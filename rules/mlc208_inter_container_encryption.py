@@ -14,7 +14,9 @@ with `ResourceConfig.InstanceCount` > 1 needs the top-level `EnableInterContaine
 tuning job: in its `TrainingJobDefinition`), a processing job with
 `ProcessingResources.ClusterConfig.InstanceCount` > 1 needs `NetworkConfig.EnableInterContainerTrafficEncryption:
 true`. Monitoring job definition and schedule requests (CreateDataQualityJobDefinition, ...,
-CreateMonitoringSchedule) are judged like the CloudFormation resources.
+CreateMonitoringSchedule) are judged like the CloudFormation resources. In the SageMaker Python SDK's config
+file, `EnableInterContainerTrafficEncryption: false` is the default of every job the SDK starts, the distributed
+ones among them: it is reported whatever the instance count (which the code sets).
 
 ## Why is this bad?
 Instances of a distributed job exchange data — features, partial results, model parameters — over the
@@ -49,7 +51,7 @@ from mlcheck.util.convert import to_number
 from mlcheck.aws.kms import kind_of
 from mlcheck.aws.monitoring import JOB_DEFINITIONS, SCHEDULE
 from mlcheck.engine.rule import Hit, Rule
-from mlcheck.model.values import Unknown, describe, is_symbolic
+from mlcheck.model.values import Unknown, describe, is_symbolic, is_undecided
 
 _SCHEDULE = ("MonitoringScheduleConfig", "MonitoringJobDefinition")
 # resource type -> (cluster config path, network config path)
@@ -81,7 +83,11 @@ def check(view, ctx):
         if not isinstance(job, dict):
             return  # the schedule runs a job definition resource or name, judged there
     count = view.get(*cluster, "InstanceCount")
-    if is_symbolic(count):
+    # defaults for every job (mlcheck.inputs.sdk_config): the distributed jobs among them take the flag too
+    undecided = is_undecided(count)
+    if undecided:
+        instances = None
+    elif is_symbolic(count):
         if not monitoring:
             ctx.unknown(view.path(*cluster, "InstanceCount"),
                         count.reason if isinstance(count, Unknown) else "instance count is computed")
@@ -89,7 +95,7 @@ def check(view, ctx):
         instances = None
     else:
         instances = to_number(count) if count is not None else None
-    if not monitoring and (instances is None or instances <= 1):
+    if not monitoring and not undecided and (instances is None or instances <= 1):
         return
     flag = view.get(*network, "EnableInterContainerTrafficEncryption")
     if is_symbolic(flag):
@@ -108,6 +114,9 @@ def check(view, ctx):
         yield Hit(path, f"{kind} '{view.logical_id}' does not enable inter-container traffic encryption "
                         f"(EnableInterContainerTrafficEncryption is {shown}); it runs on one instance now, so the "
                         f"traffic is exposed once the instance count is raised", severity="low")
+    elif undecided:
+        yield Hit(path, f"{kind} '{view.logical_id}' sets EnableInterContainerTrafficEncryption to {shown} for "
+                        f"every job that does not set it, the distributed ones among them")
     else:
         yield Hit(path, f"{kind} '{view.logical_id}' does not enable inter-container traffic encryption "
                         f"(EnableInterContainerTrafficEncryption is {shown}), and its instance count cannot be "

@@ -107,7 +107,10 @@ def _serving(ctx) -> tuple:
 
 def served_only_serverless(ctx, model):
     """(answer, reason): True when every endpoint variant of the template serving the model is serverless (and
-    there is at least one), False when one is not or none serves it, None (with the reason) when unknown."""
+    there is at least one), False when one is not or none serves it, None (with the reason) when unknown. The
+    defaults for every model (a defaults-only resource, mlcheck.inputs.sdk_config) serve no variant known."""
+    if model.defaults_only:
+        return False, ""
     by_model, uncertain = template_index(ctx, "hosting.serving_variants", _serving)
     serving = []
     for config, state in by_model.get(model.logical_id, []):

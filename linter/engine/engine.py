@@ -24,7 +24,7 @@ from mlcheck.model.resolve import (
 )
 from mlcheck.engine.rule import Hit, Rule
 from mlcheck.model.template import Template
-from mlcheck.model.values import is_symbolic
+from mlcheck.model.values import UNDECIDED, is_symbolic
 from mlcheck.model.view import ResourceView
 
 
@@ -199,7 +199,32 @@ class _ResourceChecker:
             ctx.resolver.end(demand)
         unknowns = ctx.unknowns[first_unknown:]
         del ctx.unknowns[first_unknown:]
+        if self.resource.defaults_only:
+            hits, unknowns = self._decided_here(hits, unknowns)
         return _Run(scenario, hits, unknowns, demand)
+
+    def _decided_here(self, hits: list, unknowns: list) -> tuple:
+        """A defaults-only resource (Resource.defaults_only) is judged only on the values it sets: a finding or
+        an unknown at a property the file leaves out, at a mapping (about what it lacks: a block, a member of a
+        partial variant), or at the resource itself (about other resources the file cannot have) is not decided
+        here, whichever way the rule reached it."""
+        return ([hit for hit in hits if self._sets(hit.path)],
+                [u for u in unknowns if u[3] != UNDECIDED.reason and self._sets(u[2])])
+
+    def _sets(self, path: tuple) -> bool:
+        """The resource's properties set a value (not a mapping) at `path`."""
+        below = self.resource.properties_path
+        if len(path) <= len(below) or tuple(path[:len(below)]) != below:
+            return False
+        value = self.resource.properties
+        for step in path[len(below):]:
+            if isinstance(value, dict) and step in value:
+                value = value[step]
+            elif isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value):
+                value = value[step]
+            else:
+                return False
+        return not isinstance(value, dict)
 
     def on_demand(self, rule: Rule, scenarios: list, runs: list) -> tuple:
         """(scenarios, runs) that decide the rule. When a value the check read depends on a condition the

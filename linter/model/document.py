@@ -157,6 +157,24 @@ class LocationTable:
             raise KeyError(path)
         return found
 
+    def renamed(self, rename) -> "LocationTable":
+        """A copy whose mapping keys are `rename(path, key)`, `path` being the keys and indexes (as in the file)
+        that lead to the mapping: the locations of data whose keys an adapter renames the same way."""
+        table = LocationTable()
+        table._pos, table._end, table._root = self._pos, self._end, self._root
+        keys = table._key = list(self._key)
+        if self._root == NO_NODE:
+            return table
+        stack = [(self._root, ())]
+        while stack:
+            node, path = stack.pop()
+            for i, child in enumerate(self._children(node)):
+                key = self._key[child]
+                if key is not None:
+                    keys[child] = rename(path, key)
+                stack.append((child, path + ((i if key is None else key),)))
+        return table
+
     def __contains__(self, path) -> bool:
         return self.get(path) is not None
 

@@ -34,7 +34,7 @@ class Parameter(Record):
 
 
 class Resource(Record):
-    __slots__ = _fields = ("logical_id", "type", "definition", "path", "body_path", "operation")
+    __slots__ = _fields = ("logical_id", "type", "definition", "path", "body_path", "operation", "defaults_only")
     logical_id: str
     type: str
     definition: dict  # the raw resource mapping (Type, Properties, Metadata, Condition, ...)
@@ -43,14 +43,19 @@ class Resource(Record):
     # resource's Properties, and the Create* operation it is a request of. None for CloudFormation resources.
     body_path: tuple | None
     operation: str | None
+    # Defaults for every resource of the type rather than one resource (the SageMaker Python SDK's config file,
+    # mlcheck.inputs.sdk_config): a property it leaves out is not decided here (the view gives UNDECIDED, not
+    # the AWS default), and only what it sets can be a finding (the engine drops the rest).
+    defaults_only: bool
 
-    def __init__(self, logical_id, type, definition, path, body_path=None, operation=None):
+    def __init__(self, logical_id, type, definition, path, body_path=None, operation=None, defaults_only=False):
         self.logical_id = logical_id
         self.type = type
         self.definition = definition
         self.path = path
         self.body_path = body_path
         self.operation = operation
+        self.defaults_only = defaults_only
 
     @property
     def properties(self) -> dict:

@@ -47,6 +47,16 @@ class Unknown(FrozenRecord):
         return f"<unknown: {self.reason}>"
 
 
+# What a defaults-only resource (the SageMaker Python SDK's config file, mlcheck.inputs.sdk_config) reads for a
+# property the file does not set: not decided here (the code that creates the resource may set it), so neither
+# the AWS default nor a finding. Rules see an Unknown; the engine reports no "could not verify" for it.
+UNDECIDED = Unknown("not set in this defaults file: the code that creates the resource decides it")
+
+
+def is_undecided(value) -> bool:
+    return isinstance(value, Unknown) and value.reason == UNDECIDED.reason
+
+
 class ResourceRef(FrozenRecord):
     """`!Ref Id` (attribute None) or `!GetAtt Id.Attribute`."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from mlcheck.aws.defaults import default_for
 from mlcheck.model.template import Resource
-from mlcheck.model.values import NO_VALUE, Unknown
+from mlcheck.model.values import NO_VALUE, UNDECIDED, Unknown
 
 _WHOLE = object()  # key of the whole Properties when they are not a plain mapping (`Properties: !If [...]`)
 
@@ -95,12 +95,16 @@ class ResourceView:
 
     def get(self, *keys, default=None):
         """Resolved value at Properties/keys..., or `default` if absent (no AWS default applied). When the whole
-        Properties block cannot be known, every property is that Unknown (never "absent")."""
+        Properties block cannot be known, every property is that Unknown (never "absent"). On a defaults-only
+        resource (Resource.defaults_only) an absent property is UNDECIDED, whatever `default` says."""
         unknown = self._unknown_block()
         if unknown is not None:
             return unknown
         if not keys:
             return self.properties
+        if self.resource.defaults_only and default is not NO_VALUE:
+            value = self.get(*keys, default=NO_VALUE)
+            return UNDECIDED if value is NO_VALUE else value
         value = self._property(keys[0])
         if value is NO_VALUE:
             return default
@@ -122,12 +126,14 @@ class ResourceView:
     def value(self, *keys):
         """(value, is_default): the resolved value, or the AWS default when the property is absent, or
         (None, False) when it is absent and AWS has no default. A whole Properties block that is unknown
-        makes every property unknown."""
+        makes every property unknown; on a defaults-only resource an absent property is (UNDECIDED, False)."""
         unknown = self._unknown_block()
         if unknown is not None:
             return unknown, False
         value = self.get(*keys, default=NO_VALUE)
         if value is NO_VALUE:
+            if self.resource.defaults_only:
+                return UNDECIDED, False
             default = default_for(self.type, tuple(keys))
             return default, default is not None
         return value, False
