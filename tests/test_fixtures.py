@@ -34,6 +34,8 @@ def test_fixture(path):
     result = check_file(Candidate(str(path), True), ALL)
     if rule_id != "MLC001":
         assert not result.errors, f"fixture does not load cleanly: {result.errors}"
+        # a passing fixture no input kind reads would pass whatever the rule does
+        assert result.checked, f"fixture is not read as any input kind: {result.skipped}"
     got = sorted((f.rule_id, f.resource or "", f.line) for f in result.findings
                  if f.rule_id in compared and not f.suppressed)
     if path.name.startswith("pass"):

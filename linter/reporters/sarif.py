@@ -17,13 +17,14 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
+from mlcheck import REPOSITORY
 from mlcheck.util.regex import lazy
 from mlcheck.reporters.escaping import encodable
 from mlcheck.engine.rule import AREA_CATEGORIES, area_of, docs_url
 from mlcheck.findings.severity import RANK, SECURITY_SEVERITY
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-INFORMATION_URI = "https://pypi.org/project/mlcheck-aws/"
+INFORMATION_URI = REPOSITORY
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "mlcheck/v1"
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "warning", "info": "note"}
