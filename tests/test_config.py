@@ -116,8 +116,8 @@ def test_baseline_reports_only_new_findings(tmp_path, run_cli):
     assert code == 1
     assert out.splitlines() == [
         "stack.yaml:26:7: MLC403 [medium] Notebook instance 'FreeNotebook' gives its users root access "
-        "(RootAccess is Enabled) (Resource: FreeNotebook)",
-        "1 finding (1 medium) in 1 file; 3 in baseline",
+        "(RootAccess is Enabled)",
+        "1 finding (1 medium) in 1 file checked; 3 in baseline",
     ]
 
 

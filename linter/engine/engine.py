@@ -234,11 +234,11 @@ def _record(report, rule, resource, scenarios, runs, checker, overrides, display
     if not any(run.hits or run.unknowns for run in runs):
         return  # the rule passed under every scenario
     document = checker.template.document
-    hits: dict = {}  # (path, message) -> (hit, indexes of the scenarios it appeared in)
+    hits: dict = {}  # (path, message, detail) -> (hit, indexes of the scenarios it appeared in)
     unknown_seen: set = set()
     for index, run in enumerate(runs):
         for hit in run.hits:
-            key = (hit.path, hit.message)
+            key = (hit.path, hit.message, hit.detail)
             if key in hits:
                 hits[key][1].append(index)
             else:
@@ -259,17 +259,20 @@ def _record(report, rule, resource, scenarios, runs, checker, overrides, display
     decided = [i for i, run in enumerate(runs) if not (run.unknowns and run.unbranched)] or list(range(len(runs)))
     varying = _varying_conditions([scenarios[i] for i in decided])
     for hit, seen_in in hits.values():
-        message = hit.message
+        branch = ""
         if not set(decided) <= set(seen_in):
             absent = [scenarios[i] for i in decided if i not in seen_in]
-            message += f" ({_branch_note([scenarios[i] for i in seen_in], absent, varying)})"
+            branch = f" ({_branch_note([scenarios[i] for i in seen_in], absent, varying)})"
+        message = f"{hit.message} ({hit.detail}){branch}" if hit.detail else hit.message + branch
+        summary = hit.message + branch if hit.detail else ""
         loc = document.location(hit.path)
         owner = _owner(checker.template, hit.path, resource)
         report.findings.append(Finding(
             rule_id=rule.id, rule_name=rule.name, severity=overrides.get(rule.id, hit.severity or rule.severity),
             message=message, file=display, line=loc.line, column=loc.column, end_line=loc.end_line,
             end_column=loc.end_column, resource=owner.logical_id, resource_type=owner.type,
-            path=hit.path, fix=hit.fix or rule.fix, uri=uri, subjects=hit.subjects,
+            path=hit.path, fix=hit.fix or rule.fix, uri=uri, subjects=hit.subjects, summary=summary,
+            detail=hit.detail,
         ))
 
 
