@@ -87,9 +87,11 @@ def _use_color(choice: str) -> bool:
 @click.option("--output-file", "output_files", multiple=True, metavar="FORMAT=PATH",
               help="Also write FORMAT to PATH (repeatable), e.g. sarif=results.sarif.")
 @click.option("--select", "select", multiple=True, metavar="CODES",
-              help="Run only these rules: IDs, prefixes (MLC2), names or ALL (comma-separated, repeatable).")
-@click.option("--extend-select", multiple=True, metavar="CODES", help="Add rules to the default selection.")
-@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules (IDs, prefixes or names).")
+              help="Run only these rules: IDs, prefixes (MLC2), names, areas (iam, network: see --list-rules) or "
+                   "ALL (comma-separated, repeatable).")
+@click.option("--extend-select", multiple=True, metavar="CODES",
+              help="Add rules to the default selection (IDs, prefixes, names or areas).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules (IDs, prefixes, names or areas).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default="low", show_default=True,
               help="Exit 1 when an unsuppressed finding is at least this severe.")
 @click.option("--fail-on-unverified", type=click.Choice(SEVERITIES + ("never",)), default="high", show_default=True,
@@ -268,6 +270,12 @@ def _effective_settings(click_ctx, config_path, cli_values: dict) -> dict:
     # Rules named in severity overrides, rule options and per-path ignores must exist (before any file is
     # linted); options must be ones the rule has.
     where = f"configuration: {config.path}" if config.path else "configuration"
+    for key in ("select", "extend-select", "ignore"):  # from the file: the error names it, not a flag
+        if key in config.values and effective[key][1] == config.origin(key):
+            try:
+                validate_codes(effective[key][0])
+            except SelectionError as exc:
+                raise click.UsageError(f"{where}: {key}: {exc}")
     for glob, codes in effective["per-path-ignores"][0].items():
         try:
             validate_codes(codes)
