@@ -332,6 +332,11 @@ def test_area_selectors_on_the_command_line_and_in_the_configuration(tmp_path, r
     assert _rules_reported(out) == iam - {"MLC101"}
 
 
+def test_help_documents_area_selectors(run_cli):
+    code, out, _ = run_cli("--help")
+    assert code == 0 and "areas (iam, network: see --list-rules)" in " ".join(out.split())
+
+
 def test_an_unknown_area_is_a_usage_error_listing_the_areas(tmp_path, run_cli):
     write(tmp_path, "stack.yaml", AREA_TEMPLATE)
     code, out, err = run_cli("stack.yaml", "--select", "netwrk", cwd=tmp_path)
@@ -341,3 +346,38 @@ def test_an_unknown_area_is_a_usage_error_listing_the_areas(tmp_path, run_cli):
     code, out, err = run_cli("stack.yaml", cwd=tmp_path)
     assert code == 2 and out == ""
     assert ".mlcheck.yaml: ignore: unknown rule selector 'encryptoin'" in err and "iam" in err
+
+
+WIDE_WRITES = """\
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]
+      Policies:
+        - PolicyName: logs
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: [logs:CreateLogGroup, logs:CreateLogStream, logs:PutLogEvents]
+                Resource: "*"
+"""
+
+
+def test_concise_keeps_the_particulars_for_full_and_json(tmp_path, run_cli):
+    """A rule's particulars (the statement, every action) are not on the concise line; `full` shows them as
+    `= detail:` and JSON keeps the complete message."""
+    write(tmp_path, "stack.yaml", WIDE_WRITES)
+    _, concise, _ = run_cli("stack.yaml", "--select", "MLC104", cwd=tmp_path)
+    assert concise.splitlines() == [
+        "stack.yaml:13:17: MLC104 [medium] Role 'Role' allows 3 write actions (logs:CreateLogGroup, ...) on '*' "
+        "instead of the ARNs they need",
+        "1 finding (1 medium) in 1 file checked"]
+    _, full, _ = run_cli("stack.yaml", "--select", "MLC104", "-f", "full", cwd=tmp_path)
+    assert full.splitlines()[0] == concise.splitlines()[0]
+    detail = ("statement 1 of inline policy 'logs': logs:CreateLogGroup, logs:CreateLogStream, logs:PutLogEvents")
+    assert f"  = detail: {detail}" in full.splitlines()
+    _, out, _ = run_cli("stack.yaml", "--select", "MLC104", "-f", "json", cwd=tmp_path)
+    [finding] = json.loads(out)["findings"]
+    assert finding["message"] == concise.splitlines()[0].split("[medium] ", 1)[1] + f" ({detail})"

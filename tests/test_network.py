@@ -110,7 +110,7 @@ def test_open_ingress_severity(tmp_path):
     got = sorted((f.resource, f.line, f.severity) for f in result.findings)
     assert got == [("Attached", 19, "high"), ("Web", 8, "medium"), ("Web", 9, "high")]
     wide = [f.message for f in result.findings if f.line == 9][0]
-    assert wide.endswith("includes sensitive ports 3306 (MySQL), 3389 (RDP)")
+    assert wide.endswith("on ports 3000-4000; sensitive: 3306 (MySQL), 3389 (RDP)")
 
 
 def test_indexes_are_built_once_per_template():
