@@ -56,3 +56,27 @@ def test_a_hit_without_detail_has_one_message():
     [finding] = lint_template(template, [rule], "t.yaml", "t.yaml").findings
     assert (finding.summary, finding.detail) == ("", "")
     assert finding.short_message == finding.message
+
+
+def test_a_long_branch_note_is_counted_on_the_line_and_spelt_out_in_the_detail():
+    a, b = "NotebookIsReachableFromTheInternetInProd", "TheDeploymentEnvironmentIsNotTheSandbox"
+    template = build_template("t.yaml", load_document(f"""
+Parameters:
+  A: {{Type: String, Default: x, AllowedValues: [x, y]}}
+  B: {{Type: String, Default: x, AllowedValues: [x, y]}}
+Conditions:
+  {a}: !Equals [!Ref A, x]
+  {b}: !Equals [!Ref B, x]
+Resources:
+  Notebook:
+    Type: AWS::SageMaker::NotebookInstance
+    Properties:
+      InstanceType: ml.t3.medium
+      RoleArn: arn:aws:iam::123456789012:role/r
+      DirectInternetAccess: !If [{a}, !If [{b}, Enabled, Disabled], Disabled]
+""".encode()))
+    [finding] = lint_template(template, [rules_by_id()["MLC401"]], "t.yaml", "t.yaml").findings
+    note = f"when condition {a} is true and condition {b} is true"
+    assert finding.message.endswith(f"({note})")
+    assert finding.summary == finding.message.replace(f"({note})", "(on 1 of 4 combinations of conditions)")
+    assert finding.detail == note

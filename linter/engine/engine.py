@@ -259,12 +259,21 @@ def _record(report, rule, resource, scenarios, runs, checker, overrides, display
     decided = [i for i, run in enumerate(runs) if not (run.unknowns and run.unbranched)] or list(range(len(runs)))
     varying = _varying_conditions([scenarios[i] for i in decided])
     for hit, seen_in in hits.values():
-        branch = ""
+        note = ""
         if not set(decided) <= set(seen_in):
             absent = [scenarios[i] for i in decided if i not in seen_in]
-            branch = f" ({_branch_note([scenarios[i] for i in seen_in], absent, varying)})"
-        message = f"{hit.message} ({hit.detail}){branch}" if hit.detail else hit.message + branch
-        summary = hit.message + branch if hit.detail else ""
+            note = _branch_note([scenarios[i] for i in seen_in], absent, varying)
+        branch = f" ({note})" if note else ""
+        message = hit.message + (f" ({hit.detail})" if hit.detail else "") + branch
+        # The one-line form: without the particulars, and with a long branch note (many conditions) counted
+        # instead of spelt out; what it leaves out is the finding's detail.
+        short_branch = branch
+        if len(note) > MAX_SHORT_BRANCH_NOTE:
+            short_branch = f" (on {len(set(seen_in) & set(decided))} of {len(decided)} combinations of conditions)"
+        left_out = [hit.detail] if hit.detail else []
+        if short_branch != branch:
+            left_out.append(note)
+        summary = hit.message + short_branch if left_out else ""
         loc = document.location(hit.path)
         owner = _owner(checker.template, hit.path, resource)
         report.findings.append(Finding(
@@ -272,7 +281,7 @@ def _record(report, rule, resource, scenarios, runs, checker, overrides, display
             message=message, file=display, line=loc.line, column=loc.column, end_line=loc.end_line,
             end_column=loc.end_column, resource=owner.logical_id, resource_type=owner.type,
             path=hit.path, fix=hit.fix or rule.fix, uri=uri, subjects=hit.subjects, summary=summary,
-            detail=hit.detail,
+            detail="; ".join(left_out),
         ))
 
 
@@ -316,6 +325,7 @@ def _varying_conditions(scenarios: list) -> list:
 
 
 _MAX_ALTERNATIVES = 3  # a note naming more combinations than this is no help to read
+MAX_SHORT_BRANCH_NOTE = 80  # characters of a branch note the one-line form shows; a longer one is counted
 
 
 def _branch_note(chosen: list, absent: list, varying: list) -> str:
