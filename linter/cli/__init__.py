@@ -310,11 +310,9 @@ def _apply_per_path_ignores(result, per_path: dict) -> None:
         return
     import fnmatch
 
-    from mlcheck.engine.registry import rule_infos, select_rules
+    from mlcheck.engine.registry import ignored_rules
 
-    ignored = [(glob.replace(os.sep, "/"), {r.id for r in select_rules(codes)} | {
-        r.id for r in rule_infos() if any(c.upper() == r.id or c.lower() == r.name for c in codes)})
-        for glob, codes in per_path.items()]
+    ignored = [(glob.replace(os.sep, "/"), {r.id for r in ignored_rules(codes)}) for glob, codes in per_path.items()]
     def ignored_here(item) -> bool:
         path = item.file.replace(os.sep, "/")
         return any(item.rule_id in ids and fnmatch.fnmatch(path, glob) for glob, ids in ignored)

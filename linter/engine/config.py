@@ -48,7 +48,7 @@ def _codes(key, value):
         return [c.strip() for c in value.split(",") if c.strip()]
     if isinstance(value, list) and all(isinstance(c, str) for c in value):
         return [c.strip() for c in value if c.strip()]
-    raise ConfigError(f"{key}: expected a list of rule IDs, prefixes or names")
+    raise ConfigError(f"{key}: expected a list of rule IDs, prefixes, names or areas")
 
 
 def _choice(options):

@@ -176,6 +176,13 @@ def validate_codes(codes) -> None:
                              f"a rule name, an area — {', '.join(AREAS.values())} — or ALL)")
 
 
+def ignored_rules(codes) -> list:
+    """The rules `codes` name as --ignore reads them: prefixes and areas cover the rules that are off by default
+    too (ignoring is never narrower than selecting)."""
+    validate_codes(codes)
+    return [rule for rule in rule_infos() if any(_matches(c, rule, explicit_only=False) for c in codes)]
+
+
 def select_rules(select=None, extend_select=(), ignore=()) -> list:
     """The rules to run (their index entries), in ID order."""
     validate_codes(list(select or ()) + list(extend_select) + list(ignore))
