@@ -71,7 +71,8 @@ def check(view, ctx):
         if name in reported:
             allows = broad.get(name, "more than the principal's work needs")
             yield Hit(view.path("ManagedPolicyArns", i),
-                      f"{kind} '{view.logical_id}' attaches the AWS managed policy {name}, which allows {allows}")
+                      f"{kind} '{view.logical_id}' attaches the broad AWS managed policy {name}",
+                      detail=f"which allows {allows}")
 
 
 RULE = Rule(

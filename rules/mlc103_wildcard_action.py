@@ -59,8 +59,8 @@ def check(view, ctx):
                 what = f"every {action.split(':')[0]} action ('{action}')"
             else:
                 continue
-            yield Hit(action_path(statement, i),
-                      f"{owner_label(view.resource)}: {where(doc, statement)} allows {what}")
+            yield Hit(action_path(statement, i), f"{owner_label(view.resource)} allows {what}",
+                      detail=where(doc, statement))
 
 
 RULE = Rule(

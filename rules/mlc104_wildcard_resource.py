@@ -154,9 +154,12 @@ def check(view, ctx):
             continue
         value = statement.resources[first]
         escalation = any(a.name.lower() in iam_actions.PRIVILEGE_ESCALATION for _, _, found in actions for a in found)
-        scope = "every resource ('*')" if is_star(value) else f"every resource of their kind ('{text_of(value)}')"
-        yield Hit(path, f"{owner_label(view.resource)}: {where(doc, statement)} allows write actions on {scope} "
-                        f"that can be limited to ARNs: {_shown(actions)}",
+        count = sum(len(found) for _, _, found in actions)
+        first = actions[0][2][0].name if len(actions[0][2]) == 1 else actions[0][1]
+        granted = first if count == 1 else f"{count} write actions ({first}{', ...' if len(actions) > 1 else ''})"
+        yield Hit(path, f"{owner_label(view.resource)} allows {granted} on '{text_of(value)}' instead of the "
+                        "ARNs they need",
+                  detail=f"{where(doc, statement)}: {_shown(actions)}",
                   subjects=tuple(element_path(statement, "Action", i) for i, _, _ in actions),
                   severity="high" if escalation else None)
 

@@ -99,8 +99,8 @@ def check(view, ctx):
             ctx.unknown(path, "condition cannot be known")
             continue
         roles = "every role not listed in NotResource" if path[-1] == "NotResource" else "every role"
-        yield Hit(path, f"{owner_label(view.resource)}: {where(doc, statement)} allows iam:PassRole on "
-                        f"{roles}, to any service (no iam:PassedToService condition)",
+        yield Hit(path, f"{owner_label(view.resource)} may pass {roles} to any service (iam:PassRole without an "
+                        "iam:PassedToService condition)", detail=where(doc, statement),
                   subjects=passrole_only(statement) if statement.has_action else ())
 
 

@@ -45,8 +45,8 @@ def check(view, ctx):
         for element, found in present.items():
             if found:
                 yield Hit(statement.path + (element,),
-                          f"{owner_label(view.resource)}: {where(doc, statement)} is an Allow with {element}, "
-                          f"which grants {MEANING[element]}")
+                          f"{owner_label(view.resource)} has an Allow with {element}, which grants "
+                          f"{MEANING[element]}", detail=where(doc, statement))
 
 
 RULE = Rule(

@@ -92,28 +92,29 @@ def check(view, ctx):
                 sagemaker.append(statement)
             else:
                 others.append((statement, "everyone (*)" if kind == "*" else describe(value).strip()))
-    subject = f"Role '{view.logical_id}' is the execution role of {_users(users)}"
+    subject = f"Execution role '{view.logical_id}'"
+    used_by = f"the execution role of {_users(users)}"
     if not sagemaker:
         if unknown:
             ctx.unknown(doc.path, "a trusted principal cannot be known")
             return
-        yield Hit(doc.path, f"{subject}, but its trust policy does not let {SAGEMAKER} assume it: SageMaker "
-                            "cannot use the role and the deployment fails")
+        yield Hit(doc.path, f"{subject} cannot be assumed by {SAGEMAKER}: SageMaker cannot use it and the "
+                            "deployment fails", detail=used_by)
         return
     if others:
         statement, who = others[0]
         more = len(others) - 1
         yield Hit(statement.path + ("Principal",),
-                  f"{subject}, but {where(doc, statement)} also lets {who}"
-                  f"{f' and {more} more' if more else ''} assume it")
+                  f"{subject} may also be assumed by {who}{f' and {more} more' if more else ''}",
+                  detail=f"{where(doc, statement)}; {used_by}")
         return
     guarded = [has_condition(s, ("aws:SourceAccount", "aws:SourceArn")) for s in sagemaker]
     if any(g is None for g in guarded):
         ctx.unknown(sagemaker[0].path, "condition cannot be known")
     elif not all(guarded):
         statement = sagemaker[guarded.index(False)]
-        yield Hit(statement.path, f"{subject}; {where(doc, statement)} trusts {SAGEMAKER} without an "
-                                  "aws:SourceAccount or aws:SourceArn condition (confused deputy)",
+        yield Hit(statement.path, f"{subject} trusts {SAGEMAKER} without an aws:SourceAccount or aws:SourceArn "
+                                  "condition (confused deputy)", detail=f"{where(doc, statement)}; {used_by}",
                   fix="Add Condition: {StringEquals: {aws:SourceAccount: !Ref AWS::AccountId}} to the statement.",
                   severity="info")
 

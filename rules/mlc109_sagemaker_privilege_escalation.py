@@ -91,9 +91,10 @@ def check(view, ctx):
         return
     action, create_stmt = granted
     kind = view.type.rsplit("::", 1)[1]
-    yield Hit(pass_stmt.path, f"{kind} '{view.logical_id}' may pass any role ({_source(perms, stmts, pass_stmt, view.resource)}) and "
-                              f"call {action} on any resource ({_source(perms, stmts, create_stmt, view.resource)}): it can run SageMaker "
-                              "compute as any role in the account")
+    yield Hit(pass_stmt.path, f"{kind} '{view.logical_id}' may pass any role and call {action}: it can run "
+                              "SageMaker compute as any role in the account",
+              detail=f"iam:PassRole on any role: {_source(perms, stmts, pass_stmt, view.resource)}; {action} on any "
+                     f"resource: {_source(perms, stmts, create_stmt, view.resource)}")
 
 
 RULE = Rule(

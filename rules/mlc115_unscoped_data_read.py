@@ -177,7 +177,7 @@ def check(view, ctx):
             if any(is_unknown(a) for a in statement.actions) and on_every_resource(statement):
                 ctx.unknown(statement.path + ("Action",), "action cannot be known")
             continue
-        shown, first, unknown, subjects = [], None, False, []
+        shown, first, unknown, subjects, patterns = [], None, False, [], []
         for index_of_action, pattern, found in reads:
             covered = []
             for entry in found:
@@ -188,6 +188,7 @@ def check(view, ctx):
                     first = index if first is None else min(first, index)
             if covered:
                 shown.append(_shown(pattern, covered))
+                patterns.append(pattern)
                 subjects.append(element_path(statement, "Action", index_of_action))
         if not shown:
             if unknown:
@@ -200,8 +201,9 @@ def check(view, ctx):
         if narrow is None:
             ctx.unknown(path, "condition cannot be known")
             continue
-        yield Hit(path, f"{owner_label(view.resource)}: {where(doc, statement)} lets it read stored data or secrets "
-                        f"from every resource of the service: {', '.join(shown)}", subjects=tuple(subjects))
+        yield Hit(path, f"{owner_label(view.resource)} may read stored data or secrets from every resource "
+                        f"({', '.join(patterns[:2])}{', ...' if len(patterns) > 2 else ''})",
+                  detail=f"{where(doc, statement)}: {', '.join(shown)}", subjects=tuple(subjects))
 
 
 RULE = Rule(

@@ -107,7 +107,8 @@ def check(view, ctx):
         if view.type == EXPERIMENT and not spec.parent and not _experiment_needs_volume_key(view, ctx):
             continue
         where = f"{spec.parent[-1]}.{spec.key}" if spec.parent else spec.key
-        yield Hit(use.path, _message(view, ctx, where, spec.parent + (spec.key,), spec.what, spec.aws_default))
+        message, detail = _message(view, ctx, where, spec.parent + (spec.key,), spec.what, spec.aws_default)
+        yield Hit(use.path, message, detail=detail)
 
 
 def _online_store(view, ctx):
@@ -134,17 +135,21 @@ def _online_store(view, ctx):
     if view.get(*_ONLINE_KEY) not in (None, ""):
         return
     doing = "" if is_undecided(enabled) else "enables its online store but "
-    yield Hit(view.path(*_ONLINE_KEY), _message(view, ctx, "OnlineStoreConfig.SecurityConfig.KmsKeyId", _ONLINE_KEY,
-                                                "its online store", AWS_OWNED, doing=doing))
+    message, detail = _message(view, ctx, "OnlineStoreConfig.SecurityConfig.KmsKeyId", _ONLINE_KEY,
+                               "its online store", AWS_OWNED, doing=doing)
+    yield Hit(view.path(*_ONLINE_KEY), message, detail=detail)
 
 
 def _message(view, ctx, where, keys, what, aws_default, doing=""):
-    """`doing`: what the resource does that needs the key. A field that is written but unset on this branch
-    names what decides it (the engine's note then says which branch)."""
+    """(message, detail). `doing`: what the resource does that needs the key. The detail says what SageMaker
+    uses instead and, for a field that is written but unset on this branch, what decides it (the engine's note
+    then says which branch)."""
     why = what_disables(ctx.template, view.resource, keys)
-    unset = f"sets no {where}" if not why else f"leaves {where} unset ({why})"
-    return (f"{kind_of(view.type)} '{view.logical_id}' {doing}{unset}, so SageMaker encrypts {what} with "
-            f"{aws_default} instead of a key you control")
+    unset = f"sets no {where}" if not why else f"leaves {where} unset"
+    message = (f"{kind_of(view.type)} '{view.logical_id}' {doing}{unset}, so SageMaker does not encrypt {what} "
+               "with a key you control")
+    uses = f"SageMaker uses {aws_default}"
+    return message, f"{why}; {uses}" if why else uses
 
 
 def _experiment_needs_volume_key(view, ctx) -> bool:

@@ -75,15 +75,16 @@ def check(view, ctx):
         if access.key_policy_admits is False:
             continue  # MLC204
         subject = (f"{kind_of(view.type)} '{view.logical_id}' encrypts {use.field.what} with key "
-                   f"{ref.describe()}, but execution role {role_use.describe()}")
+                   f"{ref.describe()}, but execution role '{role.logical_id}'")
+        via = f"the role of {role_use.via}; " if role_use.via else ""
         if access.denied:
             action, statement, doc = access.denied[0]
             source = f"{where(doc, statement)} of {_lower(owner_label(doc.owner))}" if doc else "a Deny statement"
             denied = or_list(a for a, _, _ in access.denied)
-            yield Hit(use.path, f"{subject} is denied {denied} on it ({source})")
+            yield Hit(use.path, f"{subject} is denied {denied} on it", detail=f"{via}{source}")
         elif access.missing:
-            yield Hit(use.path, f"{subject} is not allowed {or_list(access.missing)} on it "
-                                f"({_deciding(access, ref.key, role)})")
+            yield Hit(use.path, f"{subject} is not allowed {or_list(access.missing)} on it",
+                      detail=f"{via}{_deciding(access, ref.key, role)}")
         elif access.unknown or access.key_policy_admits is None:
             ctx.unknown(use.path, "; ".join(access.unknown) or "key policy principals cannot be known")
 

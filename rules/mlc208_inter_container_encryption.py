@@ -112,8 +112,8 @@ def check(view, ctx):
                         f"traffic encryption (EnableInterContainerTrafficEncryption is {shown})")
     elif instances is not None:
         yield Hit(path, f"{kind} '{view.logical_id}' does not enable inter-container traffic encryption "
-                        f"(EnableInterContainerTrafficEncryption is {shown}); it runs on one instance now, so the "
-                        f"traffic is exposed once the instance count is raised", severity="low")
+                        f"(EnableInterContainerTrafficEncryption is {shown}) and runs on one instance for now",
+                  detail="the traffic is exposed once the instance count is raised", severity="low")
     elif undecided:
         yield Hit(path, f"{kind} '{view.logical_id}' sets EnableInterContainerTrafficEncryption to {shown} for "
                         f"every job that does not set it, the distributed ones among them")

@@ -68,12 +68,10 @@ def _check_bucket(view, ctx):
     policies, _ = policies_for_bucket(ctx, view.resource)
     if policies:
         names = ", ".join(p.logical_id for p in policies)
-        message = (f"Bucket '{view.logical_id}' accepts non-HTTPS requests: its policy ({names}) does not deny "
-                   "requests where aws:SecureTransport is false")
+        detail = f"its policy ({names}) does not deny requests where aws:SecureTransport is false"
     else:
-        message = (f"Bucket '{view.logical_id}' accepts non-HTTPS requests: no bucket policy denies requests "
-                   "where aws:SecureTransport is false")
-    yield Hit(view.resource.path + ("Type",), message)
+        detail = "no bucket policy denies requests where aws:SecureTransport is false"
+    yield Hit(view.resource.path + ("Type",), f"Bucket '{view.logical_id}' accepts non-HTTPS requests", detail=detail)
 
 
 def _check_policy(view, ctx):

@@ -74,11 +74,10 @@ def _judge(ctx, rule: dict, group, label: str, path: tuple):
     opened = "ICMP" if ports is None else describe_ports(ports)
     message = f"{label} allows ingress from {describe_world(cidr)} on {opened}"
     if attached:
-        message += f"; it is attached to SageMaker resource '{attached[0].resource.logical_id}'"
+        message += f", attached to SageMaker resource '{attached[0].resource.logical_id}'"
     if sensitive:
-        more = len(sensitive) - 3
-        message += (f"; includes sensitive port{'s' if len(sensitive) > 1 else ''} {', '.join(sensitive[:3])}"
-                     + (f" and {more} more" if more > 0 else ""))
+        more = len(sensitive) - 2
+        message += (f"; sensitive: {', '.join(sensitive[:2])}" + (f" and {more} more" if more > 0 else ""))
     severity = "high" if attached or sensitive else "medium"
     return Hit(path + (world_key(rule, cidr),), message, severity=severity)
 

@@ -84,14 +84,14 @@ def _context(ctx, group) -> tuple:
     intent = [a for a in attached if a.isolation_intent]
     for attachment in intent:
         if nat_route_of(ctx, attachment.resource) is None:
-            return (f"; it is attached to SageMaker resource '{attachment.resource.logical_id}', which is meant to "
-                    "be isolated: this is an exfiltration path", True)
+            return (f"; attached to SageMaker resource '{attachment.resource.logical_id}', which is meant to be "
+                    "isolated: an exfiltration path", True)
     if intent:
         name = intent[0].resource.logical_id
-        return (f"; it is attached to SageMaker resource '{name}', whose subnets the template routes to the "
-                f"internet through a NAT gateway (route '{nat_route_of(ctx, intent[0].resource)}')", False)
+        return (f"; attached to SageMaker resource '{name}', whose subnets the template routes to the internet "
+                f"through a NAT gateway (route '{nat_route_of(ctx, intent[0].resource)}')", False)
     if attached:
-        return f"; it is attached to SageMaker resource '{attached[0].resource.logical_id}'", False
+        return f"; attached to SageMaker resource '{attached[0].resource.logical_id}'", False
     return "", False
 
 

@@ -65,12 +65,13 @@ def test_defaults_are_findings_at_the_notebook_lines(tmp_path, run_cli):
     lines = out.splitlines()
     assert code == 1
     assert "stack.yaml:11:5: MLC401 [high] Notebook instance 'Notebook' has direct internet access" in out
-    assert any(line.startswith("stack.yaml:11:5: MLC403 [medium]") and "(Resource: Notebook)" in line
-               for line in lines)
+    # the message quotes the resource, so the line does not repeat it
+    assert any(line.startswith("stack.yaml:11:5: MLC403 [medium] Notebook instance 'Notebook'")
+               and "(Resource:" not in line for line in lines)
     # A parameter without a default is unknown: no finding; a default of Enabled is a finding at its line.
     assert not any("FreeNotebook" in line for line in lines)
     assert "stack.yaml:36:7: MLC401 [high] Notebook instance 'DefaultNotebook'" in out
-    assert lines[-1] == "3 findings (2 high, 1 medium) in 1 file"
+    assert lines[-1] == "3 findings (2 high, 1 medium) in 1 file checked"
 
 
 def test_parameter_override_changes_resolution(tmp_path, run_cli):
@@ -255,8 +256,8 @@ def test_installed_entry_point_runs_without_traceback(tmp_path):
     (["--select", "MLC3"], set()),
 ])
 def test_rule_partly_on_by_default(run_cli, args, expected):
-    _, out, _ = run_cli(str(ROOT / "fixtures" / "MLC412" / "fail-open-egress.yaml"), *args)
-    resources = {line.rsplit("(Resource: ", 1)[1].rstrip(")") for line in out.splitlines() if " MLC412 [" in line}
+    _, out, _ = run_cli(str(ROOT / "fixtures" / "MLC412" / "fail-open-egress.yaml"), *args, "-f", "json")
+    resources = {f["resource"] for f in json.loads(out)["findings"] if f["rule"] == "MLC412"}
     assert resources == expected
 
 
@@ -272,7 +273,7 @@ def test_many_files_in_parallel_with_stdin(tmp_path, run_cli):
     code, out, _ = run_cli(*paths, "-", "--stdin-filename", "piped.yaml", "--jobs", "2", input=NOTEBOOK_DEFAULTS,
                            cwd=tmp_path)
     assert code == 1
-    assert out.splitlines()[-1] == "33 findings (22 high, 11 medium) in 11 files"
+    assert out.splitlines()[-1] == "33 findings (22 high, 11 medium) in 11 files checked"
     assert "piped.yaml:11:5: MLC401" in out and "t9.yaml:11:5: MLC401" in out
 
 
@@ -291,3 +292,92 @@ def test_a_path_that_matches_nothing_is_an_error(tmp_path, run_cli):
         assert named in err, (args, err)
     code, out, _ = run_cli("infra/*.yaml", cwd=tmp_path)  # what matches is still checked
     assert code == 1 and "MLC401" in out
+
+
+AREA_TEMPLATE = """\
+Resources:
+  Notebook:
+    Type: AWS::SageMaker::NotebookInstance
+    Properties:
+      InstanceType: ml.t3.medium
+      RoleArn: !GetAtt Role.Arn
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: sagemaker.amazonaws.com}, Action: sts:AssumeRole}]
+      ManagedPolicyArns: [arn:aws:iam::aws:policy/AmazonSageMakerFullAccess]
+"""
+
+
+def _rules_reported(out: str) -> set:
+    return {f["rule"] for f in json.loads(out)["findings"]}
+
+
+def test_area_selectors_on_the_command_line_and_in_the_configuration(tmp_path, run_cli):
+    write(tmp_path, "stack.yaml", AREA_TEMPLATE)
+    _, everything, _ = run_cli("stack.yaml", "-f", "json", cwd=tmp_path)
+    everything = _rules_reported(everything)
+    iam = {r for r in everything if r.startswith("MLC1")}
+    network = {r for r in everything if r.startswith("MLC4")}
+    assert iam and network and everything - iam - network
+    _, out, _ = run_cli("stack.yaml", "-f", "json", "--select", "iam", cwd=tmp_path)
+    assert _rules_reported(out) == iam
+    _, out, _ = run_cli("stack.yaml", "-f", "json", "--select", "network,MLC101", cwd=tmp_path)
+    assert _rules_reported(out) == network | {"MLC101"}
+    _, out, _ = run_cli("stack.yaml", "-f", "json", "--ignore", "IAM", "--ignore", "network", cwd=tmp_path)
+    assert _rules_reported(out) == everything - iam - network
+    write(tmp_path, ".mlcheck.yaml", "select: [iam]\nignore: [MLC101]\n")
+    _, out, _ = run_cli("stack.yaml", "-f", "json", cwd=tmp_path)
+    assert _rules_reported(out) == iam - {"MLC101"}
+
+
+def test_help_documents_area_selectors(run_cli):
+    code, out, _ = run_cli("--help")
+    assert code == 0 and "areas (iam, network: see --list-rules)" in " ".join(out.split())
+
+
+def test_an_unknown_area_is_a_usage_error_listing_the_areas(tmp_path, run_cli):
+    write(tmp_path, "stack.yaml", AREA_TEMPLATE)
+    code, out, err = run_cli("stack.yaml", "--select", "netwrk", cwd=tmp_path)
+    assert code == 2 and out == ""
+    assert "'netwrk'" in err and "network" in err and "encryption" in err
+    write(tmp_path, ".mlcheck.yaml", "ignore: [encryptoin]\n")
+    code, out, err = run_cli("stack.yaml", cwd=tmp_path)
+    assert code == 2 and out == ""
+    assert ".mlcheck.yaml: ignore: unknown rule selector 'encryptoin'" in err and "iam" in err
+
+
+WIDE_WRITES = """\
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]
+      Policies:
+        - PolicyName: logs
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: [logs:CreateLogGroup, logs:CreateLogStream, logs:PutLogEvents]
+                Resource: "*"
+"""
+
+
+def test_concise_keeps_the_particulars_for_full_and_json(tmp_path, run_cli):
+    """A rule's particulars (the statement, every action) are not on the concise line; `full` shows them as
+    `= detail:` and JSON keeps the complete message."""
+    write(tmp_path, "stack.yaml", WIDE_WRITES)
+    _, concise, _ = run_cli("stack.yaml", "--select", "MLC104", cwd=tmp_path)
+    assert concise.splitlines() == [
+        "stack.yaml:13:17: MLC104 [medium] Role 'Role' allows 3 write actions (logs:CreateLogGroup, ...) on '*' "
+        "instead of the ARNs they need",
+        "1 finding (1 medium) in 1 file checked"]
+    _, full, _ = run_cli("stack.yaml", "--select", "MLC104", "-f", "full", cwd=tmp_path)
+    assert full.splitlines()[0] == concise.splitlines()[0]
+    detail = ("statement 1 of inline policy 'logs': logs:CreateLogGroup, logs:CreateLogStream, logs:PutLogEvents")
+    assert f"  = detail: {detail}" in full.splitlines()
+    _, out, _ = run_cli("stack.yaml", "--select", "MLC104", "-f", "json", cwd=tmp_path)
+    [finding] = json.loads(out)["findings"]
+    assert finding["message"] == concise.splitlines()[0].split("[medium] ", 1)[1] + f" ({detail})"

@@ -5,6 +5,7 @@ import textwrap
 
 import pytest
 
+from conftest import ROOT
 from test_cli import NOTEBOOK_DEFAULTS, write
 
 ROLE = textwrap.dedent("""\
@@ -116,8 +117,8 @@ def test_baseline_reports_only_new_findings(tmp_path, run_cli):
     assert code == 1
     assert out.splitlines() == [
         "stack.yaml:26:7: MLC403 [medium] Notebook instance 'FreeNotebook' gives its users root access "
-        "(RootAccess is Enabled) (Resource: FreeNotebook)",
-        "1 finding (1 medium) in 1 file; 3 in baseline",
+        "(RootAccess is Enabled)",
+        "1 finding (1 medium) in 1 file checked; 3 in baseline",
     ]
 
 
@@ -150,3 +151,15 @@ def test_find_config_walks_up_to_the_nearest_file(tmp_path):
     os.symlink(deep, tmp_path / "link")
     assert find_config(str(tmp_path / "link")) == (tmp_path / "a" / "b" / "pyproject.toml").resolve()
     assert find_config(str(tmp_path)) is None or not str(find_config(str(tmp_path))).startswith(str(tmp_path))
+
+
+def test_per_path_ignores_by_area_cover_rules_off_by_default(tmp_path, run_cli):
+    """A prefix or an area in per-path-ignores drops the rules --ignore would drop, including a rule that is
+    off by default and selected on the command line (MLC412 here)."""
+    fixture = (ROOT / "fixtures" / "MLC412" / "fail-open-egress.yaml").read_text()
+    write(tmp_path, "dev/stack.yaml", fixture)
+    write(tmp_path, "prod/stack.yaml", fixture)
+    for ignored in ("network", "MLC4"):
+        write(tmp_path, ".mlcheck.yaml", f"per-path-ignores:\n  'dev/*': [{ignored}]\n")
+        _, out, _ = run_cli(".", "--select", "MLC412", cwd=tmp_path)
+        assert "prod/stack.yaml:" in out and "dev/stack.yaml" not in out, ignored

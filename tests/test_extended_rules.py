@@ -34,8 +34,8 @@ def lint(tmp_path, text, *rule_ids, name="t.yaml"):
 
 
 @pytest.mark.parametrize("count, severity, words", [
-    ("1", "low", "runs on one instance now"),
-    ("'1'", "low", "runs on one instance now"),
+    ("1", "low", "runs on one instance for now"),
+    ("'1'", "low", "runs on one instance for now"),
     ("3", "medium", "runs on 3 instances"),
     ("!Ref Count", "medium", "instance count cannot be known"),
     ("'" + "9" * 5000 + "'", "medium", "instance count cannot be known"),  # not a number, and no traceback

@@ -133,7 +133,7 @@ def test_a_link_loop_in_a_walked_directory_checks_each_file_once(tmp_path, run_c
     code, out, _ = run_cli("infra", cwd=tmp_path)
     assert code == 1
     assert len(finding_lines(out)) == 1 and finding_lines(out)[0].startswith("infra/stack.yaml:")
-    assert "in 1 file" in out
+    assert "in 1 file checked" in out
 
 
 def test_link_loops_under_a_double_star_glob_neither_hang_nor_multiply(tmp_path, run_cli, deadline):

@@ -17,13 +17,13 @@ def findings(path, **settings):
 
 def test_each_field_says_what_aws_uses_without_a_key():
     found = findings(BRANCH)
-    assert found[("Nb", 22)] == ("Notebook instance 'Nb' sets no KmsKeyId, so SageMaker encrypts its ML storage "
-                                 "volume with an AWS managed key instead of a key you control")
+    assert found[("Nb", 22)] == ("Notebook instance 'Nb' sets no KmsKeyId, so SageMaker does not encrypt its ML "
+                                 "storage volume with a key you control (SageMaker uses an AWS managed key)")
     assert found[("FG", 32)] == (
         "Feature group 'FG' enables its online store but sets no OnlineStoreConfig.SecurityConfig.KmsKeyId, so "
-        "SageMaker encrypts its online store with an AWS owned key instead of a key you control")
-    assert found[("FG", 33)].endswith("encrypts its offline store in S3 with S3's default encryption (SSE-S3 or "
-                                      "the aws/s3 AWS managed key) instead of a key you control")
+        "SageMaker does not encrypt its online store with a key you control (SageMaker uses an AWS owned key)")
+    assert found[("FG", 33)].endswith("encrypt its offline store in S3 with a key you control (SageMaker uses S3's "
+                                      "default encryption (SSE-S3 or the aws/s3 AWS managed key))")
 
 
 def test_the_table_covers_every_field():
@@ -35,17 +35,17 @@ def test_the_table_covers_every_field():
 
 def test_a_key_set_on_one_branch_names_the_condition_and_its_parameter():
     assert findings(BRANCH)[("Config", 11)] == (
-        "Endpoint configuration 'Config' leaves KmsKeyId unset (it is set only on some branches of condition "
-        "HasKey, which tests parameter KmsKeyArn), so SageMaker encrypts the storage volumes of its instances "
-        "with an AWS managed key instead of a key you control (when condition HasKey is false)")
+        "Endpoint configuration 'Config' leaves KmsKeyId unset, so SageMaker does not encrypt the storage volumes "
+        "of its instances with a key you control (it is set only on some branches of condition HasKey, which tests "
+        "parameter KmsKeyArn; SageMaker uses an AWS managed key) (when condition HasKey is false)")
 
 
 def test_a_key_taken_from_an_empty_parameter_names_the_parameter():
     found = findings(BRANCH, parameters={"KmsKeyArn": ""})
     assert found[("Config", 17)] == (
-        "Endpoint configuration 'Config' leaves DataCaptureConfig.KmsKeyId unset (it is taken from parameter "
-        "KmsKeyArn, whose value leaves it empty), so SageMaker encrypts the data it captures to S3 with S3's "
-        "default encryption (SSE-S3 or the aws/s3 AWS managed key) instead of a key you control")
+        "Endpoint configuration 'Config' leaves DataCaptureConfig.KmsKeyId unset, so SageMaker does not encrypt "
+        "the data it captures to S3 with a key you control (it is taken from parameter KmsKeyArn, whose value "
+        "leaves it empty; SageMaker uses S3's default encryption (SSE-S3 or the aws/s3 AWS managed key))")
     assert "(it is set only on some branches of condition HasKey" in found[("Config", 11)]
 
 

@@ -1,6 +1,7 @@
 """Topology helpers behind the MLC3xx/4xx/5xx rules: S3 URIs to buckets, endpoint service names, AZs,
 security group severities."""
 
+import json
 import textwrap
 
 import pytest
@@ -109,7 +110,7 @@ def test_open_ingress_severity(tmp_path):
     got = sorted((f.resource, f.line, f.severity) for f in result.findings)
     assert got == [("Attached", 19, "high"), ("Web", 8, "medium"), ("Web", 9, "high")]
     wide = [f.message for f in result.findings if f.line == 9][0]
-    assert wide.endswith("includes sensitive ports 3306 (MySQL), 3389 (RDP)")
+    assert wide.endswith("on ports 3000-4000; sensitive: 3306 (MySQL), 3389 (RDP)")
 
 
 def test_indexes_are_built_once_per_template():
@@ -160,11 +161,11 @@ def test_an_empty_subnet_id_is_named_as_such_in_the_unknown_reason(tmp_path, run
 ])
 def test_isolation_intent_yields_to_a_nat_route(run_cli, args, expected):
     path = ROOT / "fixtures" / "MLC412" / "fail-isolation-yields-to-nat.yaml"
-    _, out, _ = run_cli(path, *args)
-    lines = [line for line in out.splitlines() if " MLC412 [" in line]
-    assert {line.rsplit("(Resource: ", 1)[1].rstrip(")") for line in lines} == expected
-    routed = [line for line in lines if "RoutedGroup" in line]
-    assert all("through a NAT gateway (route 'DefaultRoute')" in line for line in routed)
+    _, out, _ = run_cli(path, *args, "-f", "json")
+    findings = [f for f in json.loads(out)["findings"] if f["rule"] == "MLC412"]
+    assert {f["resource"] for f in findings} == expected
+    routed = [f["message"] for f in findings if f["resource"] == "RoutedGroup"]
+    assert all("through a NAT gateway (route 'DefaultRoute')" in message for message in routed)
 
 
 def test_a_conditional_nat_route_does_not_yield(run_cli, tmp_path):
@@ -176,8 +177,8 @@ def test_a_conditional_nat_route_does_not_yield(run_cli, tmp_path):
                         "  NatGw:\n    Type: AWS::EC2::NatGateway").replace("NatGatewayId: !Ref Nat", "NatGatewayId: !Ref NatGw")
     path = tmp_path / "stack.yaml"
     path.write_text(text)
-    _, out, _ = run_cli(path)
-    assert {line.rsplit("(Resource: ", 1)[1].rstrip(")") for line in out.splitlines() if " MLC412 [" in line} \
+    _, out, _ = run_cli(path, "-f", "json")
+    assert {f["resource"] for f in json.loads(out)["findings"] if f["rule"] == "MLC412"} \
         == {"IsolatedGroup", "RoutedGroup"}
 
 

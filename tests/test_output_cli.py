@@ -153,7 +153,7 @@ def test_statistics_replace_the_findings(repo, run_cli):
     code, out, _ = run_cli("--statistics", *SELECT, "infra", cwd=repo)
     assert code == 1  # the exit code is the run's, as without --statistics
     assert out.splitlines() == ["2  MLC403  notebook-root-access", "1  MLC401  notebook-direct-internet",
-                                "3 findings (1 high, 2 medium) in 1 file"]
+                                "3 findings (1 high, 2 medium) in 1 file checked"]
 
 
 def test_statistics_as_json_and_with_other_machine_formats(repo, run_cli):

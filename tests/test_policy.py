@@ -173,7 +173,7 @@ def test_key_through_alias_arn_and_role_through_model_and_literal_arn(tmp_path):
     messages = [f.message for f in result.findings]
     assert len(messages) == 1, messages
     assert "key 'Key' (alias 'Alias')" in messages[0]
-    assert "execution role 'Role' (via Model 'Model')" in messages[0]
+    assert "execution role 'Role'" in messages[0] and "(the role of Model 'Model';" in messages[0]
     assert "kms:Decrypt, kms:GenerateDataKey or kms:CreateGrant" in messages[0]
     # the notebook's role comes from a parameter without default: unknown, never a finding
     assert any(u.resource == "Outside" for u in result.unknowns)

@@ -72,3 +72,43 @@ def test_a_run_imports_only_the_rules_for_the_types_present(tmp_path):
     bucket_only = {f"mlcheck.rules.{info.module}" for info in registry.rule_infos()
                    if info.resource_types == ("AWS::S3::Bucket",)}
     assert bucket_only and not (bucket_only & imported)
+
+
+# -- area selectors ------------------------------------------------------------------------------------------------
+
+def _ids(rules) -> set:
+    return {r.id for r in rules}
+
+
+def test_an_area_selects_the_rules_that_list_rules_shows_in_it():
+    from mlcheck.engine.rule import AREAS
+
+    infos = registry.rule_infos()
+    for digit, area in AREAS.items():
+        in_area = {r.id for r in infos if r.area == area}
+        assert in_area, area
+        # as the area's prefix does: default-on rules of the area, no other
+        assert _ids(registry.select_rules([area])) == _ids(registry.select_rules([f"MLC{digit}"]))
+        assert _ids(registry.select_rules([area])) <= in_area
+        assert _ids(registry.select_rules(["ALL"], ignore=[area.upper()])) == {r.id for r in infos} - in_area
+
+
+def test_areas_mix_with_ids_prefixes_and_names():
+    network = {r.id for r in registry.rule_infos() if r.area == "network" and r.enabled_by_default}
+    chosen = _ids(registry.select_rules(["network", "MLC101", "bucket-https-only"], ignore=["MLC409"]))
+    assert chosen == (network - {"MLC409"}) | {"MLC101", "MLC304"}
+    extended = _ids(registry.select_rules(extend_select=["MLC412"], ignore=["iam", "MLC2"]))
+    assert "MLC412" in extended and not any(i.startswith(("MLC1", "MLC2")) for i in extended)
+    # an off-by-default rule joins only when named, as with a prefix
+    assert "MLC412" not in _ids(registry.select_rules(["network"]))
+
+
+def test_an_unknown_selector_names_itself_and_the_areas():
+    import pytest
+
+    from mlcheck.engine.rule import AREAS
+
+    with pytest.raises(registry.SelectionError) as error:
+        registry.select_rules(["iam", "netwrk"])
+    assert "'netwrk'" in str(error.value)
+    assert all(area in str(error.value) for area in AREAS.values())

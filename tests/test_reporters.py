@@ -125,10 +125,54 @@ def test_concise_lines_and_summary():
     lines = render("concise").splitlines()
     assert lines == [
         "broken.yaml:3:4: MLC001 [error] invalid YAML: did not find expected ',' or ']'",
-        "stack.yaml:7:7: MLC403 [medium] Notebook 'Nb' gives its users root access (Resource: Nb)",
-        "stack.yaml:8:7: MLC401 [high] Notebook 'Nb' has direct internet access (Resource: Nb)",
-        "2 findings (1 high, 1 medium) in 1 file; 1 suppressed, 1 error",
+        "stack.yaml:7:7: MLC403 [medium] Notebook 'Nb' gives its users root access",
+        "stack.yaml:8:7: MLC401 [high] Notebook 'Nb' has direct internet access",
+        "2 findings (1 high, 1 medium) in 2 files checked; 1 suppressed, 1 error",
     ]
+
+
+def test_concise_names_the_resource_only_when_the_message_does_not_quote_it():
+    result = RunResult(findings=[
+        finding("MLC401", "Notebook 'Nb' has direct internet access", 8),
+        finding("MLC403", "Root access is enabled", 7),  # does not name it
+        # the resource is called like the message's first word, but the message quotes another name
+        finding("MLC501", "Endpoint 'Prod' has one instance", 9, resource="Endpoint"),
+        finding("MLC403", 'Notebook "Nb2" gives its users root access', 6, resource="Nb2"),
+        finding("MLC403", "Notebook 'Nb20' gives its users root access", 5, resource="Nb2"),  # another name
+    ], files_checked=1).sorted()
+    lines = render("concise", result).splitlines()
+    assert lines[:-1] == [
+        "stack.yaml:5:7: MLC403 [medium] Notebook 'Nb20' gives its users root access (Resource: Nb2)",
+        "stack.yaml:6:7: MLC403 [medium] Notebook \"Nb2\" gives its users root access",
+        "stack.yaml:7:7: MLC403 [medium] Root access is enabled (Resource: Nb)",
+        "stack.yaml:8:7: MLC401 [high] Notebook 'Nb' has direct internet access",
+        "stack.yaml:9:7: MLC501 [low] Endpoint 'Prod' has one instance (Resource: Endpoint)",
+    ]
+
+
+def test_one_summary_wording_with_and_without_findings():
+    one = RunResult(findings=[finding("MLC401", "Notebook 'Nb' has direct internet access", 8)], files_checked=1)
+    assert one.summary_line() == "1 finding (1 high) in 1 file checked"
+    many = RunResult(findings=[finding("MLC401", "Notebook 'Nb' has direct internet access", 8)], files_checked=4)
+    assert many.summary_line() == "1 finding (1 high) in 4 files checked"
+    assert RunResult(files_checked=1).summary_line() == "0 findings in 1 file checked"
+    for fmt in ("concise", "full"):
+        assert render(fmt, many).splitlines()[-1] == "1 finding (1 high) in 4 files checked"
+
+
+def test_concise_prints_the_short_message_and_full_its_detail(tmp_path):
+    (tmp_path / "stack.yaml").write_text(TEMPLATE)
+    long = finding("MLC401", "Notebook 'Nb' has direct internet access (statement 2 of inline policy 'p')", 8,
+                   summary="Notebook 'Nb' has direct internet access", detail="statement 2 of inline policy 'p'")
+    result = RunResult(findings=[long], files_checked=1)
+    concise = render("concise", result).splitlines()
+    assert concise[0] == "stack.yaml:8:7: MLC401 [high] Notebook 'Nb' has direct internet access"
+    full = render("full", result, cwd=str(tmp_path)).split("\n\n")[0].splitlines()
+    assert full[0] == concise[0]
+    assert full[-2:] == ["  = detail: statement 2 of inline policy 'p'", f"  = help: {long.fix}"]
+    # the machine formats carry the complete message
+    document = json.loads(render("json", result))
+    assert document["findings"][0]["message"] == long.message
 
 
 def test_concise_without_findings_prints_only_the_summary():
@@ -162,7 +206,7 @@ def test_full_shows_source_caret_and_help(tmp_path):
     entries = out.split("\n\n")
     assert len(entries) == 4  # error, two findings, summary: one blank line between each
     root_access = next(e for e in entries if "MLC403" in e).splitlines()
-    assert root_access[0] == "stack.yaml:7:7: MLC403 [medium] Notebook 'Nb' gives its users root access (Resource: Nb)"
+    assert root_access[0] == "stack.yaml:7:7: MLC403 [medium] Notebook 'Nb' gives its users root access"
     assert root_access[1:] == [
         "  |",
         "5 |     Properties:",
@@ -174,7 +218,7 @@ def test_full_shows_source_caret_and_help(tmp_path):
         "  |",
         "  = help: Set RootAccess: Disabled.",
     ]
-    assert entries[-1] == "2 findings (1 high, 1 medium) in 1 file; 1 suppressed, 1 error\n"
+    assert entries[-1] == "2 findings (1 high, 1 medium) in 2 files checked; 1 suppressed, 1 error\n"
 
 
 def test_full_marks_multi_line_spans_with_a_margin(tmp_path):
@@ -191,7 +235,7 @@ def test_full_marks_multi_line_spans_with_a_margin(tmp_path):
 def test_full_without_readable_source_keeps_message_and_help(tmp_path):
     result = RunResult(findings=[finding("MLC401", "from stdin", 8, file="<stdin>")], files_checked=1)
     out = render("full", result, cwd=str(tmp_path))
-    assert out.splitlines()[:2] == ["<stdin>:8:7: MLC401 [high] from stdin (Resource: Nb)",
+    assert out.splitlines()[:2] == ["<stdin>:8:7: MLC401 [high] from stdin (Resource: Nb)",  # not named: kept
                                     "  = help: Set DirectInternetAccess: Disabled."]
 
 
@@ -450,7 +494,7 @@ def test_github_commands(no_step_summary):
         "Notebook 'Nb' has direct internet access",
         "::warning file=stack.yaml,line=7,endLine=7,col=7,endColumn=25,title=MLC403 notebook-root-access::"
         "Notebook 'Nb' gives its users root access",
-        "2 findings (1 high, 1 medium) in 1 file; 1 suppressed, 1 error",
+        "2 findings (1 high, 1 medium) in 2 files checked; 1 suppressed, 1 error",
     ]
 
 

@@ -91,9 +91,11 @@ def _use_color(choice: str) -> bool:
               help="Print the number of findings per rule instead of the findings (as JSON with -f json, as text "
                    "with any other format); --output-file still writes full reports.")
 @click.option("--select", "select", multiple=True, metavar="CODES",
-              help="Run only these rules: IDs, prefixes (MLC2), names or ALL (comma-separated, repeatable).")
-@click.option("--extend-select", multiple=True, metavar="CODES", help="Add rules to the default selection.")
-@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules (IDs, prefixes or names).")
+              help="Run only these rules: IDs, prefixes (MLC2), names, areas (iam, network: see --list-rules) or "
+                   "ALL (comma-separated, repeatable).")
+@click.option("--extend-select", multiple=True, metavar="CODES",
+              help="Add rules to the default selection (IDs, prefixes, names or areas).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules (IDs, prefixes, names or areas).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default="low", show_default=True,
               help="Exit 1 when an unsuppressed finding is at least this severe.")
 @click.option("--fail-on-unverified", type=click.Choice(SEVERITIES + ("never",)), default="high", show_default=True,
@@ -278,6 +280,12 @@ def _effective_settings(click_ctx, config_path, cli_values: dict) -> dict:
     # Rules named in severity overrides, rule options and per-path ignores must exist (before any file is
     # linted); options must be ones the rule has.
     where = f"configuration: {config.path}" if config.path else "configuration"
+    for key in ("select", "extend-select", "ignore"):  # from the file: the error names it, not a flag
+        if key in config.values and effective[key][1] == config.origin(key):
+            try:
+                validate_codes(effective[key][0])
+            except SelectionError as exc:
+                raise click.UsageError(f"{where}: {key}: {exc}")
     for glob, codes in effective["per-path-ignores"][0].items():
         try:
             validate_codes(codes)
@@ -312,11 +320,9 @@ def _apply_per_path_ignores(result, per_path: dict) -> None:
         return
     import fnmatch
 
-    from mlcheck.engine.registry import rule_infos, select_rules
+    from mlcheck.engine.registry import ignored_rules
 
-    ignored = [(glob.replace(os.sep, "/"), {r.id for r in select_rules(codes)} | {
-        r.id for r in rule_infos() if any(c.upper() == r.id or c.lower() == r.name for c in codes)})
-        for glob, codes in per_path.items()]
+    ignored = [(glob.replace(os.sep, "/"), {r.id for r in ignored_rules(codes)}) for glob, codes in per_path.items()]
     def ignored_here(item) -> bool:
         path = item.file.replace(os.sep, "/")
         return any(item.rule_id in ids and fnmatch.fnmatch(path, glob) for glob, ids in ignored)

@@ -3,6 +3,9 @@ directory (or named with --config). Keys mirror the command-line flags, plus per
 severity overrides and rule options. Precedence: defaults < config file < command line.
 
 An unknown key or a bad value is a usage error naming the key — a typo must not silently turn a check off.
+
+Each validator carries the JSON Schema of what it accepts (`schema`, beside the check itself), from which
+`mlcheck.engine.config_schema` builds the schema shipped for editors (`data/config.schema.json`).
 """
 
 from __future__ import annotations
@@ -27,15 +30,30 @@ class ConfigError(ValueError):
     pass
 
 
+def _schema(fragment: dict):
+    """Attach to a validator the JSON Schema of the values it accepts (kept beside the check it describes)."""
+    def attach(check):
+        check.schema = fragment
+        return check
+    return attach
+
+
+_CODES_SCHEMA = {"anyOf": [{"type": "array", "items": {"type": "string"}},
+                           {"type": "string", "description": "comma-separated"}],
+                 "description": "Rule IDs (MLC401), prefixes (MLC4), names, areas (iam, network, ...) or ALL"}
+
+
+@_schema(_CODES_SCHEMA)
 def _codes(key, value):
     if isinstance(value, str):
         return [c.strip() for c in value.split(",") if c.strip()]
     if isinstance(value, list) and all(isinstance(c, str) for c in value):
         return [c.strip() for c in value if c.strip()]
-    raise ConfigError(f"{key}: expected a list of rule IDs, prefixes or names")
+    raise ConfigError(f"{key}: expected a list of rule IDs, prefixes, names or areas")
 
 
 def _choice(options):
+    @_schema({"enum": list(options)})
     def check(key, value):
         if value not in options:
             raise ConfigError(f"{key}: expected one of {', '.join(options)}, got {value!r}")
@@ -43,36 +61,42 @@ def _choice(options):
     return check
 
 
+@_schema({"type": "boolean"})
 def _bool(key, value):
     if not isinstance(value, bool):
         raise ConfigError(f"{key}: expected true or false, got {value!r}")
     return value
 
 
+@_schema({"type": "integer", "minimum": 0})
 def _jobs(key, value):
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise ConfigError(f"{key}: expected a whole number >= 0, got {value!r}")
     return value
 
 
+@_schema({"type": "string", "minLength": 1})
 def _text(key, value):
     if not isinstance(value, str) or not value:
         raise ConfigError(f"{key}: expected a path")
     return value
 
 
+@_schema({"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}})
 def _parameters(key, value):
     if not isinstance(value, dict) or not all(isinstance(v, (str, int, float, bool)) for v in value.values()):
         raise ConfigError(f"{key}: expected a mapping of parameter names to values")
     return {str(k): ("true" if v is True else "false" if v is False else str(v)) for k, v in value.items()}
 
 
+@_schema({"type": "object", "additionalProperties": _CODES_SCHEMA})
 def _per_path(key, value):
     if not isinstance(value, dict):
         raise ConfigError(f"{key}: expected a mapping of path globs to rule lists")
     return {str(glob): _codes(f"{key}.{glob}", codes) for glob, codes in value.items()}
 
 
+@_schema({"type": "object", "additionalProperties": {"enum": list(SEVERITIES)}})
 def _severities(key, value):
     if not isinstance(value, dict):
         raise ConfigError(f"{key}: expected a mapping of rules to severities")
@@ -82,6 +106,7 @@ def _severities(key, value):
     return {str(rule): severity for rule, severity in value.items()}
 
 
+@_schema({"type": "object", "additionalProperties": {"type": "object"}})
 def _rule_options(key, value):
     if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
         raise ConfigError(f"{key}: expected a mapping of rules to option mappings")

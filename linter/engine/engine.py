@@ -259,11 +259,11 @@ def _record(report, rule, resource, scenarios, runs, checker, overrides, display
     if not any(run.hits or run.unknowns for run in runs):
         return  # the rule passed under every scenario
     document = checker.template.document
-    hits: dict = {}  # (path, message) -> (hit, indexes of the scenarios it appeared in)
+    hits: dict = {}  # (path, message, detail) -> (hit, indexes of the scenarios it appeared in)
     unknown_seen: set = set()
     for index, run in enumerate(runs):
         for hit in run.hits:
-            key = (hit.path, hit.message)
+            key = (hit.path, hit.message, hit.detail)
             if key in hits:
                 hits[key][1].append(index)
             else:
@@ -286,17 +286,29 @@ def _record(report, rule, resource, scenarios, runs, checker, overrides, display
     decided = [i for i, run in enumerate(runs) if not (run.unknowns and run.unbranched)] or list(range(len(runs)))
     varying = _varying_conditions([scenarios[i] for i in decided])
     for hit, seen_in in hits.values():
-        message = hit.message
+        note = ""
         if not set(decided) <= set(seen_in):
             absent = [scenarios[i] for i in decided if i not in seen_in]
-            message += f" ({_branch_note([scenarios[i] for i in seen_in], absent, varying)})"
+            note = _branch_note([scenarios[i] for i in seen_in], absent, varying)
+        branch = f" ({note})" if note else ""
+        message = hit.message + (f" ({hit.detail})" if hit.detail else "") + branch
+        # The one-line form: without the particulars, and with a long branch note (many conditions) counted
+        # instead of spelt out; what it leaves out is the finding's detail.
+        short_branch = branch
+        if len(note) > MAX_SHORT_BRANCH_NOTE:
+            short_branch = f" (on {len(set(seen_in) & set(decided))} of {len(decided)} combinations of conditions)"
+        left_out = [hit.detail] if hit.detail else []
+        if short_branch != branch:
+            left_out.append(note)
+        summary = hit.message + short_branch if left_out else ""
         loc = document.location(hit.path)
         owner = _owner(checker.template, hit.path, resource)
         report.findings.append(Finding(
             rule_id=rule.id, rule_name=rule.name, severity=overrides.get(rule.id, hit.severity or rule.severity),
             message=message, file=display, line=loc.line, column=loc.column, end_line=loc.end_line,
             end_column=loc.end_column, resource=owner.logical_id, resource_type=owner.type,
-            path=hit.path, fix=hit.fix or rule.fix, uri=uri, subjects=hit.subjects,
+            path=hit.path, fix=hit.fix or rule.fix, uri=uri, subjects=hit.subjects, summary=summary,
+            detail="; ".join(left_out),
         ))
 
 
@@ -340,6 +352,7 @@ def _varying_conditions(scenarios: list) -> list:
 
 
 _MAX_ALTERNATIVES = 3  # a note naming more combinations than this is no help to read
+MAX_SHORT_BRANCH_NOTE = 80  # characters of a branch note the one-line form shows; a longer one is counted
 
 
 def _branch_note(chosen: list, absent: list, varying: list) -> str:

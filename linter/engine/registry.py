@@ -1,7 +1,8 @@
 """Rule discovery and selection.
 
 Rules are found by path — every `rules/mlc*.py` module holding a `RULE` — not registered by import side
-effects. Selection accepts IDs, ID prefixes (`MLC2`), kebab-case names and `ALL`, as ruff does: `--select`
+effects. Selection accepts IDs, ID prefixes (`MLC2`), kebab-case names, areas (`iam`, `network`: the AREA
+column of `--list-rules`, matched as the area's prefix would be) and `ALL`, as ruff does: `--select`
 replaces the default set, `--extend-select` adds to it, `--ignore` removes. Rules that are off by default
 join a selection only when named exactly (ID or name) or through `ALL`.
 
@@ -20,7 +21,7 @@ from functools import lru_cache
 from mlcheck import data
 
 from mlcheck.util.regex import lazy
-from mlcheck.engine.rule import Rule, area_of, docs_url
+from mlcheck.engine.rule import AREAS, Rule, area_of, docs_url
 
 _MODULE = lazy(r"^mlc\d{3}_[a-z0-9_]+$")
 _RULES_PACKAGE = "mlcheck.rules"
@@ -162,19 +163,28 @@ def _matches(code: str, rule, explicit_only: bool) -> bool:
         return True
     if explicit_only:
         return False
-    return rule.id.startswith(code.upper())
+    return rule.id.startswith(code.upper()) or rule.area == code.lower()
 
 
 def validate_codes(codes) -> None:
     rules = rule_infos()
+    areas = set(AREAS.values())
     for code in codes:
         c = code.strip()
         if not c:
             continue
-        if c.upper() == "ALL" or any(r.id.startswith(c.upper()) or r.name == c.lower() for r in rules):
+        if c.upper() == "ALL" or c.lower() in areas or any(
+                r.id.startswith(c.upper()) or r.name == c.lower() for r in rules):
             continue
         raise SelectionError(f"unknown rule selector '{code}' (use an ID such as MLC401, a prefix such as MLC4, "
-                             "a rule name, or ALL)")
+                             f"a rule name, an area — {', '.join(AREAS.values())} — or ALL)")
+
+
+def ignored_rules(codes) -> list:
+    """The rules `codes` name as --ignore reads them: prefixes and areas cover the rules that are off by default
+    too (ignoring is never narrower than selecting)."""
+    validate_codes(codes)
+    return [rule for rule in rule_infos() if any(_matches(c, rule, explicit_only=False) for c in codes)]
 
 
 def select_rules(select=None, extend_select=(), ignore=()) -> list:

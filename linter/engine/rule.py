@@ -77,6 +77,9 @@ class Hit(NamedTuple):
     # loses the hit when those rules' findings report every one of them; a finding reports its own path and
     # these (mlcheck.engine.precedence).
     subjects: tuple = ()
+    # The particulars the one-line `concise` form leaves out (the statements, the full list of actions): the
+    # finding's complete message is `message (detail)`, which `full` and the machine formats show.
+    detail: str = ""
 
 
 class Rule(FrozenRecord):

@@ -30,7 +30,7 @@ def fingerprint(*parts: str) -> str:
 class Finding(Record):
     __slots__ = _fields = ("rule_id", "rule_name", "severity", "message", "file", "line", "column", "end_line",
                            "end_column", "resource", "resource_type", "path", "fix", "suppressed",
-                           "suppression_reason", "uri", "subjects")
+                           "suppression_reason", "uri", "subjects", "summary", "detail")
     rule_id: str
     rule_name: str
     severity: str
@@ -48,6 +48,11 @@ class Finding(Record):
     suppression_reason: str | None
     uri: str  # repository-relative POSIX path (SARIF, fingerprints)
     subjects: tuple  # what the finding reports, for "one finding per problem" (Hit.subjects)
+    # `message` is the complete text (JSON, SARIF, JUnit, GitHub, baselines). When a rule gave particulars
+    # (Hit.detail), `summary` is the message without them, which `concise` prints, and `detail` is what it left
+    # out, which `full` prints below it; both are '' otherwise.
+    summary: str
+    detail: str
 
     def __init__(
         self,
@@ -68,6 +73,8 @@ class Finding(Record):
         suppression_reason=None,
         uri="",
         subjects=(),
+        summary="",
+        detail="",
     ):
         self.rule_id = rule_id
         self.rule_name = rule_name
@@ -86,10 +93,19 @@ class Finding(Record):
         self.suppression_reason = suppression_reason
         self.uri = uri
         self.subjects = subjects
+        self.summary = summary
+        self.detail = detail
         self.__post_init__()
 
     def __post_init__(self):
         self.message = bounded(self.message)
+        self.summary = bounded(self.summary)
+        self.detail = bounded(self.detail)
+
+    @property
+    def short_message(self) -> str:
+        """The message as one line shows it: without the particulars `detail` holds."""
+        return self.summary or self.message
 
     @property
     def pointer(self) -> str:
@@ -235,15 +251,12 @@ class RunResult(Record):
         active = len(self.active)
         parts = [f"{counts[s]} {s}" for s in reversed(SEVERITIES) if counts[s]]
         noun = "finding" if active == 1 else "findings"
-        files = self.files_with_findings()
         text = f"{active} {noun}"
         if parts:
             text += f" ({', '.join(parts)})"
-        if active:
-            text += f" in {files} file{'s' if files != 1 else ''}"
-        else:
-            checked = self.files_checked
-            text += f" in {checked} file{'s' if checked != 1 else ''} checked"
+        # One wording, findings or not: the files checked (JSON's summary also counts the files with findings).
+        checked = self.files_checked
+        text += f" in {checked} file{'s' if checked != 1 else ''} checked"
         extras = []
         if self.suppressed:
             extras.append(f"{len(self.suppressed)} suppressed")

@@ -1,4 +1,8 @@
-"""`concise`: one line per finding, `path:line:col: MLC203 [high] message (Resource: LogicalId)`, then a summary."""
+"""`concise`: one line per finding, `path:line:col: MLC203 [high] message`, then a summary.
+
+The line shows a finding's short message (without the particulars of `Finding.detail`), and names the resource
+after it, `(Resource: LogicalId)`, only when the message does not already quote it ('LogicalId'), as rule
+messages do."""
 
 from __future__ import annotations
 
@@ -26,15 +30,21 @@ def headline(item, color: bool = False) -> str:
     """The one-line form of a finding or an error; `full` starts each entry with it too. Names and messages
     come from the input, so they are escaped (reporters.escaping)."""
     where = paint(f"{line_start(item.file)}:{item.line}:{item.column}:", DIM, color)
-    message = visible(item.message)
     if isinstance(item, Error):
         level = paint("[error]", SEVERITY_STYLE["error"], color)
-        return f"{where} {paint('MLC001', BOLD, color)} {level} {message}"
+        return f"{where} {paint('MLC001', BOLD, color)} {level} {visible(item.message)}"
+    message = visible(item.short_message)
     level = paint(f"[{item.severity}]", SEVERITY_STYLE.get(item.severity, ""), color)
     text = f"{where} {paint(item.rule_id, BOLD, color)} {level} {message}"
-    if item.resource:
+    if item.resource and not names_resource(item.short_message, item.resource):
         text += paint(f" (Resource: {visible(item.resource)})", DIM, color)
     return text
+
+
+def names_resource(message: str, resource: str) -> bool:
+    """Whether `message` names `resource` as messages name things: quoted. A bare word is not enough (a
+    resource called 'Role' or 'Key' would match the first word of "Role 'ExecutionRole' ...")."""
+    return f"'{resource}'" in message or f'"{resource}"' in message
 
 
 def summary(result, color: bool = False) -> str:

@@ -1,5 +1,5 @@
-"""`full`: the concise line, the source around it (a caret under the span, a `|` margin for multi-line spans)
-and the rule's fix hint. Entries are separated by a blank line; the summary line ends the output."""
+"""`full`: the concise line, the source around it (a caret under the span, a `|` margin for multi-line spans),
+the particulars the concise line leaves out (`= detail:`) and the rule's fix hint. Entries are separated by a blank line; the summary line ends the output."""
 
 from __future__ import annotations
 
@@ -119,6 +119,9 @@ def render(result, options) -> str:
         lines = sources.lines(item.file) if options.show_source else None
         if lines:
             block += snippet(lines, item, options.color, secrets.get(item.file, frozenset()))
+        detail = getattr(item, "detail", "")
+        if detail:
+            block.append(paint(f"  = detail: {visible(detail)}", HELP_STYLE, options.color))
         fix = getattr(item, "fix", "")
         if fix:
             block.append(paint(f"  = help: {visible(fix)}", HELP_STYLE, options.color))
