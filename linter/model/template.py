@@ -34,7 +34,7 @@ class Parameter(Record):
 
 
 class Resource(Record):
-    __slots__ = _fields = ("logical_id", "type", "definition", "path", "body_path", "operation")
+    __slots__ = _fields = ("logical_id", "type", "definition", "path", "body_path", "operation", "source_type")
     logical_id: str
     type: str
     definition: dict  # the raw resource mapping (Type, Properties, Metadata, Condition, ...)
@@ -43,14 +43,18 @@ class Resource(Record):
     # resource's Properties, and the Create* operation it is a request of. None for CloudFormation resources.
     body_path: tuple | None
     operation: str | None
+    # The type as the source names it when it is not `type` (a Terraform resource's `aws_sagemaker_model`):
+    # rules read the CloudFormation `type`, findings show this one. None for CloudFormation and API inputs.
+    source_type: str | None
 
-    def __init__(self, logical_id, type, definition, path, body_path=None, operation=None):
+    def __init__(self, logical_id, type, definition, path, body_path=None, operation=None, source_type=None):
         self.logical_id = logical_id
         self.type = type
         self.definition = definition
         self.path = path
         self.body_path = body_path
         self.operation = operation
+        self.source_type = source_type
 
     @property
     def properties(self) -> dict:
