@@ -165,7 +165,10 @@ MAPPERS = {
         F("EndpointConfigName", "name"), F("KmsKeyId", "kms_key_arn"),
         B("ProductionVariants", "production_variants", *_VARIANT, many=True),
         B("ShadowProductionVariants", "shadow_production_variants", *_VARIANT, many=True),
-        B("DataCaptureConfig", None, F("EnableCapture"), F("InitialSamplingPercentage"), F("DestinationS3Uri"),
+        # The provider sends enable_capture = false when the block leaves it out (a missing bool of a nested
+        # block reads as false); CloudFormation's EnableCapture defaults to true.
+        B("DataCaptureConfig", None, F("EnableCapture", default=False), F("InitialSamplingPercentage"),
+          F("DestinationS3Uri"),
           F("KmsKeyId"), B("CaptureOptions", None, F("CaptureMode"), many=True)),
         B("AsyncInferenceConfig", None,
           B("OutputConfig", None, F("S3OutputPath"), F("S3FailurePath"), F("KmsKeyId"),
@@ -296,7 +299,8 @@ MAPPERS = {
             F("NotStartsWith"), F("EndsWith"), F("NotEndsWith"), many=True), many=True),
     )),
     "aws_cloudwatch_log_group": ("AWS::Logs::LogGroup", (
-        F("LogGroupName", "name"), F("RetentionInDays"), F("KmsKeyId"),
+        # The provider writes "never expire" as retention_in_days = 0 (its default); CloudFormation leaves it out.
+        F("LogGroupName", "name"), F("RetentionInDays", convert=lambda v: None if v == 0 else v), F("KmsKeyId"),
     )),
     "aws_cloudwatch_metric_alarm": ("AWS::CloudWatch::Alarm", (
         F("AlarmName"), F("AlarmDescription"), F("Namespace"), F("MetricName"), F("Statistic"), F("Period"),
@@ -417,6 +421,9 @@ class _Out:
                 raw = Unknown("built from several values known only after apply")
             if field.convert is not None and not isinstance(raw, (Reference, Unknown)):
                 converted = field.convert(raw)
+                if converted is None:  # the provider's way of writing "not set"
+                    del self.positions[at]
+                    continue
                 out[field.cfn] = self.value(converted, resource, where, at)
             elif field.convert is not None and field.cfn in ("Roles", "Users"):
                 out[field.cfn] = [self.value(raw, resource, where, at + (0,))]
