@@ -373,3 +373,16 @@ def test_a_committed_plan_is_what_terraform_makes_of_its_fixture():
     out = subprocess.run([sys.executable, str(ROOT / "tools" / "gen_tf_plans.py"), "--check", str(directory)],
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_a_suppression_problem_is_reported_in_the_tf_file_of_its_resource():
+    from mlcheck.engine.runner import _suppress
+
+    notebook = tf("aws_sagemaker_notebook_instance.nb", {"direct_internet_access": "Enabled"}, file="ml/nb.tf",
+                  line=4, comments=("# mlcheck:ignore MLC401",))
+    template, report = lint([notebook], "MLC401", file="ml")
+    settings = Settings(rule_ids=("MLC401", "MLC002"), root=".")
+    _suppress(template, report.findings, settings, "ml", "ml")
+    (problem,) = [f for f in report.findings if f.rule_id == "MLC002"]
+    assert (problem.file, problem.line, problem.uri, problem.resource_type) == (
+        "ml/nb.tf", 4, "ml/nb.tf", "aws_sagemaker_notebook_instance")

@@ -199,12 +199,13 @@ def _suppress(template, findings, settings, display, uri, unknowns=()):
             continue
         rule = registry[rule_id]
         loc = template.document.location(suppression.path)
+        elsewhere = loc.file is not None and loc.file != display  # a .tf file of a Terraform configuration
         findings.append(Finding(
             rule_id=rule.id, rule_name=rule.name, severity=settings.severity_overrides.get(rule.id, rule.severity),
-            message=message, file=display, line=loc.line, column=loc.column, end_line=loc.end_line,
-            end_column=loc.end_column, resource=suppression.resource,
+            message=message, file=loc.file if elsewhere else display, line=loc.line, column=loc.column,
+            end_line=loc.end_line, end_column=loc.end_column, resource=suppression.resource,
             resource_type=_shown_type(template.resources[suppression.resource]) if suppression.resource else None,
-            path=suppression.path, fix=rule.fix, uri=uri,
+            path=suppression.path, fix=rule.fix, uri=repo_uri(loc.file, settings.root) if elsewhere else uri,
         ))
 
 
