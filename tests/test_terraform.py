@@ -386,3 +386,26 @@ def test_a_suppression_problem_is_reported_in_the_tf_file_of_its_resource():
     (problem,) = [f for f in report.findings if f.rule_id == "MLC002"]
     assert (problem.file, problem.line, problem.uri, problem.resource_type) == (
         "ml/nb.tf", 4, "ml/nb.tf", "aws_sagemaker_notebook_instance")
+
+
+@pytest.mark.parametrize("plan", [
+    {"format_version": "1", "planned_values": {"root_module": {"resources": "x", "child_modules": [1, None]}}},
+    {"format_version": "1", "planned_values": {"root_module": {"resources": [{"address": "aws_kms_key.k",
+                                                                              "type": "aws_kms_key", "values": 3}]}},
+     "resource_changes": [{"address": "aws_kms_key.k", "change": [1]}, "x"],
+     "configuration": {"root_module": {"module_calls": [1], "resources": [{"address": 1}]}}},
+    {"format_version": "1", "resource_changes": [{"address": "aws_kms_key.k", "type": "aws_kms_key",
+                                                  "change": {"actions": "create", "after": [1],
+                                                             "after_unknown": {"policy": [True]}}}]},
+    {"format_version": "1", "planned_values": {"root_module": {"resources": [
+        _entry("aws_sagemaker_model.m", {"vpc_config": "no", "primary_container": [None, 1],
+                                         "container": {"a": 1}})]}},
+     "resource_changes": [{"address": "aws_sagemaker_model.m", "change": {"after_unknown": {
+         "vpc_config": [{"subnets": [True, True]}], "execution_role_arn": True}}}],
+     "configuration": {"root_module": {"resources": [{"address": "aws_sagemaker_model.m", "expressions": {
+         "vpc_config": {"references": 7}, "execution_role_arn": {"references": ["var.x", 3, "module.m.arn"]}}}]}}},
+], ids=["bad-modules", "bad-shapes", "changes-only", "bad-blocks"])
+def test_a_malformed_plan_is_checked_without_a_traceback(tmp_path, plan):
+    result = _check_plan(tmp_path, plan, *ALL.rule_ids)
+    assert not any("internal error" in e.message for e in result.errors), result.errors
+    assert result.checked

@@ -697,7 +697,7 @@ def _locations(data, positions: dict, file: str) -> LocationTable:
         position = positions.get(path, inherited)
         kind = MAPPING if isinstance(value, dict) else SEQUENCE if isinstance(value, list) else 0
         node = table.add(parent, key, kind, _tuple(position))
-        if position is not None:
+        if position is not None and position.file != file:  # the configuration's own file needs no name
             table.set_file(node, position.file)
         if isinstance(value, dict):
             for k, v in value.items():

@@ -40,7 +40,7 @@ def read_plan(file: str, document: Document) -> list[TerraformResource]:
     """The managed resources the plan leaves in place (created, updated or unchanged), in plan order."""
     data = document.data
     changes = {}
-    for change in data.get("resource_changes") or ():
+    for change in _list(data.get("resource_changes")):
         if isinstance(change, dict) and isinstance(change.get("address"), str):
             changes[change["address"]] = change
     expressions = _configuration(data.get("configuration"))
@@ -50,12 +50,20 @@ def read_plan(file: str, document: Document) -> list[TerraformResource]:
         for entry, path in _planned(planned["root_module"], ("planned_values", "root_module")):
             resources.append(_from_planned(file, document, entry, path, changes, expressions))
     else:  # a plan without planned_values: the changes' `after`
-        for i, change in enumerate(data.get("resource_changes") or ()):
-            if _managed(change) and "delete" not in (change.get("change") or {}).get("actions", ()):
-                after = (change.get("change") or {}).get("after")
+        for i, change in enumerate(_list(data.get("resource_changes"))):
+            if _managed(change) and "delete" not in _list(_dict(change.get("change")).get("actions")):
+                after = _dict(change.get("change")).get("after")
                 resources.append(_resource(file, document, change, after, ("resource_changes", i),
                                            ("resource_changes", i, "change", "after"), changes, expressions))
     return [r for r in resources if r is not None]
+
+
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
 
 
 def _managed(entry) -> bool:
@@ -65,10 +73,10 @@ def _managed(entry) -> bool:
 
 def _planned(module: dict, path: tuple):
     """(resource entry, its document path) of a planned_values module and its child modules."""
-    for i, entry in enumerate(module.get("resources") or ()):
+    for i, entry in enumerate(_list(module.get("resources"))):
         if _managed(entry):
             yield entry, path + ("resources", i)
-    for i, child in enumerate(module.get("child_modules") or ()):
+    for i, child in enumerate(_list(module.get("child_modules"))):
         if isinstance(child, dict):
             yield from _planned(child, path + ("child_modules", i))
 
@@ -79,7 +87,7 @@ def _from_planned(file, document, entry, path, changes, expressions):
 
 def _resource(file, document, entry, values, path, values_path, changes, expressions):
     address = entry["address"]
-    change = (changes.get(address) or {}).get("change") or {}
+    change = _dict(_dict(changes.get(address)).get("change"))
     unknown = change.get("after_unknown") or {}
     config = expressions.get(_config_address(address), {})
     prefix = _module_prefix(address)
@@ -172,11 +180,10 @@ def _configuration(configuration) -> dict:
 
 
 def _config_module(module: dict, prefix: str, found: dict) -> None:
-    for resource in module.get("resources") or ():
+    for resource in _list(module.get("resources")):
         if isinstance(resource, dict) and isinstance(resource.get("address"), str):
-            expressions = resource.get("expressions")
-            found[prefix + resource["address"]] = expressions if isinstance(expressions, dict) else {}
-    for name, call in (module.get("module_calls") or {}).items():
+            found[prefix + resource["address"]] = _dict(resource.get("expressions"))
+    for name, call in _dict(module.get("module_calls")).items():
         if isinstance(call, dict) and isinstance(call.get("module"), dict):
             _config_module(call["module"], f"{prefix}module.{name}.", found)
 
