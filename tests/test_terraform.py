@@ -409,3 +409,14 @@ def test_a_malformed_plan_is_checked_without_a_traceback(tmp_path, plan):
     result = _check_plan(tmp_path, plan, *ALL.rule_ids)
     assert not any("internal error" in e.message for e in result.errors), result.errors
     assert result.checked
+
+
+def test_the_deprecated_inline_bucket_policy_is_read_as_the_buckets_policy():
+    deny = json.dumps({"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                                      "Resource": ["arn:aws:s3:::data", "arn:aws:s3:::data/*"],
+                                      "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})
+    bucket = tf("aws_s3_bucket.b", {"bucket": "data", "policy": deny}, positions={("policy",): 3})
+    _, report = lint([bucket], "MLC304")
+    assert report.findings == []
+    _, report = lint([tf("aws_s3_bucket.b", {"bucket": "data"})], "MLC304")
+    assert [f.rule_id for f in report.findings] == ["MLC304"]

@@ -148,6 +148,8 @@ _GROUP_RULE = (F("IpProtocol", "protocol"), F("FromPort"), F("ToPort"), F("Descr
 
 # tf type -> (CloudFormation type, fields)
 MAPPERS = {
+    # direct_internet_access and root_access default to Enabled, as in CloudFormation (checkov's CKV_AWS_122 reads
+    # a missing direct_internet_access as compliant); the IMDS minimum version is left to AWS (1).
     "aws_sagemaker_notebook_instance": ("AWS::SageMaker::NotebookInstance", (
         F("NotebookInstanceName", "name"), F("RoleArn"), F("InstanceType"), F("SubnetId"),
         F("SecurityGroupIds", "security_groups"), F("KmsKeyId"), F("DirectInternetAccess"), F("RootAccess"),
@@ -155,6 +157,7 @@ MAPPERS = {
         F("DefaultCodeRepository"),
         B("InstanceMetadataServiceConfiguration", None, F("MinimumInstanceMetadataServiceVersion")),
     )),
+    # enable_network_isolation defaults to false, as in CloudFormation.
     "aws_sagemaker_model": ("AWS::SageMaker::Model", (
         F("ModelName", "name"), F("ExecutionRoleArn"), F("EnableNetworkIsolation"),
         B("PrimaryContainer", None, *_CONTAINER), B("Containers", "container", *_CONTAINER, many=True),
@@ -178,6 +181,7 @@ MAPPERS = {
     "aws_sagemaker_endpoint": ("AWS::SageMaker::Endpoint", (
         F("EndpointName", "name"), F("EndpointConfigName"),
     )),
+    # app_network_access_type defaults to PublicInternetOnly, as in CloudFormation.
     "aws_sagemaker_domain": ("AWS::SageMaker::Domain", (
         F("DomainName"), F("AuthMode"), F("VpcId"), F("SubnetIds"), F("KmsKeyId"), F("AppNetworkAccessType"),
         B("DefaultUserSettings", None, *_USER_SETTINGS),
@@ -256,6 +260,8 @@ MAPPERS = {
     "aws_security_group": ("AWS::EC2::SecurityGroup", (
         F("GroupName", "name"), F("GroupDescription", "description"), F("VpcId"),
     )),
+    # vpc_endpoint_type defaults to Gateway and private_dns_enabled to false (the provider's documented default;
+    # the plan leaves it computed), as in CloudFormation.
     "aws_vpc_endpoint": ("AWS::EC2::VPCEndpoint", (
         F("VpcId"), F("ServiceName"), F("VpcEndpointType"), F("PrivateDnsEnabled"), F("SubnetIds"),
         F("SecurityGroupIds"), F("RouteTableIds"), F("PolicyDocument", "policy", convert=policy_document),
@@ -288,6 +294,8 @@ MAPPERS = {
     "aws_cloudtrail": ("AWS::CloudTrail::Trail", (
         F("TrailName", "name"), F("S3BucketName"), F("S3KeyPrefix"),
         # The provider's enable_logging defaults to true; CloudFormation's IsLogging has no default (required).
+        # is_multi_region_trail and enable_log_file_validation default to false, include_global_service_events
+        # to true, as in CloudFormation.
         F("IsLogging", "enable_logging", default=True),
         F("IsMultiRegionTrail"), F("IncludeGlobalServiceEvents"), F("EnableLogFileValidation"),
         F("KMSKeyId", "kms_key_id"), F("CloudWatchLogsLogGroupArn", "cloud_watch_logs_group_arn"),
@@ -302,6 +310,7 @@ MAPPERS = {
         # The provider writes "never expire" as retention_in_days = 0 (its default); CloudFormation leaves it out.
         F("LogGroupName", "name"), F("RetentionInDays", convert=lambda v: None if v == 0 else v), F("KmsKeyId"),
     )),
+    # actions_enabled defaults to true, as in CloudFormation.
     "aws_cloudwatch_metric_alarm": ("AWS::CloudWatch::Alarm", (
         F("AlarmName"), F("AlarmDescription"), F("Namespace"), F("MetricName"), F("Statistic"), F("Period"),
         F("EvaluationPeriods"), F("Threshold"), F("ComparisonOperator"), F("TreatMissingData"),
@@ -465,6 +474,8 @@ def to_template(resources: list[TerraformResource], file: str) -> Template:
             extra(resource, properties, out, path + ("Properties",))
         definitions[resource.address] = {"Type": cfn_type, "Properties": properties}
         owners[resource.address] = resource
+        if resource.type == "aws_s3_bucket" and resource.values.get("policy") not in (None, ""):
+            _inline_bucket_policy(resource, definitions, owners, out)
     for cfn_type, prop, folds in _fold_split_out(mapped, definitions, owners, out):
         for address, definition in definitions.items():
             if definition["Type"] == cfn_type and address not in folds and prop not in definition["Properties"]:
@@ -483,6 +494,20 @@ def to_template(resources: list[TerraformResource], file: str) -> Template:
         template.resources[address] = Resource(address, definition["Type"], definition, ("Resources", address),
                                                source_type=owners[address].type)
     return template
+
+
+def _inline_bucket_policy(bucket: TerraformResource, definitions: dict, owners: dict, out: _Out) -> None:
+    """The deprecated `policy` argument of aws_s3_bucket, as the BucketPolicy CloudFormation would need for it
+    (logical id `<bucket address>.policy`), so that rules reading bucket policies see it."""
+    address = bucket.address + ".policy"
+    path = ("Resources", address, "Properties")
+    out.positions[path[:2]] = out.positions[path] = bucket.position(("policy",))
+    raw = bucket.values["policy"]
+    document = policy_document(raw) if not isinstance(raw, (Reference, Unknown)) else raw
+    definitions[address] = {"Type": "AWS::S3::BucketPolicy", "Properties": {
+        "Bucket": {"Ref": bucket.address},
+        "PolicyDocument": out.value(document, bucket, ("policy",), path + ("PolicyDocument",))}}
+    owners[address] = bucket
 
 
 # -- security group rules ------------------------------------------------------------------------------------
