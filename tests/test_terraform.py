@@ -420,3 +420,17 @@ def test_the_deprecated_inline_bucket_policy_is_read_as_the_buckets_policy():
     assert report.findings == []
     _, report = lint([tf("aws_s3_bucket.b", {"bucket": "data"})], "MLC304")
     assert [f.rule_id for f in report.findings] == ["MLC304"]
+
+
+def test_a_one_line_plan_as_terraform_writes_it_is_checked_from_the_command_line(tmp_path, run_cli):
+    plan = _plan([_entry("aws_sagemaker_notebook_instance.nb", {"name": "nb", "direct_internet_access": "Enabled",
+                                                                "root_access": "Disabled"})])
+    text = json.dumps(plan)
+    (tmp_path / "plan.json").write_text(text)
+    code, out, _ = run_cli("--select", "MLC401", "-f", "json", "plan.json", cwd=tmp_path)
+    assert code == 1
+    (finding,) = json.loads(out)["findings"]
+    assert (finding["rule"], finding["resource"], finding["resource_type"]) == (
+        "MLC401", "aws_sagemaker_notebook_instance.nb", "aws_sagemaker_notebook_instance")
+    assert finding["line"] == 1
+    assert text[finding["column"] - 1:].startswith('"direct_internet_access"')
