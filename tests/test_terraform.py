@@ -23,7 +23,8 @@ from mlcheck.engine.runner import Settings, check_file
 from mlcheck.inputs import adapter_for
 from mlcheck.inputs.discovery import Candidate
 from mlcheck.inputs.loader import load_document
-from mlcheck.inputs.terraform.mapping import FOLDED, MAPPERS, to_template
+from mlcheck.inputs.terraform.catalogue import FOLDED, MAPPERS
+from mlcheck.inputs.terraform.mapping import to_template
 from mlcheck.inputs.terraform.plan import read_plan, recognises
 from mlcheck.inputs.terraform.resource import Position, Reference, TerraformResource
 from mlcheck.model.values import Unknown
