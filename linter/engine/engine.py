@@ -86,8 +86,10 @@ class TemplateReport(Record):
 
 def lint_template(template: Template, rules: list, display: str, uri: str, parameters: dict | None = None,
                   severity_overrides: dict | None = None, subset_ids: frozenset = frozenset(),
-                  rule_options: dict | None = None) -> TemplateReport:
-    """`subset_ids`: rules run only for their default-on hits (see Rule.partly_on_by_default)."""
+                  rule_options: dict | None = None, uri_for=None) -> TemplateReport:
+    """`subset_ids`: rules run only for their default-on hits (see Rule.partly_on_by_default). `uri_for` turns
+    the display path of another file a location names (Location.file: a Terraform configuration of several .tf
+    files) into its URI; without it, that path is its URI too."""
     report = TemplateReport()
     by_type: dict = defaultdict(list)
     for rule in rules:
@@ -109,7 +111,7 @@ def lint_template(template: Template, rules: list, display: str, uri: str, param
         if resource.condition and evaluator.possible(resource.condition) == frozenset((False,)):
             continue  # never deployed
         checker = _ResourceChecker(template, graph, evaluator, resource, parameters, rule_options or {},
-                                   subset_ids, report, display, uri)
+                                   subset_ids, report, _Place(display, uri, uri_for))
         names = condition_names_in(resource.definition.get("Properties"), set())
         base = scenarios_for(names, evaluator, checker.assume)
         base_runs = {rule.id: [] for rule in applicable}
@@ -122,7 +124,7 @@ def lint_template(template: Template, rules: list, display: str, uri: str, param
             if rule.id in checker.failed:
                 continue
             scenarios, runs = checker.on_demand(rule, base, base_runs[rule.id])
-            _record(report, rule, resource, scenarios, runs, checker, overrides, display, uri)
+            _record(report, rule, resource, scenarios, runs, checker, overrides, checker.place)
     return report
 
 
@@ -147,15 +149,28 @@ class _Run(Record):
         return {name for name in self.demand.conditions if name not in self.scenario}
 
 
+class _Place:
+    """(file, uri) a finding at a location names: the template's own file, or the file the location is in."""
+
+    __slots__ = ("display", "uri", "uri_for")
+
+    def __init__(self, display, uri, uri_for):
+        self.display, self.uri, self.uri_for = display, uri, uri_for
+
+    def __call__(self, loc) -> tuple:
+        if loc.file is None or loc.file == self.display:
+            return self.display, self.uri
+        return loc.file, (self.uri_for(loc.file) if self.uri_for else loc.file)
+
+
 class _ResourceChecker:
     """Runs rules on one resource under scenarios; one RuleContext (resolver and views) per distinct
     scenario, shared by the rules that need it."""
 
-    def __init__(self, template, graph, evaluator, resource, parameters, rule_options, subset_ids, report,
-                 display, uri):
+    def __init__(self, template, graph, evaluator, resource, parameters, rule_options, subset_ids, report, place):
         self.template, self.graph, self.evaluator, self.resource = template, graph, evaluator, resource
         self.parameters, self.rule_options, self.subset_ids = parameters, rule_options, subset_ids
-        self.report, self.display, self.uri = report, display, uri
+        self.report, self.place = report, place
         # a resource's own Condition is true wherever it is deployed, and takes no branching slot
         self.assume = {resource.condition: True} if resource.condition else None
         self.failed: set = set()  # rules that raised on this resource: reported once, not per scenario
@@ -191,9 +206,10 @@ class _ResourceChecker:
             self.failed.add(rule.id)
             del ctx.unknowns[first_unknown:]
             loc = self.template.document.location(self.resource.path)
+            file, uri = self.place(loc)
             self.report.errors.append(Error(
-                self.display, loc.line, f"internal error in {rule.id} on resource {self.resource.logical_id}: "
-                f"{type(exc).__name__}: {exc} (please report this)", uri=self.uri))
+                file, loc.line, f"internal error in {rule.id} on resource {self.resource.logical_id}: "
+                f"{type(exc).__name__}: {exc} (please report this)", uri=uri))
             return None
         finally:
             ctx.resolver.end(demand)
@@ -254,7 +270,7 @@ class _ResourceChecker:
         return not (self.assume and name in self.assume) and len(self.evaluator.possible(name)) > 1
 
 
-def _record(report, rule, resource, scenarios, runs, checker, overrides, display, uri) -> None:
+def _record(report, rule, resource, scenarios, runs, checker, overrides, place) -> None:
     """Findings, unknowns and the 'could not verify' record of one rule on one resource."""
     if not any(run.hits or run.unknowns for run in runs):
         return  # the rule passed under every scenario
@@ -272,14 +288,16 @@ def _record(report, rule, resource, scenarios, runs, checker, overrides, display
             if (rule_id, path, reason) not in unknown_seen:
                 unknown_seen.add((rule_id, path, reason))
                 loc = document.location(path)
-                report.unknowns.append(UnknownValue(rule_id, display, loc.line, logical_id, path, reason,
+                file, uri = place(loc)
+                report.unknowns.append(UnknownValue(rule_id, file, loc.line, logical_id, path, reason,
                                                     column=loc.column, uri=uri))
     unverified = _unverified_reason(runs)
     if unverified is not None:
         cause, reason = unverified
         loc = document.location(resource.path)
+        file, uri = place(loc)
         report.unknowns.append(UnknownValue(
-            rule.id, display, loc.line, resource.logical_id, resource.path, reason,
+            rule.id, file, loc.line, resource.logical_id, resource.path, reason,
             unverified=cause, severity=overrides.get(rule.id, rule.severity), column=loc.column, uri=uri))
 
     # A scenario the cap left undecided (the unverified record says so) is no branch where a finding is absent.
@@ -302,11 +320,12 @@ def _record(report, rule, resource, scenarios, runs, checker, overrides, display
             left_out.append(note)
         summary = hit.message + short_branch if left_out else ""
         loc = document.location(hit.path)
+        file, uri = place(loc)
         owner = _owner(checker.template, hit.path, resource)
         report.findings.append(Finding(
             rule_id=rule.id, rule_name=rule.name, severity=overrides.get(rule.id, hit.severity or rule.severity),
-            message=message, file=display, line=loc.line, column=loc.column, end_line=loc.end_line,
-            end_column=loc.end_column, resource=owner.logical_id, resource_type=owner.type,
+            message=message, file=file, line=loc.line, column=loc.column, end_line=loc.end_line,
+            end_column=loc.end_column, resource=owner.logical_id, resource_type=owner.source_type or owner.type,
             path=hit.path, fix=hit.fix or rule.fix, uri=uri, subjects=hit.subjects, summary=summary,
             detail="; ".join(left_out),
         ))

@@ -163,7 +163,8 @@ def check_file(candidate: Candidate, settings: Settings, stdin_bytes: bytes | No
     rules = rules_for_types(settings.rule_ids + settings.subset_rule_ids,
                             {resource.type for resource in template.resources.values()})
     report = lint_template(template, rules, display, uri, settings.parameters, settings.severity_overrides,
-                           frozenset(settings.subset_rule_ids), settings.rule_options)
+                           frozenset(settings.subset_rule_ids), settings.rule_options,
+                           uri_for=lambda file: repo_uri(file, settings.root))
     if settings.inline_suppressions:
         _suppress(template, report.findings, settings, display, uri, report.unknowns)
     result.findings.extend(one_finding_per_problem(report.findings, registry.__getitem__))
@@ -198,13 +199,18 @@ def _suppress(template, findings, settings, display, uri, unknowns=()):
             continue
         rule = registry[rule_id]
         loc = template.document.location(suppression.path)
+        elsewhere = loc.file is not None and loc.file != display  # a .tf file of a Terraform configuration
         findings.append(Finding(
             rule_id=rule.id, rule_name=rule.name, severity=settings.severity_overrides.get(rule.id, rule.severity),
-            message=message, file=display, line=loc.line, column=loc.column, end_line=loc.end_line,
-            end_column=loc.end_column, resource=suppression.resource,
-            resource_type=template.resources[suppression.resource].type if suppression.resource else None,
-            path=suppression.path, fix=rule.fix, uri=uri,
+            message=message, file=loc.file if elsewhere else display, line=loc.line, column=loc.column,
+            end_line=loc.end_line, end_column=loc.end_column, resource=suppression.resource,
+            resource_type=_shown_type(template.resources[suppression.resource]) if suppression.resource else None,
+            path=suppression.path, fix=rule.fix, uri=repo_uri(loc.file, settings.root) if elsewhere else uri,
         ))
+
+
+def _shown_type(resource) -> str:
+    return resource.source_type or resource.type
 
 
 class _RuleLookup:

@@ -1,6 +1,7 @@
 """Inputs: sources turned into the one resource model the rules read.
 
-Each input kind is an adapter recognised by content (`cloudformation`, `sagemaker_api`, `sdk_config`); `loader/` parses bytes
+Each input kind is an adapter recognised by content (`cloudformation`, `sagemaker_api`, `sdk_config`,
+`terraform.plan`); `loader/` parses bytes
 into a Document with a location for every value; `discovery`, `gitignore` and `safe_read` find and read the files.
 """
 
@@ -12,7 +13,8 @@ import importlib
 # `recognises(data) -> bool` (decided by content, never by file name), `build(file, document) -> Template`
 # and `DESCRIPTION` (what it reads, for the message when no adapter takes a document). Modules are imported
 # only when a document reaches them, so an adapter with heavy dependencies costs nothing until it is needed.
-DOCUMENT_ADAPTERS = ("mlcheck.inputs.cloudformation", "mlcheck.inputs.sagemaker_api", "mlcheck.inputs.sdk_config")
+DOCUMENT_ADAPTERS = ("mlcheck.inputs.cloudformation", "mlcheck.inputs.sagemaker_api", "mlcheck.inputs.sdk_config",
+                     "mlcheck.inputs.terraform.plan")
 
 
 def adapter_for(data):

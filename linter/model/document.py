@@ -16,19 +16,24 @@ Path = tuple  # tuple[str | int, ...]
 
 
 class Location(FrozenRecord):
-    """1-based start and end of a key/value pair (the key's start, the value's end)."""
+    """1-based start and end of a key/value pair (the key's start, the value's end).
 
-    __slots__ = _fields = ("line", "column", "end_line", "end_column")
+    `file` is None for a value of the document's own file (every YAML/JSON input); a model built from several
+    files (a Terraform configuration: a directory of .tf files) names the display path of the file it is in."""
+
+    __slots__ = _fields = ("line", "column", "end_line", "end_column", "file")
     line: int
     column: int
     end_line: int
     end_column: int
+    file: str | None
 
-    def __init__(self, line, column, end_line, end_column):
+    def __init__(self, line, column, end_line, end_column, file=None):
         object.__setattr__(self, "line", line)
         object.__setattr__(self, "column", column)
         object.__setattr__(self, "end_line", end_line)
         object.__setattr__(self, "end_column", end_column)
+        object.__setattr__(self, "file", file)
 
 
 class ParseError(Exception):
@@ -63,7 +68,7 @@ class LocationTable:
     for the collections a lookup goes through. Read like the dict it replaced: `get(path)`, `table[path]`, `in`.
     """
 
-    __slots__ = ("_pos", "_key", "_end", "_root", "_index")
+    __slots__ = ("_pos", "_key", "_end", "_root", "_index", "_files")
 
     def __init__(self):
         self._pos = array("i")  # line, column, end_line, end_column of node i at [4i, 4i + 4)
@@ -71,6 +76,7 @@ class LocationTable:
         self._end = array("i")  # node -> the first node after its subtree
         self._root = NO_NODE
         self._index: dict = {}  # node -> {key: child} or array of children, for the nodes looked up through
+        self._files: dict = {}  # node -> display path, for the nodes of a multi-file model (`set_file`) only
 
     def add(self, parent: int | None, key, kind: int = LEAF, position=(0, 0, 0, 0)) -> int:
         """A new node under `parent` (None: the document root), reached by `key` when the parent is a mapping
@@ -93,6 +99,11 @@ class LocationTable:
             pos, i = self._pos, 4 * node
             pos[i], pos[i + 1], pos[i + 2], pos[i + 3] = line, column, end_line, end_column
             self._end[node] = len(self._key)
+
+    def set_file(self, node: int, file: str) -> None:
+        """Name the file a node is in, when it is not the document's own (see Location.file)."""
+        if node != NO_NODE:
+            self._files[node] = file
 
     def _children(self, node: int):
         end, stop = self._end, min(self._end[node], len(self._key))
@@ -144,6 +155,8 @@ class LocationTable:
 
     def position(self, node: int) -> Location:
         i = 4 * node
+        if self._files:
+            return Location(*self._pos[i:i + 4], self._files.get(node))
         return Location(*self._pos[i:i + 4])
 
     def get(self, path, default=None):
@@ -208,6 +221,9 @@ class Document(Record):
         found = self.locations.position(node)
         if depth == len(path):
             return found
+        if found.file is not None:  # another file's text is not at hand: the ancestor's own first line
+            end = found.end_column if found.end_line == found.line else found.column
+            return Location(found.line, found.column, found.line, end, found.file)
         return Location(found.line, found.column, found.line, self._line_end(found.line))
 
     def _line_end(self, line: int) -> int:

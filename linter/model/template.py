@@ -34,7 +34,8 @@ class Parameter(Record):
 
 
 class Resource(Record):
-    __slots__ = _fields = ("logical_id", "type", "definition", "path", "body_path", "operation", "defaults_only")
+    __slots__ = _fields = ("logical_id", "type", "definition", "path", "body_path", "operation", "defaults_only",
+                           "source_type")
     logical_id: str
     type: str
     definition: dict  # the raw resource mapping (Type, Properties, Metadata, Condition, ...)
@@ -47,8 +48,12 @@ class Resource(Record):
     # mlcheck.inputs.sdk_config): a property it leaves out is not decided here (the view gives UNDECIDED, not
     # the AWS default), and only what it sets can be a finding (the engine drops the rest).
     defaults_only: bool
+    # The type as the source names it when it is not `type` (a Terraform resource's `aws_sagemaker_model`):
+    # rules read the CloudFormation `type`, findings show this one. None for CloudFormation and API inputs.
+    source_type: str | None
 
-    def __init__(self, logical_id, type, definition, path, body_path=None, operation=None, defaults_only=False):
+    def __init__(self, logical_id, type, definition, path, body_path=None, operation=None, defaults_only=False,
+                 source_type=None):
         self.logical_id = logical_id
         self.type = type
         self.definition = definition
@@ -56,6 +61,7 @@ class Resource(Record):
         self.body_path = body_path
         self.operation = operation
         self.defaults_only = defaults_only
+        self.source_type = source_type
 
     @property
     def properties(self) -> dict:

@@ -1,3 +1,4 @@
 """Terraform as an input kind: `.tf` configurations (`hcl`) and plan JSON (`plan`), both read into
-`TerraformResource`s (`resource`) that `mapping` turns into the resource model every rule reads.
+`TerraformResource`s (`resource`) that `mapping` turns into the resource model every rule reads, by the tables
+of `catalogue` (what maps onto which CloudFormation type and property, and the provider's defaults).
 """

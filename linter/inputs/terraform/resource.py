@@ -24,6 +24,14 @@ class Reference(FrozenRecord):
         object.__setattr__(self, "attribute", attribute)
 
 
+class References(list):
+    """A value known only after apply whose expression references several resource attributes (plan JSON names
+    them, not the expression): a list of them (`subnets = [aws_subnet.a.id, aws_subnet.b.id]`) where a list
+    is expected, else not knowable (`"${aws_x.a.name}-${aws_y.b.name}"`). The mapping decides by the property."""
+
+    __slots__ = ()
+
+
 class Position(FrozenRecord):
     """Where a value is written: `file` is the display path of the .tf or plan file."""
 
