@@ -1,0 +1,639 @@
+"""Reading a Terraform configuration (a directory of `.tf` files) into TerraformResources.
+
+Each `resource` block of the root module and of the modules it calls becomes one TerraformResource per instance
+(`count`/`for_each` expanded where they are known), with the Position of every attribute and block. Values are
+evaluated as far as the configuration tells them (mlcheck.inputs.terraform.expressions): variables take the values
+of the var files (`terraform.tfvars`, `*.auto.tfvars`, then each `--var-file`, as Terraform orders them) or their
+defaults. Local modules (`source = "./modules/x"`) are read with the inputs their call gives them; a registry or
+git module is read from `.terraform/modules` when `terraform init` downloaded it, and is otherwise an unknown
+(`Configuration.unknowns`), never silently dropped.
+
+The parser is python-hcl2's (a Lark grammar, pure Python), imported only when a .tf file is read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from mlcheck.inputs.safe_read import InputError, read_file
+from mlcheck.inputs.terraform.comments import block_comments, file_comments
+from mlcheck.inputs.terraform.expressions import Scope, apply_steps, evaluate, index_value, object_key, trees
+from mlcheck.inputs.terraform.resource import Position, Reference, TerraformResource
+from mlcheck.model.values import Unknown
+from mlcheck.util.record import FrozenRecord, Record
+
+# Arguments of every resource that are Terraform's, not the provider's.
+META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider"})
+META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
+MAX_MODULE_DEPTH = 32
+MAX_INSTANCES = 1000  # count/for_each instances expanded per resource; past it the resource is one unknown instance
+
+
+class ReadError(FrozenRecord):
+    """A file of the configuration that cannot be read or parsed, or a configuration Terraform would refuse."""
+
+    __slots__ = _fields = ("file", "line", "column", "message")
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def __init__(self, file, line, column, message):
+        object.__setattr__(self, "file", file)
+        object.__setattr__(self, "line", max(1, line))
+        object.__setattr__(self, "column", max(1, column))
+        object.__setattr__(self, "message", message)
+
+
+class NotRead(FrozenRecord):
+    """Part of the configuration that is not checked, and why (a module that is not downloaded)."""
+
+    __slots__ = _fields = ("file", "line", "address", "reason")
+    file: str
+    line: int
+    address: str
+    reason: str
+
+    def __init__(self, file, line, address, reason):
+        object.__setattr__(self, "file", file)
+        object.__setattr__(self, "line", line)
+        object.__setattr__(self, "address", address)
+        object.__setattr__(self, "reason", reason)
+
+
+class Configuration(Record):
+    __slots__ = _fields = ("resources", "errors", "unknowns", "files")
+    resources: list  # TerraformResource, in file order
+    errors: list  # ReadError
+    unknowns: list  # NotRead
+    files: list  # display paths of every .tf file read (the root module's and its modules')
+
+    def __init__(self, resources=None, errors=None, unknowns=None, files=None):
+        self.resources = [] if resources is None else resources
+        self.errors = [] if errors is None else errors
+        self.unknowns = [] if unknowns is None else unknowns
+        self.files = [] if files is None else files
+
+
+def tf_files(directory: str) -> list:
+    """The `.tf` files Terraform loads from `directory`, in its (lexical) order."""
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return []
+    return [os.path.join(directory, n) for n in names if n.endswith(".tf") and os.path.isfile(os.path.join(directory, n))]
+
+
+def read_configuration(directory: str, var_files=(), display=os.path.normpath) -> Configuration:
+    """The resources of the configuration rooted at `directory`. `display` turns a path into the name findings
+    show. Never raises for bad input: what cannot be read is in `errors` or `unknowns`."""
+    config = Configuration()
+    reader = _Reader(config, display, os.path.abspath(directory))
+    root = reader.module(directory, "", None, None, depth=0)
+    if root is not None:
+        root.variable_values = reader.var_file_values(directory, var_files)
+        root.emit()
+    return config
+
+
+class _Block(Record):
+    """A block as written: its tree, labels and the file it is in."""
+
+    __slots__ = _fields = ("node", "labels", "file")
+
+    def __init__(self, node, labels, file):
+        self.node = node
+        self.labels = labels
+        self.file = file  # _File
+
+
+class _File(Record):
+    __slots__ = _fields = ("display", "tree", "comments")
+
+    def __init__(self, display, tree, comments):
+        self.display = display
+        self.tree = tree
+        self.comments = comments
+
+
+def _position(display, node) -> Position:
+    meta = node.meta
+    if getattr(meta, "empty", True):
+        return Position(display, 1, 1)
+    return Position(display, meta.line, meta.column, meta.end_line, meta.end_column)
+
+
+def _labels(block_node) -> tuple:
+    """The type and labels of a block: `resource "aws_s3_bucket" "data"` -> ("resource", "aws_s3_bucket", "data")."""
+    out = []
+    for child in trees(block_node):
+        if child.data == "body":
+            break
+        if child.data == "string":
+            out.append("".join(str(p.children[0]) for p in trees(child)))
+        else:
+            out.append(str(child.children[0]))
+    return tuple(out)
+
+
+def _body(block_node):
+    return next(c for c in trees(block_node) if c.data == "body")
+
+
+def _attributes(body_node) -> list:
+    """(name, attribute tree, expression tree) of a body's attributes."""
+    out = []
+    for child in trees(body_node):
+        if child.data == "attribute":
+            parts = trees(child)
+            out.append((str(parts[0].children[0]), child, parts[-1]))
+    return out
+
+
+class _Reader:
+    def __init__(self, config, display, root):
+        self.config = config
+        self.display = display
+        self.root = root
+        self._downloaded = None
+
+    def error(self, file, line, column, message):
+        self.config.errors.append(ReadError(file, line, column, message))
+
+    def parse(self, path: str):
+        """A _File, or None (the error recorded)."""
+        display = self.display(path)
+        try:
+            raw = read_file(path)
+        except InputError as exc:
+            self.error(display, 1, 1, f"cannot read file: {exc}")
+            return None
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[:exc.start].count(b"\n") + 1
+            self.error(display, line, 1, "not a Terraform file: not UTF-8 text")
+            return None
+        if "\x00" in text:
+            self.error(display, text[:text.index("\x00")].count("\n") + 1, 1, "not a Terraform file: binary data")
+            return None
+        tree = parse_hcl(text, display, self.error)
+        if tree is None:
+            return None
+        self.config.files.append(display)
+        return _File(display, tree, file_comments(tree, text, display))
+
+    def module(self, directory, prefix, call_file, call_line, depth):
+        files = [f for f in (self.parse(p) for p in tf_files(directory)) if f is not None]
+        if not files and not tf_files(directory):
+            if call_file is not None:
+                self.error(call_file, call_line, 1, f"module directory {self.display(directory)} has no .tf file")
+            return None
+        return _Module(self, directory, prefix, files, depth)
+
+    def var_file_values(self, directory, var_files) -> dict:
+        """Variable values from the var files Terraform reads by itself and those given, later ones winning."""
+        paths = []
+        for name in ("terraform.tfvars", "terraform.tfvars.json"):
+            if os.path.isfile(os.path.join(directory, name)):
+                paths.append(os.path.join(directory, name))
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            names = []
+        paths += [os.path.join(directory, n) for n in names if n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
+        paths += list(var_files)
+        values = {}
+        for path in paths:
+            values.update(self.tfvars(path))
+        return values
+
+    def tfvars(self, path) -> dict:
+        display = self.display(path)
+        try:
+            text = read_file(path).decode("utf-8-sig")
+        except InputError as exc:
+            self.error(display, 1, 1, f"cannot read var file: {exc}")
+            return {}
+        except UnicodeDecodeError:
+            self.error(display, 1, 1, "not a var file: not UTF-8 text")
+            return {}
+        if path.endswith(".json"):
+            try:
+                data = json.loads(text)
+            except (ValueError, RecursionError) as exc:
+                self.error(display, getattr(exc, "lineno", 1), getattr(exc, "colno", 1), f"invalid JSON: {exc}")
+                return {}
+            if not isinstance(data, dict):
+                self.error(display, 1, 1, "a var file holds an object of variable values")
+                return {}
+            return data
+        tree = parse_hcl(text, display, self.error)
+        if tree is None:
+            return {}
+        scope = Scope(_nothing_known)
+        values = {}
+        for name, _, expression in _attributes(trees(tree)[0]):
+            values[name] = _safe_evaluate(expression, scope)
+        return values
+
+    def downloaded(self, key: str):
+        """The directory `terraform init` downloaded module `key` (e.g. "vpc" or "ml.vpc") to, or None."""
+        if self._downloaded is None:
+            self._downloaded = {}
+            manifest = os.path.join(self.root, ".terraform", "modules", "modules.json")
+            try:
+                data = json.loads(read_file(manifest).decode("utf-8"))
+                for entry in data.get("Modules", []):
+                    if isinstance(entry, dict) and isinstance(entry.get("Key"), str) and \
+                            isinstance(entry.get("Dir"), str):
+                        self._downloaded[entry["Key"]] = os.path.join(self.root, entry["Dir"])
+            except (InputError, ValueError, UnicodeDecodeError, AttributeError, RecursionError):
+                pass
+        found = self._downloaded.get(key)
+        return found if found and os.path.isdir(found) else None
+
+
+def parse_hcl(text: str, display: str, error):
+    """python-hcl2's parse tree of `text`, or None after `error(file, line, column, message)`."""
+    from hcl2.api import parses_to_tree
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+    if not text.endswith("\n"):
+        text += "\n"  # the grammar ends a body with a newline
+    try:
+        return parses_to_tree(text)
+    except UnexpectedEOF:
+        error(display, text.count("\n"), 1, "does not parse as HCL: unexpected end of file")
+    except UnexpectedCharacters as exc:
+        shown = text[exc.pos_in_stream:exc.pos_in_stream + 1] if exc.pos_in_stream is not None else "?"
+        error(display, exc.line, exc.column, f"does not parse as HCL: unexpected character {shown!r}")
+    except UnexpectedToken as exc:
+        token = str(exc.token)[:40] or exc.token.type
+        error(display, exc.line, exc.column, f"does not parse as HCL: unexpected {token!r}")
+    except UnexpectedInput as exc:
+        error(display, getattr(exc, "line", 1), getattr(exc, "column", 1), "does not parse as HCL")
+    except RecursionError:
+        error(display, 1, 1, "does not parse as HCL: nested too deeply")
+    except Exception as exc:  # the parser's own checks (a heredoc it cannot split): still this file's error
+        error(display, 1, 1, f"does not parse as HCL: {type(exc).__name__}")
+    return None
+
+
+def _nothing_known(name, steps, scope):
+    return Unknown(f"'{name}' cannot be referred to here")
+
+
+def _safe_evaluate(node, scope):
+    try:
+        return evaluate(node, scope)
+    except RecursionError:
+        return Unknown("an expression nested too deeply to evaluate")
+
+
+_EVALUATING = object()  # marks a local or variable being evaluated: a reference back to it is a cycle
+
+
+class _Module:
+    """One module instance: the root, or a module call's source read with the call's inputs."""
+
+    def __init__(self, reader, directory, prefix, files, depth):
+        self.reader = reader
+        self.directory = directory
+        self.prefix = prefix  # "" or "module.NAME." (nested: "module.a.module.b.")
+        self.depth = depth
+        self.variable_values = {}  # root: from var files
+        self.inputs = {}  # child: variable -> (caller module, expression tree)
+        self.variables, self.locals, self.resources, self.data, self.calls, self.outputs = {}, {}, {}, set(), {}, {}
+        self._values = {}  # ("var"|"local"|"output"|"module", name) -> value, or _EVALUATING
+        self._instances = {}
+        self.scope = Scope(self.resolve)
+        for file in files:
+            self._collect(file)
+
+    def _collect(self, file):
+        for block in trees(trees(file.tree)[0]):
+            if block.data != "block":
+                continue
+            labels = _labels(block)
+            kind, names = labels[0], labels[1:]
+            where = _Block(block, names, file)
+            if kind == "resource" and len(names) == 2:
+                key = f"{names[0]}.{names[1]}"
+                if key in self.resources:
+                    first = self.resources[key]
+                    self.reader.error(file.display, block.meta.line, block.meta.column,
+                                      f"resource {self.prefix}{key} is declared twice (first in "
+                                      f"{first.file.display} line {first.node.meta.line})")
+                    continue
+                self.resources[key] = where
+            elif kind == "data" and len(names) == 2:
+                self.data.add(f"{names[0]}.{names[1]}")
+            elif kind == "variable" and len(names) == 1:
+                self.variables[names[0]] = where
+            elif kind == "locals":
+                for name, _, expression in _attributes(_body(block)):
+                    self.locals[name] = expression
+            elif kind == "module" and len(names) == 1:
+                self.calls[names[0]] = where
+            elif kind == "output" and len(names) == 1:
+                self.outputs[names[0]] = where
+
+    # ---- names -------------------------------------------------------------------------------------------------
+
+    def resolve(self, name, steps, scope):
+        if name in ("var", "local"):
+            if not steps or steps[0][0] != "attr":
+                return Unknown(f"'{name}' alone is not a value")
+            value = self.variable(steps[0][1]) if name == "var" else self.local(steps[0][1])
+            return apply_steps(value, steps[1:], scope)
+        if name == "module":
+            if len(steps) < 2 or steps[0][0] != "attr" or steps[1][0] != "attr":
+                return Unknown("a module referred to without an output")
+            return apply_steps(self.module_output(steps[0][1], steps[1][1]), steps[2:], scope)
+        if name == "data":
+            label = ".".join(s[1] for s in steps[:2] if s[0] == "attr")
+            return Unknown(f"data source data.{label} is read by Terraform at plan time")
+        if name in ("count", "each", "self"):
+            return Unknown(f"'{name}' is not known here")
+        if name in ("path", "terraform"):
+            return Unknown(f"'{name}.*' depends on where Terraform runs")
+        if steps and steps[0][0] == "attr":
+            key = f"{name}.{steps[0][1]}"
+            if key in self.resources:
+                return self._resource_reference(key, steps[1:], scope)
+        return Unknown(f"'{name}' is not declared in this configuration")
+
+    def _cached(self, key, compute, cycle_message):
+        value = self._values.get(key)
+        if value is _EVALUATING:
+            return Unknown(cycle_message)
+        if key in self._values:
+            return value
+        self._values[key] = _EVALUATING
+        try:
+            value = compute()
+        finally:
+            self._values.pop(key, None)
+        self._values[key] = value
+        return value
+
+    def variable(self, name):
+        def compute():
+            if name in self.inputs:
+                caller, expression = self.inputs[name]
+                return _safe_evaluate(expression, caller.scope)
+            if name in self.variable_values:
+                return self.variable_values[name]
+            block = self.variables.get(name)
+            if block is None:
+                return Unknown(f"variable '{name}' is not declared")
+            default = [e for n, _, e in _attributes(_body(block.node)) if n == "default"]
+            if default:
+                return _safe_evaluate(default[0], Scope(_nothing_known))
+            where = "the module call" if self.prefix else "a var file (--var-file)"
+            return Unknown(f"variable '{name}' has no default and no value in {where}")
+        return self._cached(("var", name), compute, f"variable '{name}' refers to itself")
+
+    def local(self, name):
+        def compute():
+            if name not in self.locals:
+                return Unknown(f"local '{name}' is not declared")
+            return _safe_evaluate(self.locals[name], self.scope)
+        return self._cached(("local", name), compute, f"local '{name}' refers to itself")
+
+    def module_output(self, call, output):
+        child = self.child(call)
+        if isinstance(child, Unknown):
+            return child
+        def compute():
+            block = child.outputs.get(output)
+            if block is None:
+                return Unknown(f"module '{call}' has no output '{output}'")
+            value = [e for n, _, e in _attributes(_body(block.node)) if n == "value"]
+            return _safe_evaluate(value[0], child.scope) if value else Unknown(f"output '{output}' has no value")
+        return child._cached(("output", output), compute, f"output '{output}' of module '{call}' refers to itself")
+
+    def child(self, call):
+        """The module a call reads (built once), or Unknown when it is not read."""
+        key = ("module", call)
+        if key in self._values:
+            return self._values[key]
+        self._values[key] = Unknown(f"module '{call}' refers to itself")
+        self._values[key] = self._read_child(call)
+        return self._values[key]
+
+    def _read_child(self, call):
+        block = self.calls.get(call)
+        if block is None:
+            return Unknown(f"module '{call}' is not declared")
+        address = f"{self.prefix}module.{call}"
+        display, line = block.file.display, block.node.meta.line
+        attributes = {n: (a, e) for n, a, e in _attributes(_body(block.node))}
+        if "count" in attributes or "for_each" in attributes:
+            return self._not_read(display, line, address, "a module call with count or for_each is not read")
+        if "source" not in attributes:
+            self.reader.error(display, line, block.node.meta.column, f"module '{call}' has no source")
+            return Unknown(f"module '{call}' has no source")
+        source = _safe_evaluate(attributes["source"][1], self.scope)
+        if not isinstance(source, str):
+            return self._not_read(display, line, address, "its source cannot be known")
+        if self.depth >= MAX_MODULE_DEPTH:
+            self.reader.error(display, line, 1, f"modules nested more than {MAX_MODULE_DEPTH} deep")
+            return Unknown("modules nested too deeply")
+        if source.startswith(("./", "../", ".\\", "..\\")):
+            directory = os.path.normpath(os.path.join(self.directory, source))
+            if not os.path.isdir(directory):
+                where = attributes["source"][0].meta
+                self.reader.error(display, where.line, where.column,
+                                  f"module '{call}': source directory {self.display_dir(directory)} does not exist")
+                return Unknown(f"module '{call}' source directory does not exist")
+        else:
+            key = ".".join(p for p in (self.prefix + "module." + call).split(".") if p != "module")
+            directory = self.reader.downloaded(key)
+            if directory is None:
+                return self._not_read(display, line, address,
+                                      f"module source '{source}' is not downloaded (no .terraform/modules entry: run "
+                                      "terraform init); its resources are not checked")
+        child = self.reader.module(directory, f"{address}.", display, line, self.depth + 1)
+        if child is None:
+            return Unknown(f"module '{call}' has no .tf file")
+        for name, (_, expression) in attributes.items():
+            if name not in ("source", "version", "providers", "depends_on"):
+                child.inputs[name] = (self, expression)
+        return child
+
+    def display_dir(self, directory):
+        return self.reader.display(directory)
+
+    def _not_read(self, display, line, address, reason):
+        self.reader.config.unknowns.append(NotRead(display, line, address, reason))
+        return Unknown(f"{address} is not read: {reason}")
+
+    # ---- resources ---------------------------------------------------------------------------------------------
+
+    def instances(self, key):
+        """None (a single instance), a list of instance keys (count: ints, for_each: strings) with each one's
+        iteration names, or Unknown."""
+        if key in self._instances:
+            return self._instances[key]
+        block = self.resources[key]
+        attributes = {n: e for n, _, e in _attributes(_body(block.node))}
+        result = None
+        if "count" in attributes:
+            count = _safe_evaluate(attributes["count"], self.scope)
+            if isinstance(count, bool) or not isinstance(count, int) or count < 0 or count > MAX_INSTANCES:
+                result = Unknown(f"count of {self.prefix}{key} cannot be known")
+            else:
+                result = [(i, {"count": {"index": i}}) for i in range(count)]
+        elif "for_each" in attributes:
+            each = _safe_evaluate(attributes["for_each"], self.scope)
+            if isinstance(each, list) and all(isinstance(k, str) for k in each) and len(each) <= MAX_INSTANCES:
+                result = [(k, {"each": {"key": k, "value": k}}) for k in sorted(set(each))]
+            elif isinstance(each, dict) and len(each) <= MAX_INSTANCES:
+                result = [(k, {"each": {"key": k, "value": v}}) for k, v in sorted(each.items())]
+            else:
+                result = Unknown(f"for_each of {self.prefix}{key} cannot be known")
+        self._instances[key] = result
+        return result
+
+    def _resource_reference(self, key, steps, scope):
+        address = self.prefix + key
+        mode = self.instances(key)
+        if isinstance(mode, Unknown):
+            return Unknown(f"{address} has a count or for_each that cannot be known")
+        if mode is None:
+            if steps and steps[0][0] == "splat":
+                return [_reference(address, steps[0][1] + steps[1:])]
+            return _reference(address, steps)
+        keys = [k for k, _ in mode]
+        if steps and steps[0][0] == "index":
+            index = index_value(steps[0], scope)
+            if isinstance(index, bool) or index not in keys:
+                return Unknown(f"an instance of {address} that cannot be known")
+            return _reference(_instance_address(address, index), steps[1:])
+        if steps and steps[0][0] == "splat":
+            return [_reference(_instance_address(address, k), steps[0][1] + steps[1:]) for k in keys]
+        return Unknown(f"{address} has several instances and is referred to without an index")
+
+    def emit(self):
+        """Add this module's resources (then those of the modules it calls) to the configuration."""
+        for key, block in self.resources.items():
+            mode = self.instances(key)
+            address = self.prefix + key
+            if mode is None or isinstance(mode, Unknown):
+                # An unknown count/for_each: checked as one instance whose count.index / each.* are unknown.
+                self._emit_instance(block, address, self.scope)
+            else:
+                for instance, names in mode:
+                    self._emit_instance(block, _instance_address(address, instance), self.scope.child(**names))
+        for call in self.calls:
+            child = self.child(call)
+            if not isinstance(child, Unknown):
+                child.emit()
+
+    def _emit_instance(self, block, address, scope):
+        display = block.file.display
+        positions = {(): _position(display, block.node)}
+        values = _read_body(_body(block.node), scope, (), positions, display, top=True)
+        comments = block_comments(block.file.comments, block.node.meta.line, block.node.meta.end_line)
+        self.reader.config.resources.append(TerraformResource(address, block.labels[0], values, positions, comments))
+
+
+def _instance_address(address, key):
+    return f"{address}[{key}]" if isinstance(key, int) else f"{address}[{json.dumps(key)}]"
+
+
+def _reference(address, steps):
+    if not steps:
+        return Reference(address)
+    if len(steps) == 1 and steps[0][0] == "attr":
+        return Reference(address, steps[0][1])
+    return Unknown(f"a nested attribute of {address}, known only after apply")
+
+
+def _read_body(body, scope, path, positions, display, top=False) -> dict:
+    """A block body as Terraform's JSON shape (nested blocks are lists of objects), positions recorded."""
+    values: dict = {}
+    for child in trees(body):
+        if child.data == "attribute":
+            parts = trees(child)
+            name = str(parts[0].children[0])
+            if top and name in META_ARGUMENTS:
+                continue
+            values[name] = _safe_evaluate(parts[-1], scope)
+            positions[path + (name,)] = _position(display, child)
+            _value_positions(parts[-1], scope, path + (name,), positions, display)
+        elif child.data == "block":
+            labels = _labels(child)
+            kind = labels[0]
+            if top and kind in META_BLOCKS:
+                continue
+            if kind == "dynamic" and len(labels) == 2:
+                _read_dynamic(child, labels[1], scope, path, values, positions, display)
+                continue
+            blocks = values.setdefault(kind, [])
+            if not isinstance(blocks, list):
+                continue  # a dynamic block of this type that cannot be known already made it unknown
+            where = path + (kind, len(blocks))
+            positions[where] = _position(display, child)
+            blocks.append(_read_body(_body(child), scope, where, positions, display))
+    return values
+
+
+def _read_dynamic(node, kind, scope, path, values, positions, display):
+    """`dynamic "KIND" { for_each = ...; iterator = NAME; content { ... } }`: one KIND block per element."""
+    body = _body(node)
+    attributes = {n: e for n, _, e in _attributes(body)}
+    content = [c for c in trees(body) if c.data == "block" and _labels(c)[0] == "content"]
+    collection = _safe_evaluate(attributes["for_each"], scope) if "for_each" in attributes else None
+    iterator = kind
+    if "iterator" in attributes:
+        term = trees(attributes["iterator"])
+        iterator = str(term[0].children[0]) if term and term[0].data == "identifier" else kind
+    if isinstance(collection, dict):
+        pairs = sorted(collection.items())
+    elif isinstance(collection, list):
+        pairs = list(enumerate(collection))
+    else:
+        values[kind] = Unknown(f"dynamic '{kind}' blocks over a for_each that cannot be known")
+        positions[path + (kind,)] = _position(display, node)
+        return
+    blocks = values.setdefault(kind, [])
+    if not isinstance(blocks, list) or not content:
+        return
+    for key, item in pairs:
+        where = path + (kind, len(blocks))
+        positions[where] = _position(display, content[0])
+        inner = scope.child(**{iterator: {"key": key, "value": item}})
+        blocks.append(_read_body(_body(content[0]), inner, where, positions, display))
+
+
+def _value_positions(node, scope, path, positions, display, depth=0):
+    """Positions of the elements of a literal object or tuple (also inside jsonencode(...)), so a finding on
+    `Statement[0].Action` points at its own line."""
+    if depth > 64:
+        return
+    while node.data == "expr_term" and len(trees(node)) == 1:
+        node = trees(node)[0]
+    if node.data == "function_call":
+        parts = trees(node)
+        names = [str(p.children[0]) for p in parts if p.data == "identifier"]
+        arguments = [p for p in parts if p.data == "arguments"]
+        if names == ["jsonencode"] and arguments and len(trees(arguments[0])) == 1:
+            _value_positions(trees(arguments[0])[0], scope, path, positions, display, depth + 1)
+        return
+    if node.data == "object":
+        for elem in trees(node):
+            try:
+                key = object_key(elem, scope)
+            except RecursionError:
+                continue
+            if isinstance(key, str):
+                positions[path + (key,)] = _position(display, elem)
+                _value_positions(trees(elem)[-1], scope, path + (key,), positions, display, depth + 1)
+    elif node.data == "tuple":
+        for i, item in enumerate(trees(node)):
+            positions[path + (i,)] = _position(display, item)
+            _value_positions(item, scope, path + (i,), positions, display, depth + 1)
