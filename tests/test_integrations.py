@@ -33,14 +33,14 @@ def test_pre_commit_hook_definition():
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert hooks == [{
         "id": "mlcheck", "name": "mlcheck", "entry": "mlcheck --quiet", "language": "python",
-        "files": r"(?i)\.(ya?ml|json|template)$", "types": ["file"], "require_serial": True,
+        "files": r"(?i)\.(ya?ml|json|template|tf)$", "types": ["file"], "require_serial": True,
         "description": hooks[0]["description"],
     }]
     import re
 
-    from mlcheck.inputs.discovery import EXTENSIONS
+    from mlcheck.inputs.discovery import EXTENSIONS, TERRAFORM_EXTENSION
 
-    for extension in EXTENSIONS:  # the hook passes every file the directory walk would take
+    for extension in EXTENSIONS + (TERRAFORM_EXTENSION,):  # the hook passes every file the directory walk would take
         assert re.search(hooks[0]["files"], f"infra/stack{extension}") and re.search(hooks[0]["files"],
                                                                                     f"STACK{extension.upper()}")
 

@@ -1,17 +1,15 @@
-"""Comments of a .tf file, and the inline suppressions written in them.
+"""Comments of a .tf file, and which belong to a resource block (for its inline suppressions).
 
     # mlcheck:ignore MLC401 reason: dev endpoint, no isolation needed expires: 2027-03-31
     #checkov:skip=CKV_AWS_122:the reason
     resource "aws_sagemaker_notebook_instance" "dev" { ... }
 
-A resource's comments are those in its block and the comment lines right above it (no blank line between).
-`suppressions_from_comments` turns them into the `Metadata` shape CloudFormation templates use, so one
+A resource's comments are those in its block and the comment lines right above it (no blank line between). The
+mapping turns the suppressions among them into the `Metadata` shape CloudFormation templates use, so one
 suppression engine (mlcheck.engine.suppressions) applies the same reason and expiry rules to both.
 """
 
 from __future__ import annotations
-
-import re
 
 from mlcheck.inputs.terraform.resource import Position
 
@@ -66,63 +64,3 @@ def block_comments(comments: list, first_line: int, last_line: int) -> tuple:
         above.append(by_line[line][1])
         line -= 1
     return tuple(reversed(above)) + tuple(inside)
-
-
-def suppressions_from_comments(comments) -> dict:
-    """The `Metadata` a CloudFormation resource would carry for these comments' suppressions:
-    `{"mlcheck": {"ignore": [{"id", "reason", "expires"?}]}, "checkov": {"skip": [{"id", "comment"}]}}` (only the
-    keys that have entries). Put it in the model Resource's Metadata; `suppression_positions` locates each entry."""
-    metadata: dict = {}
-    for kind, entry, _ in _entries(comments):
-        if kind == "mlcheck":
-            metadata.setdefault("mlcheck", {}).setdefault("ignore", []).append(entry)
-        else:
-            metadata.setdefault("checkov", {}).setdefault("skip", []).append(entry)
-    return metadata
-
-
-def suppression_positions(comments) -> dict:
-    """Path in the `suppressions_from_comments` Metadata (e.g. ("mlcheck", "ignore", 0)) -> the Position of the
-    comment that wrote it, for the findings about a suppression (no reason, expired, unused)."""
-    counts = {"mlcheck": 0, "checkov": 0}
-    out = {}
-    for kind, _, position in _entries(comments):
-        key = ("mlcheck", "ignore") if kind == "mlcheck" else ("checkov", "skip")
-        out[key + (counts[kind],)] = position
-        counts[kind] += 1
-    return out
-
-
-def _entries(comments):
-    for comment in comments:
-        position = getattr(comment, "position", None)
-        text = str(comment)
-        match = _MLCHECK.search(text)
-        if match:
-            for entry in _mlcheck_entries(match.group("rest")):
-                yield "mlcheck", entry, position
-            continue
-        match = _CHECKOV.search(text)
-        if match:
-            yield "checkov", {"id": match.group("id"), "comment": (match.group("reason") or "").strip()}, position
-
-
-def _mlcheck_entries(rest: str) -> list:
-    """`MLC401[,MLC402] [reason: ...] [expires: YYYY-MM-DD]` -> one entry per rule named."""
-    fields = {}
-    marks = list(_FIELDS.finditer(rest))
-    head = rest[:marks[0].start()] if marks else rest
-    for n, mark in enumerate(marks):
-        end = marks[n + 1].start() if n + 1 < len(marks) else len(rest)
-        fields.setdefault(mark.group(1).lower(), rest[mark.end():end].strip())
-    out = []
-    for selector in re.split(r"[\s,]+", head.strip()):
-        if not selector:
-            continue
-        entry = {"id": selector}
-        if fields.get("reason"):
-            entry["reason"] = fields["reason"]
-        if "expires" in fields:
-            entry["expires"] = fields["expires"]
-        out.append(entry)
-    return out
