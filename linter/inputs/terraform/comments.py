@@ -13,9 +13,6 @@ from __future__ import annotations
 
 from mlcheck.inputs.terraform.resource import Position
 
-_MLCHECK = re.compile(r"mlcheck:\s*ignore\b[\s:=]*(?P<rest>.*)", re.IGNORECASE)
-_CHECKOV = re.compile(r"checkov:skip=(?P<id>[A-Za-z0-9_]+)(?::(?P<reason>.*))?", re.IGNORECASE)
-_FIELDS = re.compile(r"\b(reason|expires)\s*:", re.IGNORECASE)
 
 
 class Comment(str):

@@ -35,12 +35,14 @@ class Scope:
     `lookup_root` is given by the reader (mlcheck.inputs.terraform.hcl): it resolves `var`, `local`, `module`
     and resource addresses; this module knows only expressions."""
 
-    def __init__(self, resolve, names=None):
+    def __init__(self, resolve, names=None, configured=None):
         self.resolve = resolve  # (root name, steps, scope) -> value, for names not in `names`
         self.names = {} if names is None else names
+        # Reference -> the value its resource's block gives that argument, when it is known (else None)
+        self.configured = configured
 
     def child(self, **names) -> "Scope":
-        return Scope(self.resolve, {**self.names, **names})
+        return Scope(self.resolve, {**self.names, **names}, self.configured)
 
 
 def evaluate(node, scope: Scope):
@@ -102,7 +104,7 @@ def _string(node, scope):
         if hasattr(child, "data"):
             if child.data != "interpolation":
                 return Unknown("a template directive (%{ if/for }) in a string is not evaluated")
-            pieces.append(_interpolated(evaluate(trees(child)[0], scope)))
+            pieces.append(_interpolated(evaluate(trees(child)[0], scope), scope))
         else:
             text = str(child)
             if child.type == "ESCAPED_INTERPOLATION":
@@ -114,7 +116,13 @@ def _string(node, scope):
     return _join(pieces)
 
 
-def _interpolated(value):
+def _interpolated(value, scope):
+    """A value interpolated in a string. A reference to an argument its resource's block sets to a known value
+    is that value, as in Terraform's plan (`"endpoint/${aws_sagemaker_endpoint.x.name}/variant/v"`)."""
+    if isinstance(value, Reference) and scope.configured is not None:
+        known = scope.configured(value)
+        if known is not None:
+            value = known
     if isinstance(value, (list, dict)):
         return Unknown("a list or map interpolated in a string (Terraform rejects it)")
     if value is None:
@@ -160,7 +168,7 @@ def template(text: str, scope: Scope):
         end = _closing_brace(text, start + 2)
         if end < 0:
             return Unknown("an unterminated ${ in a heredoc")
-        pieces.append(_interpolated(parse_expression(text[start + 2:end], scope)))
+        pieces.append(_interpolated(parse_expression(text[start + 2:end], scope), scope))
         i = end + 1
     return _join(pieces)
 

@@ -308,7 +308,7 @@ class _Module:
         self.variables, self.locals, self.resources, self.data, self.calls, self.outputs = {}, {}, {}, set(), {}, {}
         self._values = {}  # ("var"|"local"|"output"|"module", name) -> value, or _EVALUATING
         self._instances = {}
-        self.scope = Scope(self.resolve)
+        self.scope = Scope(self.resolve, configured=self.configured)
         for file in files:
             self._collect(file)
 
@@ -516,6 +516,35 @@ class _Module:
         if steps and steps[0][0] == "splat":
             return [_reference(_instance_address(address, k), steps[0][1] + steps[1:]) for k in keys]
         return Unknown(f"{address} has several instances and is referred to without an index")
+
+    def configured(self, reference):
+        """The known value the block of `reference`'s resource gives its attribute, or None (not written there,
+        or not known). Only for resources of this module: a module's resources are referred to through outputs."""
+        if not reference.attribute or not reference.address.startswith(self.prefix):
+            return None
+        local = reference.address[len(self.prefix):]
+        key, _, instance = local.partition("[")
+        block = self.resources.get(key)
+        if block is None:
+            return None
+        mode = self.instances(key)
+        if instance:
+            wanted = instance[:-1]
+            match = [names for k, names in (mode if isinstance(mode, list) else ())
+                     if (str(k) if isinstance(k, int) else json.dumps(k)) == wanted]
+            if not match:
+                return None
+            scope = self.scope.child(**match[0])
+        elif mode is None:
+            scope = self.scope
+        else:
+            return None
+        expression = [e for n, _, e in _attributes(_body(block.node)) if n == reference.attribute]
+        if not expression or reference.attribute in META_ARGUMENTS:
+            return None
+        value = self._cached(("configured", reference.address, reference.attribute),
+                             lambda: _safe_evaluate(expression[0], scope), "refers to itself")
+        return value if isinstance(value, (str, int, float, bool)) else None
 
     def emit(self):
         """Add this module's resources (then those of the modules it calls) to the configuration."""
