@@ -27,11 +27,12 @@ class Comment(str):
         return (Comment, (str(self), self.position))
 
 
-def file_comments(tree, text: str, display: str) -> list:
-    """(line, is the whole line, Comment) for each comment line of a parsed file, in order."""
+def file_comments(tokens, text: str, display: str) -> list:
+    """(line, is the whole line, Comment) for each comment line of a parsed file, in order, from its
+    NL_OR_COMMENT tokens."""
     lines = text.split("\n")
     out = []
-    for token in tree.scan_values(lambda t: getattr(t, "type", None) == "NL_OR_COMMENT"):
+    for token in tokens:
         value = str(token)
         stripped = value.lstrip("\n \t")
         if not stripped.startswith(("#", "//", "/*")):

@@ -27,7 +27,13 @@ from mlcheck.util.record import FrozenRecord, Record
 META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider"})
 META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
 MAX_MODULE_DEPTH = 32
+# Parse-tree levels a file may nest (an HCL level is a few tree levels); deeper is an error, so that every walk of
+# the tree below stays within Python's recursion limit.
+MAX_TREE_DEPTH = 400
 MAX_INSTANCES = 1000  # count/for_each instances expanded per resource; past it the resource is one unknown instance
+# The parser is pure Python (about 100 KB of HCL a second on this project's machines): a larger .tf file is
+# generated, not written, and would hold a run for minutes.
+MAX_TF_BYTES = 2 * 1024 * 1024
 
 
 class ReadError(FrozenRecord):
@@ -165,9 +171,9 @@ class _Reader:
         """A _File, or None (the error recorded)."""
         display = self.display(path)
         try:
-            raw = read_file(path)
+            raw = read_file(path, MAX_TF_BYTES)
         except InputError as exc:
-            self.error(display, 1, 1, f"cannot read file: {exc}")
+            self.error(display, 1, 1, f"cannot read file: {exc}" + (" for a .tf file" if "limit" in str(exc) else ""))
             return None
         try:
             text = raw.decode("utf-8-sig")
@@ -181,8 +187,13 @@ class _Reader:
         tree = parse_hcl(text, display, self.error)
         if tree is None:
             return None
+        comment_tokens, deepest = _walk(tree)
+        if deepest is not None:
+            self.error(display, deepest.line, deepest.column, "nested too deeply (more than "
+                       f"{MAX_TREE_DEPTH} levels of blocks and expressions)")
+            return None
         self.config.files.append(display)
-        return _File(display, tree, file_comments(tree, text, display))
+        return _File(display, tree, file_comments(comment_tokens, text, display))
 
     def module(self, directory, prefix, call_file, call_line, depth):
         files = [f for f in (self.parse(p) for p in tf_files(directory)) if f is not None]
@@ -212,7 +223,7 @@ class _Reader:
     def tfvars(self, path) -> dict:
         display = self.display(path)
         try:
-            text = read_file(path).decode("utf-8-sig")
+            text = read_file(path, MAX_TF_BYTES).decode("utf-8-sig")
         except InputError as exc:
             self.error(display, 1, 1, f"cannot read var file: {exc}")
             return {}
@@ -253,6 +264,31 @@ class _Reader:
                 pass
         found = self._downloaded.get(key)
         return found if found and os.path.isdir(found) else None
+
+
+def _walk(tree):
+    """(the comment and newline tokens in document order, a token past MAX_TREE_DEPTH or None), without
+    recursion: a file nested thousands deep parses, and is refused here."""
+    found, stack = [], [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        children = getattr(node, "children", None)
+        if children is None:
+            if node.type == "NL_OR_COMMENT":
+                found.append(node)
+            continue
+        if depth > MAX_TREE_DEPTH:
+            first = node
+            while getattr(first, "children", None):
+                first = first.children[0]
+            return found, first if hasattr(first, "line") else _Where(1, 1)
+        stack.extend((child, depth + 1) for child in reversed(children))
+    return found, None
+
+
+class _Where:
+    def __init__(self, line, column):
+        self.line, self.column = line, column
 
 
 def parse_hcl(text: str, display: str, error):

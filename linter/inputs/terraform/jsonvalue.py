@@ -15,6 +15,9 @@ from mlcheck.model.values import Composite, Unknown, make_string
 
 _GO_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _SYMBOLIC = (Reference, Unknown)
+# Marks that stand for symbolic parts while the JSON text is parsed (private-use characters: JSON takes them as
+# they are, and no policy writes them).
+_OPEN, _CLOSE = "\ue000", "\ue001"
 
 
 def _dumps(value) -> str:
@@ -90,7 +93,7 @@ def decode(value):
         if isinstance(part, str):
             text.append(part)
         else:
-            mark = f"\x00{len(marks)}\x00"
+            mark = f"{_OPEN}{len(marks)}{_CLOSE}"
             marks[mark] = part
             text.append(mark)
     try:
@@ -102,11 +105,16 @@ def decode(value):
 
 def _restore(data, marks):
     if isinstance(data, str):
-        if "\x00" not in data:
+        if _OPEN not in data:
             return data
         pieces = []
-        for i, piece in enumerate(data.split("\x00")):
-            pieces.append(marks[f"\x00{piece}\x00"] if i % 2 else piece)
+        for chunk in data.split(_OPEN):
+            number, found, text = chunk.partition(_CLOSE)
+            part = marks.get(f"{_OPEN}{number}{_CLOSE}") if found else None
+            if part is not None:
+                pieces.extend((part, text))
+            else:  # the character was in the policy itself
+                pieces.append((_OPEN if pieces else "") + chunk)
         return join(pieces)
     if isinstance(data, dict):
         return {key: _restore(item, marks) for key, item in data.items()}
