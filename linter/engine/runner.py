@@ -184,7 +184,6 @@ def _check_terraform(candidate: Candidate, settings: Settings, display: str, uri
     the rest of the configuration is still checked."""
     from mlcheck.engine.registry import rules_for_types
     from mlcheck.inputs.terraform import hcl
-    from mlcheck.inputs.terraform.mapping import to_template
 
     result = FileResult()
     configuration = hcl.read_configuration(candidate.path, settings.var_files, display_path)
@@ -195,6 +194,8 @@ def _check_terraform(candidate: Candidate, settings: Settings, display: str, uri
         result.unknowns.append(UnknownValue("*", part.file, part.line, part.address, (), part.reason))
     if not configuration.files:
         return result
+    from mlcheck.inputs.terraform.mapping import to_template
+
     result.checked = True
     template = to_template(configuration.resources, display)
     rules = rules_for_types(settings.rule_ids + settings.subset_rule_ids,

@@ -28,7 +28,7 @@ TERRAFORM_EXTENSION = ".tf"
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache",
              ".pytest_cache", ".ruff_cache", ".aws-sam", ".terraform"}
 # A local module call's source, found without parsing HCL (a root that calls a directory makes it a module).
-_LOCAL_SOURCE = re.compile(rb'^\s*source\s*=\s*"(\.\.?/[^"$]*)"', re.MULTILINE)
+_LOCAL_SOURCE = re.compile(rb'\bsource\s*=\s*"(\.\.?/[^"$]*)"')
 _GLOB_CHARS = set("*?[")
 _ABSENT = (errno.ENOENT, errno.ENOTDIR)  # a glob's literal part that names nothing: not a walk error
 
