@@ -453,3 +453,28 @@ def test_jsonvalue_round_trip_with_symbolic_parts():
     assert jsonvalue.decode(encoded) == {"a": role, "b": [1, True, None], "c": Composite((role, "/x"))}
     assert jsonvalue.encode({"k": "v"}) == '{"k":"v"}'
     assert isinstance(jsonvalue.decode("not json"), Unknown)
+
+
+def test_grammar_cache_goes_to_the_user_cache_when_the_package_folder_is_read_only(tmp_path, monkeypatch):
+    import os
+
+    import hcl2.parser as module
+
+    from mlcheck.inputs.terraform import hcl
+
+    package_dir = tmp_path / "site-packages" / "hcl2"
+    package_dir.mkdir(parents=True)
+    monkeypatch.setattr(module, "PARSER_FILE", package_dir / ".lark_cache.bin")
+    real_access = os.access
+    monkeypatch.setattr(hcl.os, "access", lambda path, mode: False if str(path) == str(package_dir)
+                        else real_access(path, mode))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    module.parser.cache_clear()
+    try:
+        write(tmp_path / "tf", "main.tf", 'resource "aws_s3_bucket" "b" { bucket = "b" }\n')
+        _, resources = read(tmp_path / "tf")
+        assert resources["aws_s3_bucket.b"].values == {"bucket": "b"}
+        assert (tmp_path / "cache" / "mlcheck" / "hcl2-grammar.lark-cache").stat().st_size > 0
+        assert not (package_dir / ".lark_cache.bin").exists()
+    finally:
+        module.parser.cache_clear()

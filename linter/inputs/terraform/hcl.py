@@ -291,11 +291,31 @@ class _Where:
         self.line, self.column = line, column
 
 
+def _keep_grammar_cache() -> None:
+    """python-hcl2 caches its compiled grammar beside itself; where that folder is read-only (a system or
+    container install) the grammar would be compiled again by every process, about 2 s. The cache then goes to
+    the user's cache folder (Lark checks a cache's grammar hash before using it)."""
+    import hcl2.parser as module
+
+    if os.path.exists(module.PARSER_FILE) or os.access(os.path.dirname(module.PARSER_FILE), os.W_OK):
+        return
+    from pathlib import Path
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = Path(base) / "mlcheck"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return  # compiled each time: slower, still right
+    module.PARSER_FILE = folder / "hcl2-grammar.lark-cache"
+
+
 def parse_hcl(text: str, display: str, error):
     """python-hcl2's parse tree of `text`, or None after `error(file, line, column, message)`."""
     from hcl2.api import parses_to_tree
     from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+    _keep_grammar_cache()
     if not text.endswith("\n"):
         text += "\n"  # the grammar ends a body with a newline
     try:
