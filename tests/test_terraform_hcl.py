@@ -478,3 +478,64 @@ def test_grammar_cache_goes_to_the_user_cache_when_the_package_folder_is_read_on
         assert not (package_dir / ".lark_cache.bin").exists()
     finally:
         module.parser.cache_clear()
+
+
+def test_iam_policy_document_data_source_gives_the_policy_json(tmp_path):
+    write(tmp_path, "main.tf", """
+        variable "actions" { default = ["s3:PutObject", "s3:GetObject"] }
+        resource "aws_s3_bucket" "data" { bucket = "data" }
+        data "aws_iam_policy_document" "assume" {
+          statement {
+            actions = ["sts:AssumeRole"]
+            principals {
+              type        = "Service"
+              identifiers = ["sagemaker.amazonaws.com"]
+            }
+          }
+        }
+        data "aws_iam_policy_document" "access" {
+          statement {
+            sid       = "Data"
+            actions   = var.actions
+            resources = ["${aws_s3_bucket.data.arn}/*"]
+            condition {
+              test     = "Bool"
+              variable = "aws:SecureTransport"
+              values   = ["true"]
+            }
+          }
+          statement {
+            effect        = "Deny"
+            not_actions   = ["s3:*"]
+            not_resources = ["*"]
+            principals {
+              type        = "*"
+              identifiers = ["*"]
+            }
+          }
+        }
+        data "aws_iam_policy_document" "merged" {
+          source_policy_documents = [data.aws_iam_policy_document.assume.json]
+        }
+        resource "aws_iam_role" "r" {
+          assume_role_policy = data.aws_iam_policy_document.assume.json
+        }
+        resource "aws_iam_role_policy" "p" {
+          policy = data.aws_iam_policy_document.access.json
+          merged = data.aws_iam_policy_document.merged.json
+          other  = data.aws_caller_identity.current.account_id
+        }
+        """)
+    _, resources = read(tmp_path)
+    assert json.loads(resources["aws_iam_role.r"].values["assume_role_policy"]) == {
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                "Principal": {"Service": "sagemaker.amazonaws.com"}}]}
+    policy = resources["aws_iam_role_policy.p"].values
+    assert jsonvalue.decode(policy["policy"]) == {"Version": "2012-10-17", "Statement": [
+        {"Sid": "Data", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
+         "Resource": Composite((Reference("aws_s3_bucket.data", "arn"), "/*")),
+         "Condition": {"Bool": {"aws:SecureTransport": "true"}}},
+        {"Effect": "Deny", "NotAction": "s3:*", "NotResource": "*", "Principal": "*"}]}
+    assert policy["merged"] == Unknown("an aws_iam_policy_document with source_policy_documents (merged by the "
+                                       "provider)")
+    assert isinstance(policy["other"], Unknown)

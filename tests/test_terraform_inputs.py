@@ -151,7 +151,7 @@ def test_a_file_that_does_not_parse_is_exit_2_with_its_line_the_rest_checked(tmp
     configuration(tmp_path / "other", names=("c",))
     code, out = run(["tf", "bin", "other"], monkeypatch, tmp_path)
     assert code == 2, out
-    assert "tf/broken.tf:2:10: MLC001" in out and "does not parse as HCL" in out
+    assert "tf/broken.tf:2:10: MLC001" in out and "does not parse as HCL: unexpected end of line" in out
     assert "bin/main.tf:1:1: MLC001" in out and "not UTF-8 text" in out
     assert "tf/a.tf:4:3: MLC401" in out and "other/c.tf:4:3: MLC401" in out  # still checked
     assert "Traceback" not in out

@@ -326,8 +326,7 @@ def parse_hcl(text: str, display: str, error):
         shown = text[exc.pos_in_stream:exc.pos_in_stream + 1] if exc.pos_in_stream is not None else "?"
         error(display, exc.line, exc.column, f"does not parse as HCL: unexpected character {shown!r}")
     except UnexpectedToken as exc:
-        token = str(exc.token)[:40] or exc.token.type
-        error(display, exc.line, exc.column, f"does not parse as HCL: unexpected {token!r}")
+        error(display, exc.line, exc.column, f"does not parse as HCL: unexpected {_shown_token(exc.token)}")
     except UnexpectedInput as exc:
         error(display, getattr(exc, "line", 1), getattr(exc, "column", 1), "does not parse as HCL")
     except RecursionError:
@@ -335,6 +334,18 @@ def parse_hcl(text: str, display: str, error):
     except Exception as exc:  # the parser's own checks (a heredoc it cannot split): still this file's error
         error(display, 1, 1, f"does not parse as HCL: {type(exc).__name__}")
     return None
+
+
+def _shown_token(token) -> str:
+    if token.type == "$END":
+        return "end of file"
+    text = str(token)
+    if token.type == "NL_OR_COMMENT":
+        return "comment" if text.lstrip().startswith(("#", "//", "/*")) else "end of line"
+    first = text.split("\n", 1)[0]
+    if not first.strip():
+        return "end of line"
+    return repr(first[:40] + ("..." if len(first) > 40 else ""))
 
 
 def _nothing_known(name, steps, scope):
@@ -361,7 +372,7 @@ class _Module:
         self.depth = depth
         self.variable_values = {}  # root: from var files
         self.inputs = {}  # child: variable -> (caller module, expression tree)
-        self.variables, self.locals, self.resources, self.data, self.calls, self.outputs = {}, {}, {}, set(), {}, {}
+        self.variables, self.locals, self.resources, self.data, self.calls, self.outputs = {}, {}, {}, {}, {}, {}
         self._values = {}  # ("var"|"local"|"output"|"module", name) -> value, or _EVALUATING
         self._instances = {}
         self.scope = Scope(self.resolve, configured=self.configured)
@@ -385,7 +396,7 @@ class _Module:
                     continue
                 self.resources[key] = where
             elif kind == "data" and len(names) == 2:
-                self.data.add(f"{names[0]}.{names[1]}")
+                self.data.setdefault(f"{names[0]}.{names[1]}", where)
             elif kind == "variable" and len(names) == 1:
                 self.variables[names[0]] = where
             elif kind == "locals":
@@ -410,6 +421,9 @@ class _Module:
             return apply_steps(self.module_output(steps[0][1], steps[1][1]), steps[2:], scope)
         if name == "data":
             label = ".".join(s[1] for s in steps[:2] if s[0] == "attr")
+            if label in self.data and label.startswith("aws_iam_policy_document.") and len(steps) >= 3 and \
+                    steps[2] in (("attr", "json"), ("attr", "minified_json")):
+                return apply_steps(self.policy_document(label), steps[3:], scope)
             return Unknown(f"data source data.{label} is read by Terraform at plan time")
         if name in ("count", "each", "self"):
             return Unknown(f"'{name}' is not known here")
@@ -420,6 +434,23 @@ class _Module:
             if key in self.resources:
                 return self._resource_reference(key, steps[1:], scope)
         return Unknown(f"'{name}' is not declared in this configuration")
+
+    def policy_document(self, label):
+        """The JSON of `data "aws_iam_policy_document" ...`, built from its blocks as the provider does."""
+        from mlcheck.inputs.terraform.policy_document import policy_json
+
+        block = self.data[label]
+
+        def compute():
+            body = _body(block.node)
+            if any(n in ("count", "for_each") for n, _, _ in _attributes(body)):
+                return Unknown(f"data.{label} has a count or for_each")
+            try:
+                values = _read_body(body, self.scope, (), {}, block.file.display, top=True)
+            except RecursionError:
+                return Unknown(f"data.{label} is nested too deeply")
+            return policy_json(values)
+        return self._cached(("data", label), compute, f"data.{label} refers to itself")
 
     def _cached(self, key, compute, cycle_message):
         value = self._values.get(key)
