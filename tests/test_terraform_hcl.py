@@ -539,3 +539,52 @@ def test_iam_policy_document_data_source_gives_the_policy_json(tmp_path):
     assert policy["merged"] == Unknown("an aws_iam_policy_document with source_policy_documents (merged by the "
                                        "provider)")
     assert isinstance(policy["other"], Unknown)
+
+
+def test_file_and_templatefile_read_the_configurations_own_files(tmp_path):
+    write(tmp_path / "tf", "main.tf", """
+        module "m" { source = "./modules/m" }
+        resource "aws_iam_policy" "p" {
+          policy   = file("${path.module}/policies/read.json")
+          rendered = templatefile("${path.root}/policies/bucket.tpl", { bucket = "data", role = aws_iam_role.r.arn })
+          outside  = file("${path.module}/../secret.txt")
+          missing  = file("${path.module}/nope.json")
+          fallback = try(var.x, "d")
+        }
+        resource "aws_iam_role" "r" {}
+        """)
+    write(tmp_path / "tf", "policies/read.json", '{"Statement": []}\n')
+    write(tmp_path / "tf", "policies/bucket.tpl", 'arn:aws:s3:::${bucket}/* by ${role}\n')
+    write(tmp_path / "tf", "modules/m/main.tf", 'resource "aws_iam_policy" "q" { policy = file("${path.module}/q.json") }\n')
+    write(tmp_path / "tf", "modules/m/q.json", '{"q": 1}')
+    write(tmp_path, "secret.txt", "do not read\n")
+    _, resources = read(tmp_path / "tf")
+    values = resources["aws_iam_policy.p"].values
+    assert values["policy"] == '{"Statement": []}\n'
+    assert values["rendered"] == Composite(("arn:aws:s3:::data/* by ", Reference("aws_iam_role.r", "arn"), "\n"))
+    assert isinstance(values["outside"], Unknown) and "outside the configuration" in values["outside"].reason
+    assert isinstance(values["missing"], Unknown)
+    assert values["fallback"] == Unknown("try() of a value that is not known")
+    assert resources["module.m.aws_iam_policy.q"].values["policy"] == '{"q": 1}'
+
+
+def test_override_files_replace_the_arguments_they_write(tmp_path):
+    write(tmp_path, "main.tf", """
+        resource "aws_sagemaker_notebook_instance" "n" {
+          name                   = "n"
+          direct_internet_access = "Enabled"
+          root_access            = "Enabled"
+        }
+        """)
+    write(tmp_path, "main_override.tf", """
+        resource "aws_sagemaker_notebook_instance" "n" {
+          direct_internet_access = "Disabled"
+        }
+        """)
+    config, resources = read(tmp_path)
+    assert config.errors == []
+    notebook = resources["aws_sagemaker_notebook_instance.n"]
+    assert notebook.values == {"name": "n", "direct_internet_access": "Disabled", "root_access": "Enabled"}
+    assert notebook.positions[("direct_internet_access",)] == Position(str(tmp_path / "main_override.tf"), 2, 3,
+                                                                       2, 38)
+    assert notebook.positions[("root_access",)].file == str(tmp_path / "main.tf")

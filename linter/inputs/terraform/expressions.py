@@ -35,14 +35,16 @@ class Scope:
     `lookup_root` is given by the reader (mlcheck.inputs.terraform.hcl): it resolves `var`, `local`, `module`
     and resource addresses; this module knows only expressions."""
 
-    def __init__(self, resolve, names=None, configured=None):
+    def __init__(self, resolve, names=None, configured=None, read_text=None):
         self.resolve = resolve  # (root name, steps, scope) -> value, for names not in `names`
         self.names = {} if names is None else names
         # Reference -> the value its resource's block gives that argument, when it is known (else None)
         self.configured = configured
+        # path -> the text of a file of the configuration (file(), templatefile()), or Unknown
+        self.read_text = read_text
 
     def child(self, **names) -> "Scope":
-        return Scope(self.resolve, {**self.names, **names}, self.configured)
+        return Scope(self.resolve, {**self.names, **names}, self.configured, self.read_text)
 
 
 def evaluate(node, scope: Scope):
@@ -480,10 +482,16 @@ def _function_call(node, scope):
     name = names[0]
     arguments = [p for p in parts if p.data == "arguments"]
     argument_nodes = trees(arguments[0]) if arguments else []
-    function = FUNCTIONS.get(name)
+    function = FUNCTIONS.get(name) or _FILE_FUNCTIONS.get(name)
     if function is None:
         return Unknown(f"function {name}() is not evaluated")
     args = [evaluate(a, scope) for a in argument_nodes]
+    if name in _FILE_FUNCTIONS:
+        if not args or not isinstance(args[0], str):
+            return Unknown(f"{name}() of a path that is not known")
+        if scope.read_text is None:
+            return Unknown(f"{name}() is not evaluated here")
+        args = [scope] + args
     if arguments and any(str(t) == "..." for t in tokens(arguments[0])):
         if not args or not isinstance(args[-1], list):
             return Unknown(f"{name}() with expanded arguments that are not a known list")
@@ -663,9 +671,35 @@ FUNCTIONS = {
     "min": lambda *n: min(_to_number(x) for x in n),
     "max": lambda *n: max(_to_number(x) for x in n),
 }
+def _file(scope, path):
+    return scope.read_text(path)
+
+
+def _templatefile(scope, path, variables):
+    text = scope.read_text(path)
+    if isinstance(text, Unknown):
+        return text
+    if not isinstance(variables, dict):
+        return Unknown("templatefile() variables that are not a known map")
+    return template(text, Scope(_no_names, variables, scope.configured, None))
+
+
+def _no_names(name, steps, scope):
+    return Unknown(f"'{name}' is not a variable of the template")
+
+
+def _try(*values):
+    if not values or isinstance(values[0], SYMBOLIC):
+        return Unknown("try() of a value that is not known")
+    return values[0]
+
+
+# Functions that read a file of the configuration (`file("${path.module}/policy.json")`), through the scope.
+_FILE_FUNCTIONS = {"file": _file, "templatefile": _templatefile}
+FUNCTIONS.update({"try": _try, "sensitive": lambda v: v, "nonsensitive": lambda v: v})
 # Functions whose result keeps a symbolic argument in place (an ARN inside a policy, a name inside a string).
 _TAKES_SYMBOLIC = {"jsonencode", "format", "join", "merge", "concat", "lookup", "tolist", "tomap", "coalesce",
-                   "compact", "element", "flatten", "length"}
+                   "compact", "element", "flatten", "length", "try", "sensitive", "nonsensitive", "templatefile"}
 
 
 _HANDLERS = {

@@ -88,14 +88,21 @@ def tf_files(directory: str) -> list:
         names = sorted(os.listdir(directory))
     except OSError:
         return []
-    return [os.path.join(directory, n) for n in names if n.endswith(".tf") and os.path.isfile(os.path.join(directory, n))]
+    files = [n for n in names if n.endswith(".tf") and os.path.isfile(os.path.join(directory, n))]
+    # Override files are merged into the others' blocks after them (Terraform's override files).
+    return [os.path.join(directory, n) for n in sorted(files, key=lambda n: (_is_override(n), n))]
+
+
+def _is_override(path: str) -> bool:
+    name = os.path.basename(path)
+    return name == "override.tf" or name.endswith("_override.tf")
 
 
 def read_configuration(directory: str, var_files=(), display=os.path.normpath) -> Configuration:
     """The resources of the configuration rooted at `directory`. `display` turns a path into the name findings
     show. Never raises for bad input: what cannot be read is in `errors` or `unknowns`."""
     config = Configuration()
-    reader = _Reader(config, display, os.path.abspath(directory))
+    reader = _Reader(config, display, os.path.abspath(directory), directory)
     root = reader.module(directory, "", None, None, depth=0)
     if root is not None:
         root.variable_values = reader.var_file_values(directory, var_files)
@@ -104,23 +111,25 @@ def read_configuration(directory: str, var_files=(), display=os.path.normpath) -
 
 
 class _Block(Record):
-    """A block as written: its tree, labels and the file it is in."""
+    """A block as written: its tree, labels and the file it is in (and the override files' blocks for it)."""
 
-    __slots__ = _fields = ("node", "labels", "file")
+    __slots__ = _fields = ("node", "labels", "file", "overrides")
 
     def __init__(self, node, labels, file):
         self.node = node
         self.labels = labels
         self.file = file  # _File
+        self.overrides = []  # _Block of override files, in order
 
 
 class _File(Record):
-    __slots__ = _fields = ("display", "tree", "comments")
+    __slots__ = _fields = ("display", "tree", "comments", "override")
 
-    def __init__(self, display, tree, comments):
+    def __init__(self, display, tree, comments, override=False):
         self.display = display
         self.tree = tree
         self.comments = comments
+        self.override = override
 
 
 def _position(display, node) -> Position:
@@ -158,11 +167,24 @@ def _attributes(body_node) -> list:
 
 
 class _Reader:
-    def __init__(self, config, display, root):
+    def __init__(self, config, display, root, root_directory):
         self.config = config
         self.display = display
-        self.root = root
+        self.root = root  # absolute
+        self.root_directory = root_directory  # as given (path.root)
+        self.directories = []  # real paths of the modules read: file() reads only below them
         self._downloaded = None
+
+    def read_text(self, path):
+        """The text of a file below one of the configuration's module directories (file(), templatefile());
+        a file elsewhere is not read: its content could end up quoted in a finding."""
+        real = os.path.realpath(path)
+        if not any(real == d or real.startswith(d.rstrip(os.sep) + os.sep) for d in self.directories):
+            return Unknown(f"file {path} is outside the configuration's directories, so is not read")
+        try:
+            return read_file(real, MAX_TF_BYTES).decode("utf-8-sig")
+        except (InputError, UnicodeDecodeError) as exc:
+            return Unknown(f"file {path} cannot be read ({exc})")
 
     def error(self, file, line, column, message):
         self.config.errors.append(ReadError(file, line, column, message))
@@ -193,7 +215,7 @@ class _Reader:
                        f"{MAX_TREE_DEPTH} levels of blocks and expressions)")
             return None
         self.config.files.append(display)
-        return _File(display, tree, file_comments(comment_tokens, text, display))
+        return _File(display, tree, file_comments(comment_tokens, text, display), _is_override(path))
 
     def module(self, directory, prefix, call_file, call_line, depth):
         files = [f for f in (self.parse(p) for p in tf_files(directory)) if f is not None]
@@ -375,7 +397,8 @@ class _Module:
         self.variables, self.locals, self.resources, self.data, self.calls, self.outputs = {}, {}, {}, {}, {}, {}
         self._values = {}  # ("var"|"local"|"output"|"module", name) -> value, or _EVALUATING
         self._instances = {}
-        self.scope = Scope(self.resolve, configured=self.configured)
+        self.scope = Scope(self.resolve, configured=self.configured, read_text=reader.read_text)
+        reader.directories.append(os.path.realpath(directory))
         for file in files:
             self._collect(file)
 
@@ -388,6 +411,9 @@ class _Module:
             where = _Block(block, names, file)
             if kind == "resource" and len(names) == 2:
                 key = f"{names[0]}.{names[1]}"
+                if file.override and key in self.resources:
+                    self.resources[key].overrides.append(where)
+                    continue
                 if key in self.resources:
                     first = self.resources[key]
                     self.reader.error(file.display, block.meta.line, block.meta.column,
@@ -427,6 +453,9 @@ class _Module:
             return Unknown(f"data source data.{label} is read by Terraform at plan time")
         if name in ("count", "each", "self"):
             return Unknown(f"'{name}' is not known here")
+        if name == "path" and steps and steps[0] in (("attr", "module"), ("attr", "root")):
+            return apply_steps(self.directory if steps[0][1] == "module" else self.reader.root_directory,
+                               steps[1:], scope)
         if name in ("path", "terraform"):
             return Unknown(f"'{name}.*' depends on where Terraform runs")
         if steps and steps[0][0] == "attr":
@@ -654,6 +683,15 @@ class _Module:
         positions = {(): _position(display, block.node)}
         values = _read_body(_body(block.node), scope, (), positions, display, top=True)
         comments = block_comments(block.file.comments, block.node.meta.line, block.node.meta.end_line)
+        for override in block.overrides:  # each argument or block type it writes replaces the original's
+            written = {}
+            replaced = _read_body(_body(override.node), scope, (), written, override.file.display, top=True)
+            for key in replaced:
+                for path in [p for p in positions if p[:1] == (key,)]:
+                    del positions[path]
+            values.update(replaced)
+            positions.update(written)
+            comments += block_comments(override.file.comments, override.node.meta.line, override.node.meta.end_line)
         self.reader.config.resources.append(TerraformResource(address, block.labels[0], values, positions, comments))
 
 
