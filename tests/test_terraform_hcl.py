@@ -555,7 +555,8 @@ def test_file_and_templatefile_read_the_configurations_own_files(tmp_path):
         """)
     write(tmp_path / "tf", "policies/read.json", '{"Statement": []}\n')
     write(tmp_path / "tf", "policies/bucket.tpl", 'arn:aws:s3:::${bucket}/* by ${role}\n')
-    write(tmp_path / "tf", "modules/m/main.tf", 'resource "aws_iam_policy" "q" { policy = file("${path.module}/q.json") }\n')
+    write(tmp_path / "tf", "modules/m/main.tf",
+          'resource "aws_iam_policy" "q" { policy = file("${path.module}/q.json") }\n')
     write(tmp_path / "tf", "modules/m/q.json", '{"q": 1}')
     write(tmp_path, "secret.txt", "do not read\n")
     _, resources = read(tmp_path / "tf")

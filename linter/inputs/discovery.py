@@ -1,9 +1,9 @@
 """From command-line paths to the files to check.
 
-Directories are walked recursively for YAML/JSON/template files, skipping VCS and dependency folders, CDK asset
-folders, `.terraform/` and whatever `.gitignore` excludes (matched in-process: git is never run, see mlcheck.inputs.gitignore).
-Globs are expanded here too, so quoted patterns work on every shell. Neither walks nor `**` follow symbolic
-links to directories, so a link loop cannot multiply or hang a run. A directory that cannot be listed becomes
+Directories are walked recursively for YAML/JSON/template and .tf files, skipping VCS and dependency folders, CDK
+asset folders, `.terraform/` and whatever `.gitignore` excludes (matched in-process: git is never run, see
+mlcheck.inputs.gitignore). Globs are expanded here too, so quoted patterns work on every shell. Neither walks
+nor `**` follow symbolic links to directories, so a link loop cannot multiply or hang a run. A directory that cannot be listed becomes
 a candidate carrying the error, reported like an unreadable file: a partial scan is never silent.
 
 Terraform: a directory of `.tf` files is one configuration, so one candidate (`terraform=True`, path = the
@@ -137,7 +137,8 @@ def _local_modules(directories) -> set:
 
 
 def _walk(root: str) -> list[tuple[str, str | None]]:
-    """(path, None) for each template-like or .tf file below `root`, (directory, error) for each that cannot be listed."""
+    """(path, None) for each template-like or .tf file below `root`, (directory, error) for each that cannot be
+    listed."""
     out: list[tuple[str, str | None]] = []
 
     def failed(exc: OSError):
@@ -164,7 +165,7 @@ def _walk(root: str) -> list[tuple[str, str | None]]:
             kept.append(name)
         dirnames[:] = kept
         for name in sorted(filenames):
-            if not name.lower().endswith(EXTENSIONS) and not name.endswith(TERRAFORM_EXTENSION):
+            if not (name.lower().endswith(EXTENSIONS) or name.endswith(TERRAFORM_EXTENSION)):
                 continue
             if current is not None and current[0].ignored(f"{current[1]}/{name}" if current[1] else name, False):
                 continue
