@@ -3,8 +3,9 @@
 Directories are walked recursively for YAML/JSON/template and .tf files, skipping VCS and dependency folders, CDK
 asset folders, `.terraform/` and whatever `.gitignore` excludes (matched in-process: git is never run, see
 mlcheck.inputs.gitignore). Globs are expanded here too, so quoted patterns work on every shell. Neither walks
-nor `**` follow symbolic links to directories, so a link loop cannot multiply or hang a run. A directory that cannot be listed becomes
-a candidate carrying the error, reported like an unreadable file: a partial scan is never silent.
+nor `**` follow symbolic links to directories, so a link loop cannot multiply or hang a run. A directory that
+cannot be listed becomes a candidate carrying the error, reported like an unreadable file: a partial scan is
+never silent.
 
 Terraform: a directory of `.tf` files is one configuration, so one candidate (`terraform=True`, path = the
 directory). A directory that another walked configuration calls as a local module (`source = "./modules/x"`) is
