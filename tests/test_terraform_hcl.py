@@ -589,3 +589,58 @@ def test_override_files_replace_the_arguments_they_write(tmp_path):
     assert notebook.positions[("direct_internet_access",)] == Position(str(tmp_path / "main_override.tf"), 2, 3,
                                                                        2, 38)
     assert notebook.positions[("root_access",)].file == str(tmp_path / "main.tf")
+
+
+def test_module_calls_with_count_and_for_each(tmp_path):
+    write(tmp_path, "main.tf", """
+        module "bucket" {
+          source   = "./modules/bucket"
+          for_each = { raw = "r", clean = "c" }
+          name     = "data-${each.key}-${each.value}"
+        }
+        module "pair" {
+          source = "./modules/bucket"
+          count  = 2
+          name   = "pair-${count.index}"
+        }
+        module "off" {
+          source = "./modules/bucket"
+          count  = 0
+          name   = "never"
+        }
+        module "maybe" {
+          source = "./modules/bucket"
+          count  = var.enabled ? 1 : 0
+          name   = "maybe"
+        }
+        variable "enabled" {}
+        resource "aws_iam_policy" "p" {
+          raw   = module.bucket["raw"].arn
+          pairs = module.pair[*].arn
+          whole = module.pair
+        }
+        """)
+    write(tmp_path, "modules/bucket/main.tf", """
+        variable "name" {}
+        resource "aws_s3_bucket" "this" { bucket = var.name }
+        output "arn" { value = aws_s3_bucket.this.arn }
+        """)
+    config, resources = read(tmp_path)
+    assert resources['module.bucket["raw"].aws_s3_bucket.this'].values == {"bucket": "data-raw-r"}
+    assert resources['module.bucket["clean"].aws_s3_bucket.this'].values == {"bucket": "data-clean-c"}
+    assert resources["module.pair[1].aws_s3_bucket.this"].values == {"bucket": "pair-1"}
+    assert not any(a.startswith("module.off") for a in resources)
+    assert [(u.address, u.reason) for u in config.unknowns] == [
+        ("module.maybe", "count of module.maybe cannot be known, so its instances are not known")]
+    policy = resources["aws_iam_policy.p"].values
+    assert policy["raw"] == Reference('module.bucket["raw"].aws_s3_bucket.this', "arn")
+    assert policy["pairs"] == [Reference("module.pair[0].aws_s3_bucket.this", "arn"),
+                               Reference("module.pair[1].aws_s3_bucket.this", "arn")]
+    assert isinstance(policy["whole"], Unknown)
+
+
+def test_modules_that_multiply_are_bounded(tmp_path):
+    write(tmp_path, "main.tf", 'module "m" {\n  source = "./"\n  count  = 2\n}\nresource "aws_s3_bucket" "b" {}\n')
+    config, resources = read(tmp_path)
+    assert any("module instances" in e.message or "nested more than" in e.message for e in config.errors)
+    assert 0 < len(resources) <= 500

@@ -27,6 +27,7 @@ from mlcheck.util.record import FrozenRecord, Record
 META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider"})
 META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
 MAX_MODULE_DEPTH = 32
+MAX_MODULES = 500  # module instances read per configuration (modules with count can multiply at each level)
 # Parse-tree levels a file may nest (an HCL level is a few tree levels); deeper is an error, so that every walk of
 # the tree below stays within Python's recursion limit.
 MAX_TREE_DEPTH = 400
@@ -103,7 +104,7 @@ def read_configuration(directory: str, var_files=(), display=os.path.normpath) -
     show. Never raises for bad input: what cannot be read is in `errors` or `unknowns`."""
     config = Configuration()
     reader = _Reader(config, display, os.path.abspath(directory), directory)
-    root = reader.module(directory, "", None, None, depth=0)
+    root = reader.module(directory, "", None, None)
     if root is not None:
         root.variable_values = reader.var_file_values(directory, var_files)
         root.emit()
@@ -174,6 +175,8 @@ class _Reader:
         self.root_directory = root_directory  # as given (path.root)
         self.directories = []  # real paths of the modules read: file() reads only below them
         self._downloaded = None
+        self._parsed = {}
+        self.modules_read = 0
 
     def read_text(self, path):
         """The text of a file below one of the configuration's module directories (file(), templatefile());
@@ -190,7 +193,13 @@ class _Reader:
         self.config.errors.append(ReadError(file, line, column, message))
 
     def parse(self, path: str):
-        """A _File, or None (the error recorded)."""
+        """A _File, or None (the error recorded); each file is parsed once, however many module calls read it."""
+        key = os.path.realpath(path)
+        if key not in self._parsed:
+            self._parsed[key] = self._parse(path)
+        return self._parsed[key]
+
+    def _parse(self, path: str):
         display = self.display(path)
         try:
             raw = read_file(path, MAX_TF_BYTES)
@@ -217,13 +226,19 @@ class _Reader:
         self.config.files.append(display)
         return _File(display, tree, file_comments(comment_tokens, text, display), _is_override(path))
 
-    def module(self, directory, prefix, call_file, call_line, depth):
+    def module(self, directory, prefix, call_file, call_line, calls=()):
+        self.modules_read += 1
+        if self.modules_read > MAX_MODULES:
+            if self.modules_read == MAX_MODULES + 1:
+                self.error(call_file or self.display(directory), call_line or 1, 1,
+                           f"more than {MAX_MODULES} module instances: the rest are not read")
+            return None
         files = [f for f in (self.parse(p) for p in tf_files(directory)) if f is not None]
         if not files and not tf_files(directory):
             if call_file is not None:
                 self.error(call_file, call_line, 1, f"module directory {self.display(directory)} has no .tf file")
             return None
-        return _Module(self, directory, prefix, files, depth)
+        return _Module(self, directory, prefix, files, calls)
 
     def var_file_values(self, directory, var_files) -> dict:
         """Variable values from the var files Terraform reads by itself and those given, later ones winning."""
@@ -387,13 +402,13 @@ _EVALUATING = object()  # marks a local or variable being evaluated: a reference
 class _Module:
     """One module instance: the root, or a module call's source read with the call's inputs."""
 
-    def __init__(self, reader, directory, prefix, files, depth):
+    def __init__(self, reader, directory, prefix, files, calls):
         self.reader = reader
         self.directory = directory
-        self.prefix = prefix  # "" or "module.NAME." (nested: "module.a.module.b.")
-        self.depth = depth
+        self.prefix = prefix  # "" or "module.NAME." (nested: "module.a.module.b.", instances "module.a[0].")
+        self.calls_path = calls  # the module call names from the root: ("a", "b"), .terraform/modules' key "a.b"
         self.variable_values = {}  # root: from var files
-        self.inputs = {}  # child: variable -> (caller module, expression tree)
+        self.inputs = {}  # child: variable -> (the caller's scope, expression tree)
         self.variables, self.locals, self.resources, self.data, self.calls, self.outputs = {}, {}, {}, {}, {}, {}
         self._values = {}  # ("var"|"local"|"output"|"module", name) -> value, or _EVALUATING
         self._instances = {}
@@ -442,9 +457,7 @@ class _Module:
             value = self.variable(steps[0][1]) if name == "var" else self.local(steps[0][1])
             return apply_steps(value, steps[1:], scope)
         if name == "module":
-            if len(steps) < 2 or steps[0][0] != "attr" or steps[1][0] != "attr":
-                return Unknown("a module referred to without an output")
-            return apply_steps(self.module_output(steps[0][1], steps[1][1]), steps[2:], scope)
+            return self._module_reference(steps, scope)
         if name == "data":
             label = ".".join(s[1] for s in steps[:2] if s[0] == "attr")
             if label in self.data and label.startswith("aws_iam_policy_document.") and len(steps) >= 3 and \
@@ -498,8 +511,8 @@ class _Module:
     def variable(self, name):
         def compute():
             if name in self.inputs:
-                caller, expression = self.inputs[name]
-                return _safe_evaluate(expression, caller.scope)
+                caller_scope, expression = self.inputs[name]
+                return _safe_evaluate(expression, caller_scope)
             if name in self.variable_values:
                 return self.variable_values[name]
             block = self.variables.get(name)
@@ -519,10 +532,31 @@ class _Module:
             return _safe_evaluate(self.locals[name], self.scope)
         return self._cached(("local", name), compute, f"local '{name}' refers to itself")
 
-    def module_output(self, call, output):
-        child = self.child(call)
-        if isinstance(child, Unknown):
-            return child
+    def _module_reference(self, steps, scope):
+        if not steps or steps[0][0] != "attr":
+            return Unknown("'module' alone is not a value")
+        call, rest = steps[0][1], steps[1:]
+        target = self.child(call)
+        if isinstance(target, Unknown):
+            return target
+        if isinstance(target, dict):  # a call with count or for_each: module.NAME[KEY].OUTPUT
+            if rest and rest[0][0] == "index":
+                key = index_value(rest[0], scope)
+                if isinstance(key, bool) or key not in target:
+                    return Unknown(f"an instance of module '{call}' that cannot be known")
+                target, rest = target[key], rest[1:]
+            elif rest and rest[0][0] == "splat":
+                return [self._output_of(call, child, rest[0][1] + rest[1:], scope) for child in target.values()]
+            else:
+                return Unknown(f"module '{call}' has several instances and is referred to without an index")
+        return self._output_of(call, target, rest, scope)
+
+    def _output_of(self, call, child, steps, scope):
+        if not steps or steps[0][0] != "attr":
+            return Unknown(f"module '{call}' referred to without an output")
+        return apply_steps(self.module_output(call, child, steps[0][1]), steps[1:], scope)
+
+    def module_output(self, call, child, output):
         def compute():
             block = child.outputs.get(output)
             if block is None:
@@ -532,7 +566,8 @@ class _Module:
         return child._cached(("output", output), compute, f"output '{output}' of module '{call}' refers to itself")
 
     def child(self, call):
-        """The module a call reads (built once), or Unknown when it is not read."""
+        """The module a call reads (built once): a _Module, {instance key: _Module} for a call with count or
+        for_each, or Unknown when it is not read."""
         key = ("module", call)
         if key in self._values:
             return self._values[key]
@@ -547,15 +582,13 @@ class _Module:
         address = f"{self.prefix}module.{call}"
         display, line = block.file.display, block.node.meta.line
         attributes = {n: (a, e) for n, a, e in _attributes(_body(block.node))}
-        if "count" in attributes or "for_each" in attributes:
-            return self._not_read(display, line, address, "a module call with count or for_each is not read")
         if "source" not in attributes:
             self.reader.error(display, line, block.node.meta.column, f"module '{call}' has no source")
             return Unknown(f"module '{call}' has no source")
         source = _safe_evaluate(attributes["source"][1], self.scope)
         if not isinstance(source, str):
             return self._not_read(display, line, address, "its source cannot be known")
-        if self.depth >= MAX_MODULE_DEPTH:
+        if len(self.calls_path) >= MAX_MODULE_DEPTH:
             self.reader.error(display, line, 1, f"modules nested more than {MAX_MODULE_DEPTH} deep")
             return Unknown("modules nested too deeply")
         if source.startswith(("./", "../", ".\\", "..\\")):
@@ -566,19 +599,26 @@ class _Module:
                                   f"module '{call}': source directory {self.display_dir(directory)} does not exist")
                 return Unknown(f"module '{call}' source directory does not exist")
         else:
-            key = ".".join(p for p in (self.prefix + "module." + call).split(".") if p != "module")
-            directory = self.reader.downloaded(key)
+            directory = self.reader.downloaded(".".join(self.calls_path + (call,)))
             if directory is None:
                 return self._not_read(display, line, address,
                                       f"module source '{source}' is not downloaded (no .terraform/modules entry: run "
                                       "terraform init); its resources are not checked")
-        child = self.reader.module(directory, f"{address}.", display, line, self.depth + 1)
-        if child is None:
-            return Unknown(f"module '{call}' has no .tf file")
-        for name, (_, expression) in attributes.items():
-            if name not in ("source", "version", "providers", "depends_on"):
-                child.inputs[name] = (self, expression)
-        return child
+        mode = _instances_of(attributes, self.scope, address)
+        if isinstance(mode, Unknown):
+            return self._not_read(display, line, address, f"{mode.reason}, so its instances are not known")
+        children = {}
+        for key, names in [(None, {})] if mode is None else mode:
+            prefix = address if key is None else _instance_address(address, key)
+            child = self.reader.module(directory, f"{prefix}.", display, line, self.calls_path + (call,))
+            if child is None:
+                return Unknown(f"module '{call}' has no .tf file")
+            caller_scope = self.scope.child(**names)
+            for name, (_, expression) in attributes.items():
+                if name not in ("source", "version", "providers", "depends_on", "count", "for_each"):
+                    child.inputs[name] = (caller_scope, expression)
+            children[key] = child
+        return children[None] if mode is None else children
 
     def display_dir(self, directory):
         return self.reader.display(directory)
@@ -595,24 +635,9 @@ class _Module:
         if key in self._instances:
             return self._instances[key]
         block = self.resources[key]
-        attributes = {n: e for n, _, e in _attributes(_body(block.node))}
-        result = None
-        if "count" in attributes:
-            count = _safe_evaluate(attributes["count"], self.scope)
-            if isinstance(count, bool) or not isinstance(count, int) or count < 0 or count > MAX_INSTANCES:
-                result = Unknown(f"count of {self.prefix}{key} cannot be known")
-            else:
-                result = [(i, {"count": {"index": i}}) for i in range(count)]
-        elif "for_each" in attributes:
-            each = _safe_evaluate(attributes["for_each"], self.scope)
-            if isinstance(each, list) and all(isinstance(k, str) for k in each) and len(each) <= MAX_INSTANCES:
-                result = [(k, {"each": {"key": k, "value": k}}) for k in sorted(set(each))]
-            elif isinstance(each, dict) and len(each) <= MAX_INSTANCES:
-                result = [(k, {"each": {"key": k, "value": v}}) for k, v in sorted(each.items())]
-            else:
-                result = Unknown(f"for_each of {self.prefix}{key} cannot be known")
-        self._instances[key] = result
-        return result
+        attributes = {n: (a, e) for n, a, e in _attributes(_body(block.node))}
+        self._instances[key] = _instances_of(attributes, self.scope, self.prefix + key)
+        return self._instances[key]
 
     def _resource_reference(self, key, steps, scope):
         address = self.prefix + key
@@ -675,8 +700,8 @@ class _Module:
                     self._emit_instance(block, _instance_address(address, instance), self.scope.child(**names))
         for call in self.calls:
             child = self.child(call)
-            if not isinstance(child, Unknown):
-                child.emit()
+            for module in child.values() if isinstance(child, dict) else () if isinstance(child, Unknown) else (child,):
+                module.emit()
 
     def _emit_instance(self, block, address, scope):
         display = block.file.display
@@ -693,6 +718,24 @@ class _Module:
             positions.update(written)
             comments += block_comments(override.file.comments, override.node.meta.line, override.node.meta.end_line)
         self.reader.config.resources.append(TerraformResource(address, block.labels[0], values, positions, comments))
+
+
+def _instances_of(attributes, scope, address):
+    """The instances a block's `count` or `for_each` makes: None (no count/for_each: one instance), a list of
+    (key, iteration names) (count: ints, for_each: strings), or Unknown."""
+    if "count" in attributes:
+        count = _safe_evaluate(attributes["count"][1], scope)
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0 or count > MAX_INSTANCES:
+            return Unknown(f"count of {address} cannot be known")
+        return [(i, {"count": {"index": i}}) for i in range(count)]
+    if "for_each" in attributes:
+        each = _safe_evaluate(attributes["for_each"][1], scope)
+        if isinstance(each, list) and all(isinstance(k, str) for k in each) and len(each) <= MAX_INSTANCES:
+            return [(k, {"each": {"key": k, "value": k}}) for k in sorted(set(each))]
+        if isinstance(each, dict) and len(each) <= MAX_INSTANCES:
+            return [(k, {"each": {"key": k, "value": v}}) for k, v in sorted(each.items())]
+        return Unknown(f"for_each of {address} cannot be known")
+    return None
 
 
 def _instance_address(address, key):
