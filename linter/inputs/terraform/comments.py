@@ -11,6 +11,8 @@ suppression engine (mlcheck.engine.suppressions) applies the same reason and exp
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from mlcheck.inputs.terraform.resource import Position
 
 
@@ -27,11 +29,22 @@ class Comment(str):
         return (Comment, (str(self), self.position))
 
 
+class FileComments(list):
+    """file_comments' list, with the line of each entry (for bisection)."""
+
+    @property
+    def lines(self) -> list:
+        found = self.__dict__.get("_lines")
+        if found is None or len(found) != len(self):
+            found = self.__dict__["_lines"] = [line for line, _, _ in self]
+        return found
+
+
 def file_comments(tokens, text: str, display: str) -> list:
     """(line, is the whole line, Comment) for each comment line of a parsed file, in order, from its
     NL_OR_COMMENT tokens."""
     lines = text.split("\n")
-    out = []
+    out = FileComments()
     for token in tokens:
         value = str(token)
         stripped = value.lstrip("\n \t")
@@ -53,12 +66,15 @@ def file_comments(tokens, text: str, display: str) -> list:
 
 
 def block_comments(comments: list, first_line: int, last_line: int) -> tuple:
-    """The comments written inside lines first..last, and the whole-line comments right above `first_line`."""
-    inside = [c for line, _, c in comments if first_line <= line <= last_line]
+    """The comments written inside lines first..last, and the whole-line comments right above `first_line`.
+    `comments` is in line order (file_comments), so both are found by bisection: a file of thousands of
+    resources and comments costs no more than its length."""
+    lines = getattr(comments, "lines", None) or [line for line, _, _ in comments]
+    start, end = bisect_left(lines, first_line), bisect_right(lines, last_line)
+    inside = tuple(c for _, _, c in comments[start:end])
     above = []
-    by_line = {line: (whole, c) for line, whole, c in comments}
-    line = first_line - 1
-    while line in by_line and by_line[line][0]:
-        above.append(by_line[line][1])
-        line -= 1
-    return tuple(reversed(above)) + tuple(inside)
+    expected, i = first_line - 1, start - 1
+    while i >= 0 and comments[i][0] == expected and comments[i][1]:
+        above.append(comments[i][2])
+        expected, i = expected - 1, i - 1
+    return tuple(reversed(above)) + inside
