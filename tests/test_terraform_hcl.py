@@ -60,6 +60,8 @@ def test_literals_blocks_and_positions(tmp_path):
     assert notebook.positions[("tags", "cost-center")] == Position(file, 10, 5, 10, 25)
     assert notebook.positions[("security_groups", 1)] == Position(file, 12, 30, 12, 36)
     assert notebook.positions[("instance_metadata_service_configuration", 0)] == Position(file, 13, 3, 15, 4)
+    # the list of blocks is where its first block is
+    assert notebook.positions[("instance_metadata_service_configuration",)] == Position(file, 13, 3, 15, 4)
     assert notebook.positions[("instance_metadata_service_configuration", 0,
                                "minimum_instance_metadata_service_version")].line == 14
     # a missing attribute is located at its block
@@ -146,12 +148,17 @@ def test_jsonencode_gives_the_string_the_provider_receives(tmp_path):
 def test_references_between_resources(tmp_path):
     write(tmp_path, "main.tf", """
         resource "aws_iam_role" "model" { name = "model-role" }
-        resource "aws_s3_bucket" "data" { bucket = "data" }
+        resource "aws_s3_bucket" "data" {
+          bucket = "data"
+          tags   = { a = "b" }
+        }
         resource "aws_sagemaker_model" "m" {
           execution_role_arn = aws_iam_role.model.arn
           bucket_ref         = aws_s3_bucket.data
           objects            = "${aws_s3_bucket.data.arn}/*"
           role_name_in_text  = "role ${aws_iam_role.model.name}"
+          role_name          = aws_iam_role.model.name
+          bucket_tags        = aws_s3_bucket.data.tags
           undeclared         = aws_iam_role.other.arn
           nested             = aws_iam_role.model.inline_policy[0].name
           data_source        = data.aws_iam_policy_document.p.json
@@ -164,6 +171,8 @@ def test_references_between_resources(tmp_path):
     assert values["bucket_ref"] == Reference("aws_s3_bucket.data")
     assert values["objects"] == Composite((Reference("aws_s3_bucket.data", "arn"), "/*"))
     assert values["role_name_in_text"] == "role model-role"  # an argument the role's block sets, as in the plan
+    assert values["role_name"] == "model-role"
+    assert values["bucket_tags"] == Reference("aws_s3_bucket.data", "tags")  # only scalars are taken
     assert values["undeclared"] == Unknown("'aws_iam_role' is not declared in this configuration")
     assert isinstance(values["nested"], Unknown)
     assert values["data_source"] == Unknown("data source data.aws_iam_policy_document.p is read by Terraform at "
@@ -336,8 +345,7 @@ def test_local_modules_are_followed_with_their_inputs(tmp_path):
         {"instance_type": "ml.m5.large"}]
     assert resources["module.ml.module.inner.aws_kms_key.k"].values == {"description": "inner"}
     endpoint = resources["aws_sagemaker_endpoint.e"].values
-    assert endpoint["endpoint_config_name"] == Reference("module.ml.aws_sagemaker_endpoint_configuration.this",
-                                                         "name")
+    assert endpoint["endpoint_config_name"] == "ml-prod-config"  # an argument the module's block sets
     assert endpoint["model"] == Reference("module.ml.aws_sagemaker_model.this", "arn")
     assert sorted(config.files) == sorted(str(tmp_path / p) for p in ("main.tf", "modules/ml/main.tf",
                                                                       "modules/inner/main.tf"))

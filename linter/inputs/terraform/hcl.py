@@ -640,6 +640,22 @@ class _Module:
         return self._instances[key]
 
     def _resource_reference(self, key, steps, scope):
+        """A reference to another resource: Reference(address, attribute), or, for an argument its block sets to
+        a known value, that value, as the plan has it (`aws_appautoscaling_target.x.resource_id`). What is known
+        only after apply (`arn`, `id`) stays the Reference the mapping links by."""
+        found = self._referenced(key, steps, scope)
+        if isinstance(found, list):
+            return [self._known(item) for item in found]
+        return self._known(found)
+
+    def _known(self, value):
+        if isinstance(value, Reference):
+            known = self.configured(value)
+            if known is not None:
+                return known
+        return value
+
+    def _referenced(self, key, steps, scope):
         address = self.prefix + key
         mode = self.instances(key)
         if isinstance(mode, Unknown):
@@ -775,6 +791,7 @@ def _read_body(body, scope, path, positions, display, top=False) -> dict:
                 continue  # a dynamic block of this type that cannot be known already made it unknown
             where = path + (kind, len(blocks))
             positions[where] = _position(display, child)
+            positions.setdefault(path + (kind,), positions[where])  # the list of blocks: at its first
             blocks.append(_read_body(_body(child), scope, where, positions, display))
     return values
 
@@ -803,6 +820,7 @@ def _read_dynamic(node, kind, scope, path, values, positions, display):
     for key, item in pairs:
         where = path + (kind, len(blocks))
         positions[where] = _position(display, content[0])
+        positions.setdefault(path + (kind,), _position(display, node))
         inner = scope.child(**{iterator: {"key": key, "value": item}})
         blocks.append(_read_body(_body(content[0]), inner, where, positions, display))
 
