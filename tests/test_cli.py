@@ -285,7 +285,7 @@ def test_a_path_that_matches_nothing_is_an_error(tmp_path, run_cli):
     (tmp_path / "docs" / "notes.txt").write_text("no templates here\n")
     for args, named in [(("nomatch/",), "nomatch/: no such file or directory"),
                         (("infra/*.yml",), "infra/*.yml: no file matches this pattern"),
-                        (("empty",), "empty: no .yaml, .yml, .json or .template file in this directory"),
+                        (("empty",), "empty: no .yaml, .yml, .json, .template or .tf file in this directory"),
                         (("docs",), "docs: no .yaml")]:
         code, out, err = run_cli(*args, cwd=tmp_path)
         assert code == 2, args

@@ -9,7 +9,8 @@ from conftest import ROOT
 
 
 def test_pre_commit_try_repo(tmp_path):
-    """The hook as pre-commit runs it: templates checked, other YAML/JSON skipped, exit 1 on findings."""
+    """The hook as pre-commit runs it: templates checked, other YAML/JSON skipped, exit 1 on findings; a .tf file
+    checked with its directory's configuration (here one that does not parse: its line)."""
     repo = tmp_path / "repo"
     repo.mkdir()
     (repo / "stack.yaml").write_text((ROOT / "examples" / "ml-stack.yaml").read_text())
@@ -17,6 +18,8 @@ def test_pre_commit_try_repo(tmp_path):
     (repo / "package.json").write_text('{"name": "x"}\n')
     (repo / "configmap.yaml").write_text("apiVersion: v1\nkind: ConfigMap\n")
     (repo / "notes.txt").write_text("not yaml\n")
+    (repo / "infra").mkdir()
+    (repo / "infra" / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = \n}\n')
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
     subprocess.run(["git", "add", "."], cwd=repo, check=True)
     env = {"PRE_COMMIT_HOME": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
@@ -27,20 +30,21 @@ def test_pre_commit_try_repo(tmp_path):
     assert "stack.yaml:62:5: MLC401 [high]" in out
     assert "sagemaker.template:62:5: MLC401 [high]" in out  # the extensions `mlcheck .` walks, not identify's
     assert "package.json" not in out and "configmap.yaml" not in out and "Traceback" not in out
+    assert "infra/main.tf:2:12: MLC001 [high] does not parse as HCL" in out
 
 
 def test_pre_commit_hook_definition():
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert hooks == [{
         "id": "mlcheck", "name": "mlcheck", "entry": "mlcheck --quiet", "language": "python",
-        "files": r"(?i)\.(ya?ml|json|template)$", "types": ["file"], "require_serial": True,
+        "files": r"(?i)\.(ya?ml|json|template|tf)$", "types": ["file"], "require_serial": True,
         "description": hooks[0]["description"],
     }]
     import re
 
-    from mlcheck.inputs.discovery import EXTENSIONS
+    from mlcheck.inputs.discovery import EXTENSIONS, TERRAFORM_EXTENSION
 
-    for extension in EXTENSIONS:  # the hook passes every file the directory walk would take
+    for extension in EXTENSIONS + (TERRAFORM_EXTENSION,):  # the hook passes every file the directory walk would take
         assert re.search(hooks[0]["files"], f"infra/stack{extension}") and re.search(hooks[0]["files"],
                                                                                     f"STACK{extension.upper()}")
 

@@ -361,6 +361,21 @@ def test_terraform_fixture_plan(directory):
         assert expected, "a failing fixture must expect at least one finding"
 
 
+@pytest.mark.parametrize("directory", TERRAFORM_DIRS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_terraform_fixture_tf(directory):
+    """The .tf form of the same fixture: the same rules on the same addresses as its plan, each at the line
+    written in the fixture (the attribute's, or the block's when the attribute is left out)."""
+    expected = _expectations(directory)
+    rule_id = directory.parent.name if directory.parent.name.startswith("MLC") else None
+    compared = ({rule_id} if rule_id else {rule.id for rule in all_rules()}) | {e[0] for e in expected}
+    result = check_file(Candidate(str(directory), True, terraform=True), ALL if rule_id else DEFAULT)
+    assert not result.errors, result.errors
+    assert result.checked
+    got = sorted((f.rule_id, f.resource, os.path.basename(f.file), f.line) for f in result.findings
+                 if not f.suppressed and f.rule_id in compared)
+    assert got == expected
+
+
 def test_every_terraform_fixture_is_named_for_its_outcome():
     for directory in TERRAFORM_DIRS:
         if directory.parent.name.startswith("MLC"):
@@ -435,3 +450,18 @@ def test_a_one_line_plan_as_terraform_writes_it_is_checked_from_the_command_line
         "MLC401", "aws_sagemaker_notebook_instance.nb", "aws_sagemaker_notebook_instance")
     assert finding["line"] == 1
     assert text[finding["column"] - 1:].startswith('"direct_internet_access"')
+
+
+def test_a_policy_whose_jsonencode_names_another_resource_is_judged_at_its_statement(tmp_path, run_cli):
+    # "${aws_s3_bucket.data.arn}/*" inside jsonencode is text around a reference: the policy must still be read
+    # (it was passed silently while the mapping took only plain JSON strings)
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_s3_bucket" "data" {\n  bucket = "data"\n}\n\n'
+        'resource "aws_iam_role_policy" "p" {\n  role = "r"\n  policy = jsonencode({\n'
+        '    Version = "2012-10-17"\n'
+        '    Statement = [{ Effect = "Allow", Action = "s3:*", Resource = "${aws_s3_bucket.data.arn}/*" }]\n'
+        '  })\n}\n')
+    code, out, _ = run_cli(".", "--select", "MLC103", "--color", "never", cwd=tmp_path)
+    assert code == 1
+    assert out.splitlines()[0].startswith("main.tf:9:")
+    assert "MLC103" in out and "aws_iam_role_policy.p" in out

@@ -106,6 +106,9 @@ def _use_color(choice: str) -> bool:
               help="Template parameter value used to resolve Ref (repeatable).")
 @click.option("--parameters-file", type=click.Path(dir_okay=False),
               help="CloudFormation parameters JSON ([{ParameterKey, ParameterValue}, ...]).")
+@click.option("--var-file", "var_files", multiple=True, metavar="PATH",
+              help="Terraform variable values (.tfvars or .tfvars.json; repeatable, later files win), after "
+                   "terraform.tfvars and *.auto.tfvars as Terraform reads them.")
 @click.option("--stdin-filename", metavar="PATH", help="Name to report for input read from '-'.")
 @click.option("--color", type=click.Choice(("auto", "always", "never")), default="auto", show_default=True)
 @click.option("--no-inline-suppressions", is_flag=True,
@@ -127,7 +130,7 @@ def _use_color(choice: str) -> bool:
 @click.version_option(__version__, "--version", prog_name="mlcheck", message="%(prog)s %(version)s")
 def cli(paths, output_format, output_files, statistics, select, extend_select, ignore, fail_on, fail_on_unverified, exit_zero,
         parameter_pairs,
-        parameters_file, stdin_filename, color, no_inline_suppressions, show_unknown, jobs, verbose, quiet,
+        parameters_file, var_files, stdin_filename, color, no_inline_suppressions, show_unknown, jobs, verbose, quiet,
         config_path, show_config, baseline_path, write_baseline_path, list_rules, explain):
     """Lint CloudFormation templates and SageMaker configuration against ML-architecture best practices.
 
@@ -188,7 +191,7 @@ def cli(paths, output_format, output_files, statistics, select, extend_select, i
         stdin_filename=stdin_filename,
         root=find_repo_root(os.getcwd()) or os.getcwd(), jobs=value["jobs"],
         inline_suppressions=value["inline-suppressions"],
-        severity_overrides=value["severity"], rule_options=value["rules"],
+        severity_overrides=value["severity"], rule_options=value["rules"], var_files=var_files,
     )
     baseline = _read_baseline(baseline_path) if baseline_path else None
     result = run(candidates, settings)

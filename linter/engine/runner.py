@@ -11,7 +11,7 @@ import os
 
 from mlcheck.inputs.discovery import Candidate
 from mlcheck.engine.engine import lint_template
-from mlcheck.findings.result import Error, Finding, RunResult
+from mlcheck.findings.result import Error, Finding, RunResult, UnknownValue
 from mlcheck.inputs.loader import ParseError, load_document
 from mlcheck.engine.precedence import one_finding_per_problem
 from mlcheck.util.record import Record
@@ -35,7 +35,7 @@ _TEMPLATE_HINT = lazy(r"AWSTemplateFormatVersion|AWS::[A-Za-z0-9]+::[A-Za-z0-9]+
 
 class Settings(Record):
     _fields = ("rule_ids", "subset_rule_ids", "parameters", "severity_overrides", "stdin_filename", "root", "jobs",
-               "inline_suppressions", "rule_options")
+               "inline_suppressions", "rule_options", "var_files")
     rule_ids: tuple
     subset_rule_ids: tuple  # run for their default-on findings only (Rule.partly_on_by_default)
     parameters: dict
@@ -45,6 +45,7 @@ class Settings(Record):
     jobs: int  # 0 = automatic
     inline_suppressions: bool
     rule_options: dict  # rule id -> {option: value} from the configuration
+    var_files: tuple  # Terraform --var-file paths, in the order given
 
     def __init__(
         self,
@@ -57,6 +58,7 @@ class Settings(Record):
         jobs=0,
         inline_suppressions=True,
         rule_options=None,
+        var_files=(),
     ):
         self.rule_ids = rule_ids
         self.subset_rule_ids = subset_rule_ids
@@ -67,6 +69,7 @@ class Settings(Record):
         self.jobs = jobs
         self.inline_suppressions = inline_suppressions
         self.rule_options = {} if rule_options is None else rule_options
+        self.var_files = tuple(var_files)
 
 
 class FileResult(Record):
@@ -114,6 +117,8 @@ def check_file(candidate: Candidate, settings: Settings, stdin_bytes: bytes | No
     registry = _RuleLookup(get_rule)
     result = FileResult()
     display, uri = _names(candidate, settings)
+    if candidate.terraform:
+        return _check_terraform(candidate, settings, display, uri, registry)
     if candidate.path == "-":
         raw = stdin_bytes or b""
         if len(raw) > MAX_BYTES:  # read_stdin stopped one byte past the limit
@@ -167,6 +172,52 @@ def check_file(candidate: Candidate, settings: Settings, stdin_bytes: bytes | No
                            uri_for=lambda file: repo_uri(file, settings.root))
     if settings.inline_suppressions:
         _suppress(template, report.findings, settings, display, uri, report.unknowns)
+    result.findings.extend(one_finding_per_problem(report.findings, registry.__getitem__))
+    result.unknowns.extend(report.unknowns)
+    result.errors.extend(report.errors)
+    return result
+
+
+def _check_terraform(candidate: Candidate, settings: Settings, display: str, uri: str, registry) -> FileResult:
+    """A Terraform configuration (the .tf files of a directory, with the modules it calls) checked as one input.
+    Each finding names the .tf file of its resource; with `candidate.only` (.tf files named on the command line)
+    only the findings in those files are reported. A file that does not parse is an error (exit 2) at its line;
+    the rest of the configuration is still checked."""
+    from mlcheck.engine.registry import rules_for_types
+    from mlcheck.inputs.terraform import hcl
+
+    result = FileResult()
+    configuration = hcl.read_configuration(candidate.path, settings.var_files, display_path)
+    for error in configuration.errors:
+        _parse_failure(result, ParseError(error.message, error.line, error.column), error.file,
+                       repo_uri(error.file, settings.root), PARSE_ERROR_RULE in settings.rule_ids, registry)
+    for part in configuration.unknowns:  # a module not downloaded: said, not silently passed
+        result.unknowns.append(UnknownValue("*", part.file, part.line, part.address, (), part.reason))
+    if not configuration.files:
+        return result
+    from mlcheck.inputs.terraform.mapping import to_template
+
+    result.checked = True
+    template = to_template(configuration.resources, display)
+    rules = rules_for_types(settings.rule_ids + settings.subset_rule_ids,
+                            {resource.type for resource in template.resources.values()})
+    report = lint_template(template, rules, display, uri, settings.parameters, settings.severity_overrides,
+                           frozenset(settings.subset_rule_ids), settings.rule_options,
+                           uri_for=lambda file: repo_uri(file, settings.root))
+    if settings.inline_suppressions:
+        _suppress(template, report.findings, settings, display, uri, report.unknowns)
+    # A resource block is in one file: a finding or unknown the model left at the configuration is in its file.
+    files = {resource.address: resource.position(()).file for resource in configuration.resources}
+    for item in report.findings + report.unknowns + report.errors:
+        resource = getattr(item, "resource", None)
+        if item.file == display and resource in files:
+            item.file = files[resource]
+            if hasattr(item, "uri"):
+                item.uri = repo_uri(item.file, settings.root)
+    shown = None if candidate.only is None else {display_path(path) for path in candidate.only}
+    if shown is not None:
+        report.findings = [f for f in report.findings if f.file in shown]
+        report.unknowns = [u for u in report.unknowns if u.file in shown]
     result.findings.extend(one_finding_per_problem(report.findings, registry.__getitem__))
     result.unknowns.extend(report.unknowns)
     result.errors.extend(report.errors)

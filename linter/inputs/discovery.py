@@ -1,10 +1,16 @@
 """From command-line paths to the files to check.
 
-Directories are walked recursively for YAML/JSON/template files, skipping VCS and dependency folders, CDK asset
-folders and whatever `.gitignore` excludes (matched in-process: git is never run, see mlcheck.inputs.gitignore).
-Globs are expanded here too, so quoted patterns work on every shell. Neither walks nor `**` follow symbolic
-links to directories, so a link loop cannot multiply or hang a run. A directory that cannot be listed becomes
-a candidate carrying the error, reported like an unreadable file: a partial scan is never silent.
+Directories are walked recursively for YAML/JSON/template and .tf files, skipping VCS and dependency folders, CDK
+asset folders, `.terraform/` and whatever `.gitignore` excludes (matched in-process: git is never run, see
+mlcheck.inputs.gitignore). Globs are expanded here too, so quoted patterns work on every shell. Neither walks
+nor `**` follow symbolic links to directories, so a link loop cannot multiply or hang a run. A directory that
+cannot be listed becomes a candidate carrying the error, reported like an unreadable file: a partial scan is
+never silent.
+
+Terraform: a directory of `.tf` files is one configuration, so one candidate (`terraform=True`, path = the
+directory). A directory that another walked configuration calls as a local module (`source = "./modules/x"`) is
+checked through that call, not again on its own. A `.tf` file named on the command line (as pre-commit passes
+changed files) checks its directory's configuration and reports only the findings in the files named (`only`).
 """
 
 from __future__ import annotations
@@ -12,28 +18,36 @@ from __future__ import annotations
 import errno
 import fnmatch
 import os
+import re
 import stat
 
 from mlcheck.inputs.gitignore import GitIgnore, repository_rules
 from mlcheck.util.record import FrozenRecord
 
 EXTENSIONS = (".yaml", ".yml", ".json", ".template")
+TERRAFORM_EXTENSION = ".tf"
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache",
-             ".pytest_cache", ".ruff_cache", ".aws-sam"}
+             ".pytest_cache", ".ruff_cache", ".aws-sam", ".terraform"}
+# A local module call's source, found without parsing HCL (a root that calls a directory makes it a module).
+_LOCAL_SOURCE = re.compile(rb'\bsource\s*=\s*"(\.\.?/[^"$]*)"')
 _GLOB_CHARS = set("*?[")
 _ABSENT = (errno.ENOENT, errno.ENOTDIR)  # a glob's literal part that names nothing: not a walk error
 
 
 class Candidate(FrozenRecord):
-    __slots__ = _fields = ("path", "explicit", "error")
-    path: str  # filesystem path ("-" for stdin)
+    __slots__ = _fields = ("path", "explicit", "error", "terraform", "only")
+    path: str  # filesystem path ("-" for stdin); a Terraform configuration's directory
     explicit: bool  # named on the command line (reported even if it is not a template)
     error: str | None  # set when discovery itself failed here (a directory that cannot be listed)
+    terraform: bool  # a Terraform configuration (the .tf files of the directory `path`)
+    only: tuple | None  # Terraform: the .tf files whose findings are reported (None: all of the configuration's)
 
-    def __init__(self, path, explicit, error=None):
+    def __init__(self, path, explicit, error=None, terraform=False, only=None):
         object.__setattr__(self, "path", path)
         object.__setattr__(self, "explicit", explicit)
         object.__setattr__(self, "error", error)
+        object.__setattr__(self, "terraform", terraform)
+        object.__setattr__(self, "only", only)
 
 
 class DiscoveryError(Exception):
@@ -42,13 +56,26 @@ class DiscoveryError(Exception):
 
 def discover(paths: list[str]) -> list[Candidate]:
     found: dict[str, Candidate] = {}
+    configurations: dict[str, set | None] = {}  # Terraform directory -> .tf files named (None: walked, all)
 
     def add_walk(directory) -> int:
         walked = _walk(directory)
         for path, error in walked:
             path = os.path.normpath(path)
-            found.setdefault(path, Candidate(path, False, error))
+            if error is None and path.endswith(TERRAFORM_EXTENSION):
+                configurations[os.path.dirname(path) or "."] = None
+            else:
+                found.setdefault(path, Candidate(path, False, error))
         return len(walked)
+
+    def add_file(path):
+        path = os.path.normpath(path)
+        if path.endswith(TERRAFORM_EXTENSION) and os.path.isfile(path):
+            directory = os.path.dirname(path) or "."
+            if directory not in configurations or configurations[directory] is not None:
+                configurations.setdefault(directory, set()).add(path)
+        else:
+            found[path] = Candidate(path, True)
 
     for arg in paths or ["."]:
         if arg == "-":
@@ -64,8 +91,8 @@ def discover(paths: list[str]) -> list[Candidate]:
                 for match in matches:
                     if os.path.isdir(match):
                         add_walk(match)
-                    else:  # files, and whatever else matched (a pipe, a dangling link): reading reports it
-                        found.setdefault(os.path.normpath(match), Candidate(os.path.normpath(match), True))
+                    elif os.path.normpath(match) not in found:  # files, and whatever else matched (a pipe,
+                        add_file(match)  # a dangling link): reading reports it
                 if not matches and not errors:  # a typo in CI paths must not pass as "0 files checked"
                     raise DiscoveryError(f"{arg}: no file matches this pattern")
                 continue
@@ -73,15 +100,46 @@ def discover(paths: list[str]) -> list[Candidate]:
             raise DiscoveryError(f"{arg}: {reason}") from None
         if stat.S_ISDIR(mode):
             if not add_walk(arg):
-                raise DiscoveryError(f"{arg}: no {', '.join(EXTENSIONS[:-1])} or {EXTENSIONS[-1]} file in this "
+                raise DiscoveryError(f"{arg}: no {', '.join(EXTENSIONS)} or {TERRAFORM_EXTENSION} file in this "
                                      "directory (skipped folders and .gitignore'd files aside)")
         else:  # named explicitly: checked (or its read error reported) whatever its kind
-            found[os.path.normpath(arg)] = Candidate(os.path.normpath(arg), True)
+            add_file(arg)
+    modules = _local_modules([d for d, named in configurations.items() if named is None])
+    for directory, named in configurations.items():
+        if named is None and os.path.abspath(directory) in modules:
+            continue
+        found[directory] = Candidate(directory, named is not None, terraform=True,
+                                     only=None if named is None else tuple(sorted(named)))
     return list(found.values())
 
 
+def _local_modules(directories) -> set:
+    """Absolute paths of the directories these configurations call as local modules (read without parsing HCL;
+    a file that cannot be read calls nothing here, and reading it reports the error later)."""
+    from mlcheck.inputs.safe_read import InputError, read_file
+
+    out = set()
+    for directory in directories:
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            continue
+        for name in names:
+            if not name.endswith(TERRAFORM_EXTENSION):
+                continue
+            try:
+                raw = read_file(os.path.join(directory, name))
+            except InputError:
+                continue
+            for match in _LOCAL_SOURCE.finditer(raw):
+                source = match.group(1).decode("utf-8", "replace")
+                out.add(os.path.normpath(os.path.join(os.path.abspath(directory), source)))
+    return out
+
+
 def _walk(root: str) -> list[tuple[str, str | None]]:
-    """(path, None) for each template-like file below `root`, (directory, error) for each that cannot be listed."""
+    """(path, None) for each template-like or .tf file below `root`, (directory, error) for each that cannot be
+    listed."""
     out: list[tuple[str, str | None]] = []
 
     def failed(exc: OSError):
@@ -108,7 +166,7 @@ def _walk(root: str) -> list[tuple[str, str | None]]:
             kept.append(name)
         dirnames[:] = kept
         for name in sorted(filenames):
-            if not name.lower().endswith(EXTENSIONS):
+            if not (name.lower().endswith(EXTENSIONS) or name.endswith(TERRAFORM_EXTENSION)):
                 continue
             if current is not None and current[0].ignored(f"{current[1]}/{name}" if current[1] else name, False):
                 continue

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 
+from mlcheck.inputs.terraform import jsonvalue
 from mlcheck.inputs.terraform.resource import Reference
-from mlcheck.model.values import Unknown
+from mlcheck.model.values import Composite, Unknown
 
 MISSING = object()
 
@@ -52,12 +53,12 @@ def B(cfn, tf=None, *fields, many=False) -> Field:
 
 
 def policy_document(value):
-    """A policy written as JSON text (`jsonencode(...)`, a heredoc, `data.aws_iam_policy_document.x.json`)."""
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return Unknown("the policy is not valid JSON")
+    """A policy written as JSON text (`jsonencode(...)`, a heredoc, `data.aws_iam_policy_document.x.json`). A
+    `jsonencode` with references inside (`"${aws_s3_bucket.data.arn}/*"`) is a Composite: decoded with the
+    references back in place, so the statement is judged and located, not passed."""
+    if isinstance(value, (str, Composite)):
+        document = jsonvalue.decode(value)
+        return Unknown("the policy is not valid JSON") if isinstance(document, Unknown) else document
     return value
 
 

@@ -36,7 +36,7 @@ from mlcheck.inputs.terraform.catalogue import (
 from mlcheck.inputs.terraform.resource import Position, Reference, References, TerraformResource
 from mlcheck.model.document import MAPPING, SEQUENCE, Document, LocationTable
 from mlcheck.model.template import Resource, Template
-from mlcheck.model.values import Unknown
+from mlcheck.model.values import Composite, Unknown
 
 class _Out:
     """The CloudFormation-shaped model being built: data plus the Position of each path in it."""
@@ -50,6 +50,9 @@ class _Out:
         self.positions.setdefault(path, resource.position(tf_path))
         if isinstance(value, Reference):
             return reference_value(value, self.types.get(value.address))
+        if isinstance(value, Composite):  # "${aws_s3_bucket.data.arn}/*": text around references, as Fn::Join
+            return {"Fn::Join": ["", [part if isinstance(part, str) else self.value(part, resource, tf_path, path)
+                                      for part in value.parts]]}
         if isinstance(value, dict):
             return {k: self.value(v, resource, tf_path + (k,), path + (k,)) for k, v in value.items()
                     if v is not None}
