@@ -112,7 +112,7 @@ def _names(candidate: Candidate, settings: Settings) -> tuple:
 
 
 def check_file(candidate: Candidate, settings: Settings, stdin_bytes: bytes | None = None) -> FileResult:
-    from mlcheck.engine.registry import get_rule, rules_for_types
+    from mlcheck.engine.registry import get_rule
 
     registry = _RuleLookup(get_rule)
     result = FileResult()
@@ -165,13 +165,7 @@ def check_file(candidate: Candidate, settings: Settings, stdin_bytes: bytes | No
         loc = document.location(path)
         _parse_failure(result, ParseError(message, loc.line, loc.column), display, uri,
                        PARSE_ERROR_RULE in settings.rule_ids, registry, prefix="invalid template: ")
-    rules = rules_for_types(settings.rule_ids + settings.subset_rule_ids,
-                            {resource.type for resource in template.resources.values()})
-    report = lint_template(template, rules, display, uri, settings.parameters, settings.severity_overrides,
-                           frozenset(settings.subset_rule_ids), settings.rule_options,
-                           uri_for=lambda file: repo_uri(file, settings.root))
-    if settings.inline_suppressions:
-        _suppress(template, report.findings, settings, display, uri, report.unknowns)
+    report = _lint(template, settings, display, uri)
     result.findings.extend(one_finding_per_problem(report.findings, registry.__getitem__))
     result.unknowns.extend(report.unknowns)
     result.errors.extend(report.errors)
@@ -183,7 +177,6 @@ def _check_terraform(candidate: Candidate, settings: Settings, display: str, uri
     Each finding names the .tf file of its resource; with `candidate.only` (.tf files named on the command line)
     only the findings in those files are reported. A file that does not parse is an error (exit 2) at its line;
     the rest of the configuration is still checked."""
-    from mlcheck.engine.registry import rules_for_types
     from mlcheck.inputs.terraform import hcl
 
     result = FileResult()
@@ -199,13 +192,7 @@ def _check_terraform(candidate: Candidate, settings: Settings, display: str, uri
 
     result.checked = True
     template = to_template(configuration.resources, display)
-    rules = rules_for_types(settings.rule_ids + settings.subset_rule_ids,
-                            {resource.type for resource in template.resources.values()})
-    report = lint_template(template, rules, display, uri, settings.parameters, settings.severity_overrides,
-                           frozenset(settings.subset_rule_ids), settings.rule_options,
-                           uri_for=lambda file: repo_uri(file, settings.root))
-    if settings.inline_suppressions:
-        _suppress(template, report.findings, settings, display, uri, report.unknowns)
+    report = _lint(template, settings, display, uri)
     # A resource block is in one file: a finding or unknown the model left at the configuration is in its file.
     files = {resource.address: resource.position(()).file for resource in configuration.resources}
     for item in report.findings + report.unknowns + report.errors:
@@ -222,6 +209,20 @@ def _check_terraform(candidate: Candidate, settings: Settings, display: str, uri
     result.unknowns.extend(report.unknowns)
     result.errors.extend(report.errors)
     return result
+
+
+def _lint(template, settings: Settings, display: str, uri: str):
+    """The selected rules over one model, inline suppressions applied: what every input kind shares."""
+    from mlcheck.engine.registry import rules_for_types
+
+    rules = rules_for_types(settings.rule_ids + settings.subset_rule_ids,
+                            {resource.type for resource in template.resources.values()})
+    report = lint_template(template, rules, display, uri, settings.parameters, settings.severity_overrides,
+                           frozenset(settings.subset_rule_ids), settings.rule_options,
+                           uri_for=lambda file: repo_uri(file, settings.root))
+    if settings.inline_suppressions:
+        _suppress(template, report.findings, settings, display, uri, report.unknowns)
+    return report
 
 
 def _suppress(template, findings, settings, display, uri, unknowns=()):
