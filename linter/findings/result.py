@@ -21,7 +21,7 @@ def bounded(text: str, limit: int = MAX_MESSAGE) -> str:
 class Finding(Record):
     __slots__ = _fields = ("rule_id", "rule_name", "severity", "message", "file", "line", "column", "end_line",
                            "end_column", "resource", "resource_type", "path", "fix", "suppressed",
-                           "suppression_reason", "uri", "subjects")
+                           "suppression_reason", "uri", "subjects", "arn")
     rule_id: str
     rule_name: str
     severity: str
@@ -39,6 +39,7 @@ class Finding(Record):
     suppression_reason: str | None
     uri: str  # repository-relative POSIX path (SARIF, fingerprints)
     subjects: tuple  # what the finding reports, for "one finding per problem" (Hit.subjects)
+    arn: str | None  # the resource's ARN when it was read from an AWS account (aws://REGION), else None
 
     def __init__(
         self,
@@ -59,6 +60,7 @@ class Finding(Record):
         suppression_reason=None,
         uri="",
         subjects=(),
+        arn=None,
     ):
         self.rule_id = rule_id
         self.rule_name = rule_name
@@ -77,6 +79,7 @@ class Finding(Record):
         self.suppression_reason = suppression_reason
         self.uri = uri
         self.subjects = subjects
+        self.arn = arn
         self.__post_init__()
 
     def __post_init__(self):

@@ -54,6 +54,9 @@ def discover(paths: list[str]) -> list[Candidate]:
         if arg == "-":
             found.setdefault("-", Candidate("-", True))
             continue
+        if arg.startswith("aws://"):  # an AWS account's region, read by mlcheck.inputs.aws_account
+            found.setdefault(arg.rstrip("/"), Candidate(arg.rstrip("/"), True))
+            continue
         try:
             mode = os.stat(arg).st_mode
         except OSError as exc:

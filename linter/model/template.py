@@ -34,7 +34,8 @@ class Parameter(Record):
 
 
 class Resource(Record):
-    __slots__ = _fields = ("logical_id", "type", "definition", "path", "body_path", "operation")
+    __slots__ = _fields = ("logical_id", "type", "definition", "path", "body_path", "operation", "arn",
+                           "physical_id")
     logical_id: str
     type: str
     definition: dict  # the raw resource mapping (Type, Properties, Metadata, Condition, ...)
@@ -43,14 +44,26 @@ class Resource(Record):
     # resource's Properties, and the Create* operation it is a request of. None for CloudFormation resources.
     body_path: tuple | None
     operation: str | None
+    # Resources read from an AWS account (mlcheck.inputs.aws_account): the ARN and the id `Ref` would return
+    # (a subnet's subnet-..., a key's key id), by which other resources name them literally. None for resources
+    # of a file: `arn` set is what marks a resource as coming from the account.
+    arn: str | None
+    physical_id: str | None
 
-    def __init__(self, logical_id, type, definition, path, body_path=None, operation=None):
+    def __init__(self, logical_id, type, definition, path, body_path=None, operation=None, arn=None,
+                 physical_id=None):
         self.logical_id = logical_id
         self.type = type
         self.definition = definition
         self.path = path
         self.body_path = body_path
         self.operation = operation
+        self.arn = arn
+        self.physical_id = physical_id
+
+    @property
+    def from_account(self) -> bool:
+        return self.arn is not None
 
     @property
     def properties(self) -> dict:
