@@ -22,6 +22,7 @@ _KMS_KEY_FIELDS = {"KmsKeyId", "VolumeKmsKeyId", "S3KmsKeyId", "KmsKey", "KMSMas
                    "kmsKeyId"}
 _S3_URI = re.compile(r"^s3://([a-z0-9][a-z0-9.\-]{1,61}[a-z0-9])(?:/|$)")
 _BUCKET_ARN = re.compile(r"^arn:aws[a-z-]*:s3:::([a-z0-9][a-z0-9.\-]{1,61}[a-z0-9])(?:/|$)")
+_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[^:]+:\d{12}:key/[0-9a-f-]+$")
 _EC2_ID = re.compile(r"^(subnet|sg|vpc)-[0-9a-f]{8,17}$")
 _AWS_MANAGED_POLICY = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/")
 
@@ -51,7 +52,7 @@ def referenced(values, refs: References | None = None) -> References:
             text = value.strip()
             if _ROLE_ARN.match(text):
                 refs.roles.add(text)
-            elif key in _KMS_KEY_FIELDS and text:
+            elif (key in _KMS_KEY_FIELDS and text) or _KEY_ARN.match(text):
                 refs.keys.add(text)
             elif _S3_URI.match(text) or _BUCKET_ARN.match(text):
                 refs.buckets.add((_S3_URI.match(text) or _BUCKET_ARN.match(text)).group(1))

@@ -95,9 +95,9 @@ def properties_of(kind: Kind, described: dict) -> dict:
     return out
 
 
-def scan(reader, inventory, since=None) -> None:
+def scan(reader, inventory, since=None, kinds=None) -> None:
     """Every resource of every kind (jobs created after `since`), described in parallel."""
-    listed = reader.parallel(lambda kind: (kind, _list(reader, kind, since)), KINDS)
+    listed = reader.parallel(lambda kind: (kind, _list(reader, kind, since)), KINDS if kinds is None else kinds)
     work = []
     for kind, summaries in listed:
         if isinstance(summaries, Failed):

@@ -95,7 +95,7 @@ class AccountReader:
     def call(self, service: str, operation: str, **params):
         """The response of one read-only call (botocore's snake_case method of `operation`), or Failed."""
         expired = self._expired()
-        if expired:
+        if expired is not None:
             return expired
         iam_action(service, operation)  # only calls the README's policy lists (KeyError otherwise)
         client = self.client(service)
@@ -107,14 +107,14 @@ class AccountReader:
     def pages(self, service: str, operation: str, key: str, **params):
         """The items under `key` of every page, or Failed (a scan cut short is not a partial answer)."""
         expired = self._expired()
-        if expired:
+        if expired is not None:
             return expired
         iam_action(service, operation)
         client = self.client(service)
         items: list = []
         try:
             for page in client.get_paginator(_snake(operation)).paginate(**params):
-                if self._expired():
+                if self._expired() is not None:
                     return Failed(f"{iam_action(service, operation)}: not finished before the --aws-timeout "
                                   "deadline")
                 items.extend(page.get(key) or [])

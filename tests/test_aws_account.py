@@ -1,0 +1,333 @@
+"""The AWS account as an input (`aws://REGION`, `--aws`), against a moto server started here on 127.0.0.1 and
+seeded with boto3 calls. No test reaches a real AWS endpoint: dummy credentials, AWS_ENDPOINT_URL pointing at the
+moto server (asserted), no shared config or credentials files, no instance metadata.
+
+moto's gaps, where botocore's Stubber stands in for the API: ListUserProfiles and ListMonitoringSchedules are
+not implemented (test_user_profiles_and_schedules_through_stubbed_api); ListFeatureGroups fails, which the scan
+reports as unknown (test_scan_lists_what_it_could_not_read)."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+boto3 = pytest.importorskip("boto3")
+moto_server = pytest.importorskip("moto.server")
+
+from mlcheck.inputs.aws_account.permissions import CALLS, policy_document  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+TRUST = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"},
+                                                 "Action": "sts:AssumeRole"}]}
+
+
+@pytest.fixture(scope="session")
+def moto_env(tmp_path_factory):
+    """A moto server on 127.0.0.1 and the environment that points every AWS client at it."""
+    os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"  # so AmazonSageMakerFullAccess can be attached
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    empty = tmp_path_factory.mktemp("awsconfig") / "none"
+    env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
+           "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION, "AWS_ENDPOINT_URL": f"http://{host}:{port}",
+           "AWS_CONFIG_FILE": str(empty), "AWS_SHARED_CREDENTIALS_FILE": str(empty),
+           "AWS_EC2_METADATA_DISABLED": "true", "AWS_MAX_ATTEMPTS": "1"}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    assert host == "127.0.0.1"
+    assert boto3.client("sagemaker").meta.endpoint_url == env["AWS_ENDPOINT_URL"]
+    yield env
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def seeded(moto_env):
+    """The acceptance account: a notebook with direct internet and root access and no key whose role attaches
+    AmazonSageMakerFullAccess; a model whose role has no KMS grant; a single-instance endpoint config
+    encrypted with a customer managed key. Plus a notebook tagged mlcheck:ignore."""
+    iam, sm, kms = boto3.client("iam"), boto3.client("sagemaker"), boto3.client("kms")
+    nb_role = iam.create_role(RoleName="nb-role", AssumeRolePolicyDocument=json.dumps(TRUST))["Role"]["Arn"]
+    iam.attach_role_policy(RoleName="nb-role", PolicyArn="arn:aws:iam::aws:policy/AmazonSageMakerFullAccess")
+    model_role = iam.create_role(RoleName="model-role", AssumeRolePolicyDocument=json.dumps(TRUST))["Role"]["Arn"]
+    iam.put_role_policy(RoleName="model-role", PolicyName="read-models", PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::models/*"}]}))
+    notebook = sm.create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=nb_role,
+                                           DirectInternetAccess="Enabled", RootAccess="Enabled")
+    lab = sm.create_notebook_instance(NotebookInstanceName="lab", InstanceType="ml.t3.medium", RoleArn=nb_role,
+                                      DirectInternetAccess="Enabled", RootAccess="Disabled",
+                                      Tags=[{"Key": "mlcheck:ignore", "Value": "MLC401 isolated lab account"}])
+    key = kms.create_key(Description="endpoint volumes")["KeyMetadata"]
+    model = sm.create_model(ModelName="m", ExecutionRoleArn=model_role, PrimaryContainer={
+        "Image": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/model:1"})
+    config = sm.create_endpoint_config(EndpointConfigName="ec", KmsKeyId=key["Arn"], ProductionVariants=[{
+        "VariantName": "AllTraffic", "ModelName": "m", "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}])
+    return {"notebook": notebook["NotebookInstanceArn"], "lab": lab["NotebookInstanceArn"], "nb_role": nb_role,
+            "model_role": model_role, "key": key["Arn"], "key_id": key["KeyId"], "model": model["ModelArn"],
+            "config": config["EndpointConfigArn"], "env": moto_env}
+
+
+def _mlcheck(*args, env, cwd=None):
+    proc = subprocess.run([sys.executable, "-m", "mlcheck", *args], capture_output=True, text=True,
+                          env={**os.environ, **env}, cwd=cwd or ROOT, timeout=300)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def _by_arn(findings):
+    out = {}
+    for finding in findings:
+        out.setdefault(finding.get("arn"), set()).add(finding["rule"])
+    return out
+
+
+# -- acceptance -----------------------------------------------------------------------------------------------
+
+def test_scan_of_the_seeded_account_reports_each_problem_on_its_resource(seeded):
+    code, out, err = _mlcheck("aws://us-east-1", "--output-format", "json", env=seeded["env"])
+    assert code == 1, err
+    findings = [f for f in json.loads(out)["findings"] if not f["suppressed"]]
+    found = _by_arn(findings)
+    assert {"MLC401", "MLC403", "MLC201"} <= found[seeded["notebook"]]
+    assert "MLC101" in found[seeded["nb_role"]]
+    assert {"MLC501", "MLC203"} <= found[seeded["config"]]
+    notebook = next(f for f in findings if f["rule"] == "MLC401" and f["arn"] == seeded["notebook"])
+    assert notebook["resource"] == "notebook-instance/nb"
+    assert notebook["file"] == "aws://us-east-1/sagemaker/notebook-instance/nb"
+    assert notebook["resource_type"] == "AWS::SageMaker::NotebookInstance"
+    mlc203 = next(f for f in findings if f["rule"] == "MLC203")
+    assert "role/model-role" in mlc203["message"] and seeded["key_id"] in mlc203["message"]
+
+
+def test_tag_mlcheck_ignore_suppresses_with_its_reason(seeded):
+    code, out, err = _mlcheck("aws://us-east-1", "-f", "json", env=seeded["env"])
+    lab = [f for f in json.loads(out)["findings"] if f["arn"] == seeded["lab"] and f["rule"] == "MLC401"]
+    assert len(lab) == 1 and lab[0]["suppressed"] and lab[0]["suppression_reason"] == "isolated lab account"
+    nb = [f for f in json.loads(out)["findings"] if f["arn"] == seeded["notebook"] and f["rule"] == "MLC401"]
+    assert not nb[0]["suppressed"]
+
+
+def test_sarif_names_the_resource_by_arn_and_an_aws_uri(seeded):
+    code, out, err = _mlcheck("aws://us-east-1", "-f", "sarif", "--select", "MLC401", env=seeded["env"])
+    results = json.loads(out)["runs"][0]["results"]
+    entry = next(r for r in results if r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+                 == seeded["notebook"])
+    artifact = entry["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert artifact == {"uri": "aws://us-east-1/sagemaker/notebook-instance/nb"}
+    from jsonschema import validate
+
+    from conftest import SARIF_SCHEMA
+
+    validate(json.loads(out), json.loads(SARIF_SCHEMA.read_text()))
+
+
+def test_select_fail_on_baseline_and_per_path_ignores_work_on_aws_paths(seeded, tmp_path):
+    env = seeded["env"]
+    code, out, _ = _mlcheck("aws://us-east-1", "-f", "json", "--select", "MLC403", env=env)
+    assert {f["rule"] for f in json.loads(out)["findings"]} == {"MLC403"} and code == 1
+    code, _, _ = _mlcheck("aws://us-east-1", "--select", "MLC403", "--fail-on", "high", env=env)
+    assert code == 0  # MLC403 is medium
+    baseline = tmp_path / "baseline.json"
+    code, _, _ = _mlcheck("aws://us-east-1", "--write-baseline", str(baseline), env=env)
+    assert code == 0
+    code, out, _ = _mlcheck("aws://us-east-1", "-f", "json", "--baseline", str(baseline), env=env)
+    assert code == 0 and [f for f in json.loads(out)["findings"] if not f["suppressed"]] == []
+    (tmp_path / ".mlcheck.yaml").write_text(
+        'per-path-ignores:\n  "aws://us-east-1/sagemaker/notebook-instance/*": [MLC401, MLC403]\n')
+    code, out, _ = _mlcheck("aws://us-east-1", "-f", "json", "--select", "MLC401,MLC403,MLC501", env=env,
+                            cwd=tmp_path)
+    assert {f["rule"] for f in json.loads(out)["findings"]} == {"MLC501"}
+
+
+def test_scan_lists_what_it_could_not_read(seeded):
+    code, out, err = _mlcheck("aws://us-east-1", "--show-unknown", env=seeded["env"])
+    # moto does not implement these lists: each is an unknown with its reason, the rest of the scan stands
+    assert re.search(r"could not verify \(SageMaker FeatureGroup resources\): sagemaker:ListFeatureGroups failed",
+                     err)
+    assert "MLC401" in out
+
+
+def test_access_denied_on_one_call_is_unknown_and_leaves_the_rest(seeded, monkeypatch, run_cli):
+    from botocore.awsrequest import AWSResponse
+
+    from mlcheck.inputs.aws_account import session
+
+    def deny(**_):
+        return (AWSResponse("https://kms", 400, {}, None),
+                {"Error": {"Code": "AccessDeniedException", "Message": "not authorized to GetKeyPolicy"},
+                 "ResponseMetadata": {"HTTPStatusCode": 400}})
+
+    original = session.AccountReader.client
+
+    def client(self, service):
+        found = original(self, service)
+        if service == "kms":
+            found.meta.events.register("before-call.kms.GetKeyPolicy", deny, unique_id="deny-key-policy")
+        return found
+
+    monkeypatch.setattr(session.AccountReader, "client", client)
+    code, out, err = run_cli("aws://us-east-1", "-f", "json", "--show-unknown", env=seeded["env"])
+    found = _by_arn([f for f in json.loads(out)["findings"] if not f["suppressed"]])
+    assert "MLC203" not in found[seeded["config"]]  # the key policy is unknown: no finding, no pass
+    assert "MLC501" in found[seeded["config"]] and "MLC401" in found[seeded["notebook"]]
+    assert "MLC101" in found[seeded["nb_role"]]
+    assert re.search(r"MLC203 could not verify .*kms:GetKeyPolicy failed: AccessDeniedException", err)
+
+
+# -- behaviour --------------------------------------------------------------------------------------------------
+
+def test_every_call_is_declared_and_the_readme_policy_is_the_declared_list(seeded):
+    from mlcheck.inputs.aws_account.scan import read_region
+    from mlcheck.inputs.aws_account.session import AccountReader
+
+    reader = AccountReader(REGION)
+    inventory = read_region(reader)
+    sent = set(reader.operations)
+    assert sent, "the scan sent no request"
+    names = {(service, op) for service, op in CALLS}
+    assert sent <= names, sent - names
+    assert all(op.startswith(("Describe", "List", "Get")) for _, op in CALLS)  # read-only
+    assert {("sagemaker", "DescribeNotebookInstance"), ("iam", "GetRole"), ("kms", "GetKeyPolicy")} <= sent
+    readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+    block = re.search(r"<!-- aws-policy -->\s*```json\n(.*?)```", readme, re.S)
+    assert block, "README has no IAM policy block"
+    assert json.loads(block.group(1)) == policy_document()
+    assert {r.arn for r in inventory.resources} >= {seeded["notebook"], seeded["nb_role"], seeded["key"]}
+
+
+def test_reader_uses_standard_retries_bounded_pool_and_the_endpoint(seeded):
+    from mlcheck.inputs.aws_account.session import MAX_PARALLEL, AccountReader
+
+    reader = AccountReader(REGION, timeout=30)
+    client = reader.client("sagemaker")
+    assert client.meta.config.retries["mode"] == "standard"
+    assert client.meta.config.max_pool_connections == MAX_PARALLEL
+    assert client.meta.endpoint_url == seeded["env"]["AWS_ENDPOINT_URL"]
+
+
+def test_timeout_makes_what_is_left_unknown(seeded):
+    from mlcheck.inputs.aws_account.session import AccountReader, Failed
+
+    reader = AccountReader(REGION, timeout=30)
+    reader.deadline = 0  # already past
+    got = reader.call("sagemaker", "ListModels")
+    assert isinstance(got, Failed) and "--aws-timeout" in got.reason
+    assert reader.operations == []
+
+
+def test_undeclared_call_is_refused(seeded):
+    from mlcheck.inputs.aws_account.session import AccountReader
+
+    with pytest.raises(KeyError):
+        AccountReader(REGION).call("sagemaker", "DeleteModel", ModelName="m")
+
+
+def test_user_profiles_and_schedules_through_stubbed_api(moto_env):
+    """moto implements neither ListUserProfiles nor ListMonitoringSchedules: botocore's Stubber answers."""
+    from botocore.stub import Stubber
+
+    from mlcheck.inputs.aws_account import sagemaker
+    from mlcheck.inputs.aws_account.inventory import Inventory
+    from mlcheck.inputs.aws_account.session import AccountReader
+
+    reader = AccountReader(REGION)
+    client = reader.client("sagemaker")
+    profile_arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:user-profile/d-abc/alice"
+    schedule_arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:monitoring-schedule/drift"
+    with Stubber(client) as stub:
+        stub.add_response("list_user_profiles", {"UserProfiles": [{"DomainId": "d-abc", "UserProfileName": "alice"}]})
+        stub.add_response("describe_user_profile", {
+            "DomainId": "d-abc", "UserProfileName": "alice", "UserProfileArn": profile_arn,
+            "UserSettings": {"ExecutionRole": f"arn:aws:iam::{ACCOUNT}:role/alice"}})
+        stub.add_response("list_tags", {"Tags": []}, {"ResourceArn": profile_arn})
+        stub.add_response("list_monitoring_schedules", {"MonitoringScheduleSummaries": [{
+            "MonitoringScheduleName": "drift", "MonitoringScheduleArn": schedule_arn,
+            "CreationTime": 0, "LastModifiedTime": 0, "MonitoringScheduleStatus": "Scheduled"}]})
+        stub.add_response("describe_monitoring_schedule", {
+            "MonitoringScheduleName": "drift", "MonitoringScheduleArn": schedule_arn, "EndpointName": "ep",
+            "MonitoringScheduleStatus": "Scheduled", "CreationTime": 0, "LastModifiedTime": 0,
+            "MonitoringScheduleConfig": {"MonitoringJobDefinitionName": "dq", "MonitoringType": "DataQuality"}})
+        stub.add_response("list_tags", {"Tags": [{"Key": "team", "Value": "ml"}]}, {"ResourceArn": schedule_arn})
+        inventory = Inventory(REGION)
+        kinds = [k for k in sagemaker.KINDS if k.create in ("CreateUserProfile", "CreateMonitoringSchedule")]
+        for kind in kinds:
+            sagemaker.scan(reader, inventory, kinds=[kind])
+        stub.assert_no_pending_responses()
+    by_type = {r.type: r for r in inventory.resources}
+    profile = by_type["AWS::SageMaker::UserProfile"]
+    assert profile.properties == {"DomainId": "d-abc", "UserProfileName": "alice", "UserSettings": {
+        "ExecutionRole": f"arn:aws:iam::{ACCOUNT}:role/alice"}, "Tags": []}
+    schedule = by_type["AWS::SageMaker::MonitoringSchedule"]
+    assert schedule.properties["EndpointName"] == "ep" and "MonitoringScheduleStatus" not in schedule.properties
+    assert schedule.properties["Tags"] == [{"Key": "team", "Value": "ml"}]
+
+
+def test_progress_line_only_on_a_terminal(monkeypatch):
+    import io
+    import time
+
+    from mlcheck.inputs.aws_account import progress as module
+
+    class Reader:
+        operations = [1, 2, 3]
+        elapsed = 4.0
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(module, "DELAY", 0.01)
+    monkeypatch.setattr(module, "INTERVAL", 0.01)
+    tty, pipe = Tty(), io.StringIO()
+    with module.progress(Reader(), "aws://us-east-1", tty):
+        time.sleep(0.1)
+    with module.progress(Reader(), "aws://us-east-1", pipe):
+        time.sleep(0.05)
+    assert "reading aws://us-east-1: 3 API calls, 4 s" in tty.getvalue()
+    assert pipe.getvalue() == ""
+
+
+def test_a_template_run_imports_no_boto3_and_opens_no_socket(tmp_path):
+    template = tmp_path / "t.yaml"
+    template.write_text("Resources:\n  Nb:\n    Type: AWS::SageMaker::NotebookInstance\n    Properties:\n"
+                        "      InstanceType: ml.t3.medium\n      RoleArn: arn:aws:iam::123456789012:role/r\n")
+    script = (
+        "import socket, sys\n"
+        "def refuse(*a, **k):\n    raise AssertionError('network access')\n"
+        "socket.socket.connect = refuse\nsocket.create_connection = refuse\nsocket.getaddrinfo = refuse\n"
+        "from mlcheck.cli import cli\n"
+        "try:\n    cli.main([sys.argv[1], '-f', 'json'], standalone_mode=False)\n"
+        "except SystemExit as e:\n    code = e.code\n"
+        "assert 'boto3' not in sys.modules, 'boto3 imported'\n"
+        "assert not any(m.startswith('mlcheck.inputs.aws_account.') for m in sys.modules)\n"
+        "print('CODE', code)\n")
+    proc = subprocess.run([sys.executable, "-c", script, str(template)], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "CODE 1" in proc.stdout and "MLC401" in proc.stdout
+
+
+def test_missing_boto3_is_a_clear_error(monkeypatch, run_cli):
+    import builtins
+
+    real = builtins.__import__
+
+    def no_boto3(name, *args, **kwargs):
+        if name == "boto3" or name.startswith("boto3."):
+            raise ImportError("No module named 'boto3'")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_boto3)
+    code, out, err = run_cli("aws://us-east-1")
+    assert code == 2
+    assert "pip install 'mlcheck-aws[aws]'" in out + err
