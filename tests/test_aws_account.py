@@ -331,3 +331,79 @@ def test_missing_boto3_is_a_clear_error(monkeypatch, run_cli):
     code, out, err = run_cli("aws://us-east-1")
     assert code == 2
     assert "pip install 'mlcheck-aws[aws]'" in out + err
+
+
+# -- --aws: a template's outside values looked up in the account ------------------------------------------------
+
+PARAMETER_TEMPLATE = """\
+Parameters:
+  RoleArn: {Type: String}
+  KeyArn: {Type: String}
+Resources:
+  Model:
+    Type: AWS::SageMaker::Model
+    Properties:
+      ExecutionRoleArn: !Ref RoleArn
+      PrimaryContainer: {Image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1}
+  EndpointConfig:
+    Type: AWS::SageMaker::EndpointConfig
+    Properties:
+      KmsKeyId: %s
+      ProductionVariants:
+        - {VariantName: AllTraffic, ModelName: !GetAtt Model.ModelName, InitialInstanceCount: 2,
+           InstanceType: ml.m5.large}
+"""
+
+
+def test_aws_resolves_parameters_to_account_role_and_key(seeded, tmp_path):
+    template = tmp_path / "stack.yaml"
+    template.write_text(PARAMETER_TEMPLATE % "!Ref KeyArn")
+    params = ["--parameter", f"RoleArn={seeded['model_role']}", "--parameter", f"KeyArn={seeded['key']}"]
+    code, out, err = _mlcheck(str(template), "-f", "json", "--select", "MLC203", *params, env=seeded["env"])
+    assert json.loads(out)["findings"] == []
+    code, out, err = _mlcheck(str(template), "-f", "json", "--select", "MLC203", "--aws", *params,
+                              env=seeded["env"])
+    findings = json.loads(out)["findings"]
+    assert [(f["rule"], f["resource"], f["line"]) for f in findings] == [("MLC203", "EndpointConfig", 13)]  # KmsKeyId
+    assert "role/model-role" in findings[0]["message"] and "arn" not in findings[0]
+
+
+def test_aws_follows_import_value_through_list_exports(seeded, tmp_path, monkeypatch, run_cli):
+    """ListExports answered by a botocore hook: exports need a CloudFormation stack, which the seed avoids."""
+    from botocore.awsrequest import AWSResponse
+
+    from mlcheck.inputs.aws_account import lookup, session
+
+    def exports(**_):
+        return (AWSResponse("https://cloudformation", 200, {}, None),
+                {"Exports": [{"Name": "ml-key", "Value": seeded["key"], "ExportingStackId": "s"}]})
+
+    original = session.AccountReader.client
+
+    def client(self, service):
+        found = original(self, service)
+        if service == "cloudformation":
+            found.meta.events.register("before-call.cloudformation.ListExports", exports, unique_id="exports")
+        return found
+
+    monkeypatch.setattr(session.AccountReader, "client", client)
+    lookup.reader_for.cache_clear()
+    lookup._exports.cache_clear()
+    template = tmp_path / "stack.yaml"
+    template.write_text(PARAMETER_TEMPLATE % "!ImportValue ml-key")
+    code, out, err = run_cli(str(template), "-f", "json", "--select", "MLC203", "--aws", "--parameter",
+                             f"RoleArn={seeded['model_role']}", "--parameter", "KeyArn=unused", env=seeded["env"])
+    lookup.reader_for.cache_clear()
+    lookup._exports.cache_clear()
+    assert [f["rule"] for f in json.loads(out)["findings"]] == ["MLC203"]
+
+
+def test_aws_lookup_failure_is_unknown_with_reason(seeded, tmp_path):
+    template = tmp_path / "stack.yaml"
+    template.write_text(PARAMETER_TEMPLATE % "!Ref KeyArn")
+    missing = f"arn:aws:iam::{ACCOUNT}:role/no-such-role"
+    code, out, err = _mlcheck(str(template), "-f", "json", "--select", "MLC203", "--aws", "--show-unknown",
+                              "--parameter", f"RoleArn={missing}", "--parameter", f"KeyArn={seeded['key']}",
+                              env=seeded["env"])
+    assert json.loads(out)["findings"] == []
+    assert re.search(r"could not verify \(role .*no-such-role\): iam:GetRole failed: NoSuchEntity", err)
