@@ -407,3 +407,64 @@ def test_aws_lookup_failure_is_unknown_with_reason(seeded, tmp_path):
                               env=seeded["env"])
     assert json.loads(out)["findings"] == []
     assert re.search(r"could not verify \(role .*no-such-role\): iam:GetRole failed: NoSuchEntity", err)
+
+
+# -- MLC709: service quotas -------------------------------------------------------------------------------------
+
+QUOTA_TEMPLATE = """\
+Resources:
+  Model:
+    Type: AWS::SageMaker::Model
+    Properties:
+      ExecutionRoleArn: arn:aws:iam::123456789012:role/model-role
+      PrimaryContainer: {Image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/llm:1}
+  EndpointConfig:
+    Type: AWS::SageMaker::EndpointConfig
+    Properties:
+      ProductionVariants:
+        - {ModelName: !GetAtt Model.ModelName, VariantName: AllTraffic, InstanceType: ml.p4d.24xlarge,
+           InitialInstanceCount: 4}
+"""
+
+
+def test_mlc709_compares_with_the_applied_quota_only_with_aws(seeded, tmp_path, monkeypatch, run_cli):
+    """moto has no Service Quotas API: a botocore hook answers ListServiceQuotas, as the real API would."""
+    from botocore.awsrequest import AWSResponse
+
+    from mlcheck.inputs.aws_account import lookup, session
+
+    asked = []
+
+    def quotas(params, **_):
+        asked.append(params)
+        return (AWSResponse("https://servicequotas", 200, {}, None), {"Quotas": [
+            {"ServiceCode": "sagemaker", "QuotaName": "ml.p4d.24xlarge for endpoint usage",
+             "QuotaCode": "L-4E5B9F5F", "Value": 2.0},
+            {"ServiceCode": "sagemaker", "QuotaName": "ml.p4d.24xlarge for training job usage",
+             "QuotaCode": "L-9A9A9A9A", "Value": 8.0}]})
+
+    original = session.AccountReader.client
+
+    def client(self, service):
+        found = original(self, service)
+        if service == "service-quotas":
+            found.meta.events.register("before-call.service-quotas.ListServiceQuotas", quotas, unique_id="quotas")
+        return found
+
+    monkeypatch.setattr(session.AccountReader, "client", client)
+    template = tmp_path / "stack.yaml"
+    template.write_text(QUOTA_TEMPLATE)
+    code, out, err = run_cli(str(template), "-f", "json", "--select", "MLC709", env=seeded["env"])
+    assert json.loads(out)["findings"] == [] and asked == []
+    lookup.reader_for.cache_clear()
+    lookup._quotas.cache_clear()
+    try:
+        code, out, err = run_cli(str(template), "-f", "json", "--select", "MLC709", "--aws", env=seeded["env"])
+    finally:
+        lookup.reader_for.cache_clear()
+        lookup._quotas.cache_clear()
+    findings = json.loads(out)["findings"]
+    assert [(f["rule"], f["resource"], f["line"]) for f in findings] == [("MLC709", "EndpointConfig", 12)]  # the count
+    assert "'ml.p4d.24xlarge for endpoint usage' (L-4E5B9F5F) of 2" in findings[0]["message"]
+    assert "asks for 4 ml.p4d.24xlarge instances" in findings[0]["message"]
+    assert asked and b'"ServiceCode": "sagemaker"' in asked[0]["body"]

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import functools
 
+from mlcheck.aws.quotas import ASKING_TYPES, QUOTA, QUOTA_NAME, SERVICE_CODE
 from mlcheck.findings.result import UnknownValue
-from mlcheck.inputs.aws_account.inventory import Inventory
+from mlcheck.inputs.aws_account.inventory import AccountResource, Inventory
 from mlcheck.inputs.aws_account.scan import SCAN_RULE
 from mlcheck.inputs.aws_account.session import AccountReader, AwsUnavailable, Failed
 
@@ -49,15 +50,50 @@ def add_account_values(template, settings, result) -> set:
     for name, parameter in template.parameters.items():
         value = settings.parameters.get(name, parameter.default if parameter.has_default else None)
         if isinstance(value, str):
-            values.extend(v.strip() for v in value.split(",")) if parameter.is_list else values.append(value)
+            values.extend(v.strip() for v in value.split(",") if v.strip())
     values.extend(r.properties for r in template.resources.values())
     refs = references.referenced(values)
     inventory = Inventory(reader.region)
     references.fetch(reader, inventory, refs)
+    if any(r.type in ASKING_TYPES for r in template.resources.values()):
+        add_quotas(reader, inventory, _instance_types(values))
     added = add_resources(template, inventory.resources)
     for what, reason in problems + inventory.unreadable:
         result.unknowns.append(UnknownValue(SCAN_RULE, template.file, 1, what, (), reason))
     return set(added)
+
+
+def add_quotas(reader, inventory, instance_types: set) -> None:
+    """The applied SageMaker quotas of the instance types the template names (MLC709)."""
+    quotas = _quotas(reader)
+    if isinstance(quotas, Failed):
+        inventory.unreadable.append(("SageMaker service quotas", quotas.reason))
+        return
+    for quota in quotas:
+        match = QUOTA_NAME.match(quota.get("QuotaName", ""))
+        if match and match.group(1) in instance_types and "Value" in quota:
+            inventory.add(AccountResource(QUOTA, quota.get("QuotaCode", quota["QuotaName"]), quota.get(
+                "QuotaArn") or f"arn:aws:servicequotas:{reader.region}::sagemaker/{quota.get('QuotaCode')}", {
+                "ServiceCode": SERVICE_CODE, "QuotaName": quota["QuotaName"], "QuotaCode": quota.get("QuotaCode"),
+                "Value": quota["Value"]}))
+
+
+@functools.lru_cache(maxsize=4)
+def _quotas(reader):
+    return reader.pages("service-quotas", "ListServiceQuotas", "Quotas", ServiceCode=SERVICE_CODE)
+
+
+def _instance_types(values) -> set:
+    found, stack = set(), list(values)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str) and node.startswith("ml."):
+            found.add(node.strip())
+    return found
 
 
 def _replace_imports(template, reader, problems) -> None:
