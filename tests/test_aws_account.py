@@ -73,7 +73,17 @@ def seeded(moto_env):
         "Image": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/model:1"})
     config = sm.create_endpoint_config(EndpointConfigName="ec", KmsKeyId=key["Arn"], ProductionVariants=[{
         "VariantName": "AllTraffic", "ModelName": "m", "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}])
-    return {"notebook": notebook["NotebookInstanceArn"], "lab": lab["NotebookInstanceArn"], "nb_role": nb_role,
+    # a model whose role is granted the key by ARN: no MLC203 (the key matched by its real ARN)
+    iam.create_role(RoleName="granted-role", AssumeRolePolicyDocument=json.dumps(TRUST))
+    iam.put_role_policy(RoleName="granted-role", PolicyName="use-key", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": key["Arn"], "Action": [
+            "kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant"]}]}))
+    sm.create_model(ModelName="granted", ExecutionRoleArn=f"arn:aws:iam::{ACCOUNT}:role/granted-role",
+                    PrimaryContainer={"Image": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/model:1"})
+    granted = sm.create_endpoint_config(EndpointConfigName="granted", KmsKeyId=key["KeyId"], ProductionVariants=[{
+        "VariantName": "AllTraffic", "ModelName": "granted", "InitialInstanceCount": 2,
+        "InstanceType": "ml.m5.large"}])
+    return {"granted": granted["EndpointConfigArn"], "notebook": notebook["NotebookInstanceArn"], "lab": lab["NotebookInstanceArn"], "nb_role": nb_role,
             "model_role": model_role, "key": key["Arn"], "key_id": key["KeyId"], "model": model["ModelArn"],
             "config": config["EndpointConfigArn"], "env": moto_env}
 
@@ -105,6 +115,8 @@ def test_scan_of_the_seeded_account_reports_each_problem_on_its_resource(seeded)
     assert notebook["resource"] == "notebook-instance/nb"
     assert notebook["file"] == "aws://us-east-1/sagemaker/notebook-instance/nb"
     assert notebook["resource_type"] == "AWS::SageMaker::NotebookInstance"
+    assert "MLC203" not in found.get(seeded["granted"], set())  # its role may use the key (named by key id)
+    assert [f["arn"] for f in findings if f["rule"] == "MLC203"] == [seeded["config"]]
     mlc203 = next(f for f in findings if f["rule"] == "MLC203")
     assert "role/model-role" in mlc203["message"] and seeded["key_id"] in mlc203["message"]
 
