@@ -14,8 +14,8 @@ import sys
 
 import pytest
 
-boto3 = pytest.importorskip("boto3")
-moto_server = pytest.importorskip("moto.server")
+import boto3  # noqa: E402  (in [test]: these tests never skip)
+import moto.server as moto_server  # noqa: E402
 
 from mlcheck.inputs.aws_account.permissions import CALLS, policy_document  # noqa: E402
 
@@ -480,3 +480,63 @@ def test_mlc709_compares_with_the_applied_quota_only_with_aws(seeded, tmp_path, 
     assert "'ml.p4d.24xlarge for endpoint usage' (L-4E5B9F5F) of 2" in findings[0]["message"]
     assert "asks for 4 ml.p4d.24xlarge instances" in findings[0]["message"]
     assert asked and b'"ServiceCode": "sagemaker"' in asked[0]["body"]
+
+
+# -- network, autoscaling and jobs (another Region of the same moto server) -----------------------------------
+
+@pytest.fixture(scope="session")
+def network_region(moto_env):
+    region = "us-west-2"
+    ec2, sm = boto3.client("ec2", region_name=region), boto3.client("sagemaker", region_name=region)
+    iam = boto3.client("iam")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", AvailabilityZone=f"{region}a")["Subnet"]
+    group = ec2.create_security_group(GroupName="open", Description="open", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{region}.sagemaker.api",
+                            VpcEndpointType="Interface", SubnetIds=[subnet["SubnetId"]], SecurityGroupIds=[group],
+                            PrivateDnsEnabled=True)
+    role = iam.create_role(RoleName="vpc-model-role", AssumeRolePolicyDocument=json.dumps(TRUST))["Role"]["Arn"]
+    model = sm.create_model(ModelName="vpc-model", ExecutionRoleArn=role, PrimaryContainer={
+        "Image": f"{ACCOUNT}.dkr.ecr.{region}.amazonaws.com/model:1"},
+        VpcConfig={"Subnets": [subnet["SubnetId"]], "SecurityGroupIds": [group]})["ModelArn"]
+    sm.create_endpoint_config(EndpointConfigName="vpc-config", ProductionVariants=[{
+        "VariantName": "AllTraffic", "ModelName": "vpc-model", "InitialInstanceCount": 2,
+        "InstanceType": "ml.m5.large"}])
+    sm.create_endpoint(EndpointName="vpc-endpoint", EndpointConfigName="vpc-config")
+    boto3.client("application-autoscaling", region_name=region).register_scalable_target(
+        ServiceNamespace="sagemaker", ResourceId="endpoint/vpc-endpoint/variant/AllTraffic",
+        ScalableDimension="sagemaker:variant:DesiredInstanceCount", MinCapacity=1, MaxCapacity=4)
+    job = sm.create_training_job(
+        TrainingJobName="train", RoleArn=role, StoppingCondition={"MaxRuntimeInSeconds": 60},
+        AlgorithmSpecification={"TrainingImage": f"{ACCOUNT}.dkr.ecr.{region}.amazonaws.com/t:1",
+                                "TrainingInputMode": "File"},
+        OutputDataConfig={"S3OutputPath": "s3://out/"},
+        ResourceConfig={"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 10})
+    return {"region": region, "model": model, "group": group, "subnet": subnet["SubnetId"],
+            "job": job["TrainingJobArn"], "env": moto_env}
+
+
+def test_vpc_model_is_judged_on_the_accounts_subnets_groups_and_endpoints(network_region):
+    code, out, err = _mlcheck(f"aws://{network_region['region']}", "-f", "json", env=network_region["env"])
+    findings = [f for f in json.loads(out)["findings"] if not f["suppressed"]]
+    found = _by_arn(findings)
+    model = network_region["model"]
+    assert {"MLC502", "MLC407"} <= found[model]
+    mlc407 = next(f for f in findings if f["rule"] == "MLC407" and f["arn"] == model)
+    assert "sagemaker.runtime, s3" in mlc407["message"]  # its sagemaker.api endpoint was read and counted
+    group = next(f for f in findings if f["rule"] == "MLC409")
+    assert group["resource"] == f"security-group/{network_region['group']}" and "model/vpc-model" in group["message"]
+    target = next(f for f in findings if f["rule"] == "MLC505")
+    assert target["resource"] == "scalable-target/endpoint/vpc-endpoint/variant/AllTraffic"
+    assert any(f["resource"].startswith("vpc-endpoint/vpce-") for f in findings if f["rule"] == "MLC502")
+    assert "MLC201" in found[network_region["job"]]
+
+
+def test_aws_since_leaves_older_jobs_out(network_region):
+    code, out, err = _mlcheck(f"aws://{network_region['region']}", "-f", "json", "--aws-since", "2099-01-01",
+                              env=network_region["env"])
+    assert network_region["job"] not in _by_arn(json.loads(out)["findings"])
+    code, out, err = _mlcheck(f"aws://{network_region['region']}", "--aws-since", "soon", env=network_region["env"])
+    assert code == 2 and "--aws-since" in err

@@ -10,11 +10,11 @@ from mlcheck.model.document import Document
 from mlcheck.model.template import Resource, Template
 
 IGNORE_TAG = "mlcheck:ignore"
-_WORD_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_WORD_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
 def kind_of(resource_type: str) -> str:
-    """`AWS::SageMaker::NotebookInstance` -> `notebook-instance`."""
+    """`AWS::SageMaker::NotebookInstance` -> `notebook-instance`, `AWS::EC2::VPCEndpoint` -> `vpc-endpoint`."""
     return _WORD_BREAK.sub("-", resource_type.rsplit("::", 1)[-1]).lower()
 
 
