@@ -14,7 +14,7 @@ from mlcheck.util.record import Record
 class AccountResource(Record):
     _fields = ("type", "name", "arn", "properties", "physical_id", "tags")
     type: str
-    name: str  # the resource's own name (or id): the logical id is "<kind>/<name>"
+    name: str  # the resource's own name (or id): its logical id is "<kind>/<name>" (template.logical_id)
     arn: str
     properties: dict
     physical_id: str | None
@@ -27,17 +27,6 @@ class AccountResource(Record):
         self.properties = properties
         self.physical_id = physical_id
         self.tags = tags
-
-    @property
-    def kind(self) -> str:
-        """The ARN's resource type (notebook-instance, role, key, ...), or the service for bare ARNs (S3)."""
-        parts = self.arn.split(":", 5)
-        resource = parts[5] if len(parts) == 6 else self.arn
-        return resource.split("/", 1)[0] if "/" in resource else parts[2] if len(parts) > 2 else "resource"
-
-    @property
-    def logical_id(self) -> str:
-        return f"{self.kind}/{self.name}"
 
     @property
     def service(self) -> str:

@@ -99,22 +99,14 @@ def _instance_types(values) -> set:
 def _replace_imports(template, reader, problems) -> None:
     """`Fn::ImportValue: Name` (a literal name) -> the export's value, in place."""
     def walk(node):
-        if isinstance(node, dict):
-            for key, child in list(node.items()):
-                if isinstance(child, dict) and len(child) == 1 and isinstance(child.get(IMPORT), str):
-                    value = _export(child[IMPORT])
-                    if value is not None:
-                        node[key] = value
-                else:
-                    walk(child)
-        elif isinstance(node, list):
-            for i, child in enumerate(node):
-                if isinstance(child, dict) and len(child) == 1 and isinstance(child.get(IMPORT), str):
-                    value = _export(child[IMPORT])
-                    if value is not None:
-                        node[i] = value
-                else:
-                    walk(child)
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, child in list(items):
+            if isinstance(child, dict) and len(child) == 1 and isinstance(child.get(IMPORT), str):
+                value = _export(child[IMPORT])
+                if value is not None:
+                    node[key] = value
+            else:
+                walk(child)
 
     def _export(name):
         exports = _exports(reader)

@@ -26,8 +26,8 @@ def read_region(reader, since=None) -> Inventory:
     return inventory
 
 
-def resource_path(region: str, resource) -> str:
-    return f"aws://{region}/{resource.service}/{resource.logical_id}"
+def resource_path(region: str, logical_id: str, resource) -> str:
+    return f"aws://{region}/{resource.service}/{logical_id}"
 
 
 def lint_account(candidate, settings):
@@ -58,14 +58,14 @@ def lint_account(candidate, settings):
     for finding in report.findings:
         item = added.get(finding.resource)
         if item is not None:
-            finding.file = finding.uri = resource_path(inventory.region, item)
+            finding.file = finding.uri = resource_path(inventory.region, finding.resource, item)
             finding.arn = item.arn
             finding.line = finding.column = finding.end_line = 1
             finding.end_column = 1
     for unknown in report.unknowns:
         item = added.get(unknown.resource)
         if item is not None:
-            unknown.file, unknown.line = resource_path(inventory.region, item), 1
+            unknown.file, unknown.line = resource_path(inventory.region, unknown.resource, item), 1
     result.findings.extend(one_finding_per_problem(report.findings, get_rule))
     result.unknowns.extend(report.unknowns)
     result.unknowns.extend(UnknownValue(SCAN_RULE, display, 1, what, (), reason)
