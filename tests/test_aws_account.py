@@ -540,3 +540,102 @@ def test_aws_since_leaves_older_jobs_out(network_region):
     assert network_region["job"] not in _by_arn(json.loads(out)["findings"])
     code, out, err = _mlcheck(f"aws://{network_region['region']}", "--aws-since", "soon", env=network_region["env"])
     assert code == 2 and "--aws-since" in err
+
+
+def test_a_template_role_wins_over_the_account_role_of_the_same_name(seeded, tmp_path):
+    """--aws reads role model-role (named by a literal ARN) but the template defines a role of that name too:
+    the template's, which is granted the key, is the one the model runs as."""
+    template = tmp_path / "stack.yaml"
+    template.write_text(f"""\
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: model-role
+      AssumeRolePolicyDocument: {json.dumps(TRUST)}
+      Policies:
+        - PolicyName: key
+          PolicyDocument:
+            Statement:
+              - {{Effect: Allow, Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant"],
+                 Resource: "{seeded['key']}"}}
+  Model:
+    Type: AWS::SageMaker::Model
+    Properties:
+      ExecutionRoleArn: {seeded['model_role']}
+      PrimaryContainer: {{Image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1}}
+  EndpointConfig:
+    Type: AWS::SageMaker::EndpointConfig
+    Properties:
+      KmsKeyId: {seeded['key']}
+      ProductionVariants:
+        - {{VariantName: AllTraffic, ModelName: !GetAtt Model.ModelName, InitialInstanceCount: 2,
+           InstanceType: ml.m5.large}}
+""")
+    code, out, err = _mlcheck(str(template), "-f", "json", "--select", "MLC203", "--aws", env=seeded["env"])
+    assert json.loads(out)["findings"] == [], err
+
+
+def test_no_region_or_an_unknown_profile_is_a_clear_error(seeded):
+    env = {k: v for k, v in seeded["env"].items() if k not in ("AWS_REGION", "AWS_DEFAULT_REGION")}
+    proc = subprocess.run([sys.executable, "-m", "mlcheck", "aws://"], capture_output=True, text=True, timeout=120,
+                          env={k: v for k, v in {**os.environ, **env}.items()
+                               if k not in ("AWS_REGION", "AWS_DEFAULT_REGION")}, cwd=ROOT)
+    assert proc.returncode == 2 and "no AWS Region" in proc.stdout + proc.stderr
+    code, out, err = _mlcheck("aws://us-east-1", "--profile", "no-such-profile", env=seeded["env"])
+    assert code == 2 and "no-such-profile" in out + err
+
+
+# -- pieces ---------------------------------------------------------------------------------------------------
+
+def test_tag_values_become_suppressions():
+    from mlcheck.inputs.aws_account.template import ignores_of, kind_of
+
+    assert ignores_of({"mlcheck:ignore": "MLC401 lab account", "mlcheck:ignore:2": "notebook-root-access  why",
+                       "mlcheck:ignored": "MLC1 no", "team": "ml"}) == [
+        {"id": "MLC401", "reason": "lab account"}, {"id": "notebook-root-access", "reason": "why"}]
+    assert ignores_of({"mlcheck:ignore": "MLC401"}) == [{"id": "MLC401"}]  # no reason: MLC002, suppresses nothing
+    assert ignores_of(None) == []
+    assert [kind_of(t) for t in ("AWS::SageMaker::NotebookInstance", "AWS::EC2::VPCEndpoint", "AWS::IAM::Role",
+                                 "AWS::KMS::Key")] == ["notebook-instance", "vpc-endpoint", "role", "key"]
+
+
+def test_references_found_in_properties():
+    from mlcheck.inputs.aws_account.references import referenced
+
+    refs = referenced([{"RoleArn": f"arn:aws:iam::{ACCOUNT}:role/path/r", "KmsKeyId": "alias/mine",
+                        "Output": {"S3OutputPath": "s3://bucket-a/out/"}, "ModelDataUrl": "s3://bucket-b/m.tar.gz",
+                        "VpcConfig": {"Subnets": ["subnet-0123456789abcdef0"], "SecurityGroupIds": ["sg-01234567"]},
+                        "Key": f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
+                       "vpc-0123abcd"])
+    assert refs.roles == {f"arn:aws:iam::{ACCOUNT}:role/path/r"}
+    assert refs.keys == {"alias/mine", f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"}
+    assert refs.buckets == {"bucket-a", "bucket-b"}
+    assert (refs.subnets, refs.groups, refs.vpcs) == ({"subnet-0123456789abcdef0"}, {"sg-01234567"}, {"vpc-0123abcd"})
+
+
+def test_describe_output_becomes_request_shaped_properties():
+    from mlcheck.inputs.aws_account import sagemaker
+
+    notebook = next(k for k in sagemaker.KINDS if k.create == "CreateNotebookInstance")
+    props = sagemaker.properties_of(notebook, {
+        "NotebookInstanceName": "nb", "NotebookInstanceArn": "arn:...", "NotebookInstanceStatus": "InService",
+        "SecurityGroups": ["sg-1"], "DirectInternetAccess": "Disabled", "Url": "x", "CreationTime": 0,
+        "AcceleratorTypes": []})
+    assert props == {"NotebookInstanceName": "nb", "SecurityGroupIds": ["sg-1"], "DirectInternetAccess": "Disabled"}
+    domain = next(k for k in sagemaker.KINDS if k.create == "CreateDomain")
+    assert sagemaker.properties_of(domain, {"HomeEfsFileSystemKmsKeyId": "old", "KmsKeyId": "new"}) == {
+        "KmsKeyId": "new"}
+    assert sagemaker.properties_of(domain, {"HomeEfsFileSystemKmsKeyId": "old"}) == {"KmsKeyId": "old"}
+
+
+def test_parse_since():
+    import datetime as dt
+
+    from mlcheck.inputs.aws_account import parse_since
+
+    now = dt.datetime.now(dt.timezone.utc)
+    assert abs((now - parse_since("7d")) - dt.timedelta(days=7)) < dt.timedelta(minutes=1)
+    assert parse_since("2026-11-01") == dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
+    with pytest.raises(ValueError):
+        parse_since("last week")

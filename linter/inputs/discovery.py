@@ -55,7 +55,8 @@ def discover(paths: list[str]) -> list[Candidate]:
             found.setdefault("-", Candidate("-", True))
             continue
         if arg.startswith("aws://"):  # an AWS account's region, read by mlcheck.inputs.aws_account
-            found.setdefault(arg.rstrip("/"), Candidate(arg.rstrip("/"), True))
+            region = "aws://" + arg[len("aws://"):].strip("/")
+            found.setdefault(region, Candidate(region, True))
             continue
         try:
             mode = os.stat(arg).st_mode

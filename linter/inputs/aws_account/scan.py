@@ -39,7 +39,7 @@ def lint_account(candidate, settings):
     from mlcheck.inputs.aws_account.template import build
 
     options = settings.aws or AwsOptions()
-    display = candidate.path.rstrip("/")
+    display = candidate.path
     result = FileResult()
     try:
         reader = AccountReader(region_of(candidate.path) or options.region, options.profile, options.timeout)
