@@ -29,6 +29,7 @@ TRUST = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal":
 @pytest.fixture(scope="session")
 def moto_env(tmp_path_factory):
     """A moto server on 127.0.0.1 and the environment that points every AWS client at it."""
+    saved_policies = os.environ.get("MOTO_IAM_LOAD_MANAGED_POLICIES")
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"  # so AmazonSageMakerFullAccess can be attached
     server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
@@ -39,6 +40,7 @@ def moto_env(tmp_path_factory):
            "AWS_CONFIG_FILE": str(empty), "AWS_SHARED_CREDENTIALS_FILE": str(empty),
            "AWS_EC2_METADATA_DISABLED": "true", "AWS_MAX_ATTEMPTS": "1"}
     saved = {k: os.environ.get(k) for k in env}
+    saved["MOTO_IAM_LOAD_MANAGED_POLICIES"] = saved_policies
     os.environ.update(env)
     assert host == "127.0.0.1"
     assert boto3.client("sagemaker").meta.endpoint_url == env["AWS_ENDPOINT_URL"]

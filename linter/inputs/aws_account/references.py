@@ -66,12 +66,12 @@ def referenced(values, refs: References | None = None) -> References:
 
 
 def fetch(reader, inventory, refs: References) -> None:
-    account, partition = _account_of(inventory, reader)
+    partition = _partition_of(inventory)
     tasks = [(_role, r) for r in sorted(refs.roles)] + [(_key, k) for k in sorted(refs.keys)]
     tasks += [(_bucket, b) for b in sorted(refs.buckets)]
     for found in reader.parallel(lambda task: task[0](reader, task[1], partition), tasks):
         _add(inventory, found)
-    _add(inventory, _network(reader, refs))
+    _add(inventory, _network(reader, refs, partition))
 
 
 def _add(inventory, found):
@@ -83,12 +83,13 @@ def _add(inventory, found):
             inventory.unreadable.append(item)
 
 
-def _account_of(inventory, reader):
+def _partition_of(inventory) -> str:
+    """The partition of the resources already read (aws, aws-cn, aws-us-gov), for the ARNs built here."""
     for resource in inventory.resources:
         parts = resource.arn.split(":")
-        if len(parts) > 4 and parts[4]:
-            return parts[4], parts[1]
-    return "", "aws"
+        if len(parts) > 1 and parts[1]:
+            return parts[1]
+    return "aws"
 
 
 def _unknown_or(value, reason_prefix=""):
@@ -220,9 +221,9 @@ def _is_absent(answer) -> bool:
 
 # -- EC2 ----------------------------------------------------------------------------------------------------
 
-def _network(reader, refs):
+def _network(reader, refs, partition):
     out = []
-    region, account = reader.region, None
+    region = reader.region
     subnets = reader.pages("ec2", "DescribeSubnets", "Subnets", SubnetIds=sorted(refs.subnets)) \
         if refs.subnets else []
     if isinstance(subnets, Failed):
@@ -235,13 +236,12 @@ def _network(reader, refs):
         groups = []
     vpcs = set(refs.vpcs) | {s["VpcId"] for s in subnets} | {g["VpcId"] for g in groups if g.get("VpcId")}
     for subnet in subnets:
-        account = subnet.get("OwnerId") or account
         out.append(AccountResource("AWS::EC2::Subnet", subnet["SubnetId"], subnet.get("SubnetArn") or
-                                   f"arn:aws:ec2:{region}:{subnet.get('OwnerId', '')}:subnet/{subnet['SubnetId']}",
+                                   f"arn:{partition}:ec2:{region}:{subnet.get('OwnerId', '')}:subnet/{subnet['SubnetId']}",
                                    {"VpcId": subnet["VpcId"], "AvailabilityZone": subnet.get("AvailabilityZone"),
                                     "CidrBlock": subnet.get("CidrBlock")}, physical_id=subnet["SubnetId"]))
     for group in groups:
-        arn = f"arn:aws:ec2:{region}:{group.get('OwnerId', '')}:security-group/{group['GroupId']}"
+        arn = f"arn:{partition}:ec2:{region}:{group.get('OwnerId', '')}:security-group/{group['GroupId']}"
         out.append(AccountResource("AWS::EC2::SecurityGroup", group["GroupId"], arn, {
             "GroupName": group.get("GroupName"), "GroupDescription": group.get("Description", ""),
             "VpcId": group.get("VpcId"),
@@ -254,7 +254,7 @@ def _network(reader, refs):
             out.append(("VPCs " + ", ".join(sorted(vpcs)), described.reason))
         else:
             for vpc in described:
-                arn = f"arn:aws:ec2:{region}:{vpc.get('OwnerId', '')}:vpc/{vpc['VpcId']}"
+                arn = f"arn:{partition}:ec2:{region}:{vpc.get('OwnerId', '')}:vpc/{vpc['VpcId']}"
                 out.append(AccountResource("AWS::EC2::VPC", vpc["VpcId"], arn, {"CidrBlock": vpc.get("CidrBlock")},
                                            physical_id=vpc["VpcId"]))
         endpoints = reader.pages("ec2", "DescribeVpcEndpoints", "VpcEndpoints",
@@ -264,7 +264,7 @@ def _network(reader, refs):
         else:
             for endpoint in endpoints:
                 eid = endpoint["VpcEndpointId"]
-                arn = f"arn:aws:ec2:{region}:{endpoint.get('OwnerId', '')}:vpc-endpoint/{eid}"
+                arn = f"arn:{partition}:ec2:{region}:{endpoint.get('OwnerId', '')}:vpc-endpoint/{eid}"
                 props = {"VpcId": endpoint["VpcId"], "ServiceName": endpoint.get("ServiceName"),
                          "VpcEndpointType": endpoint.get("VpcEndpointType", "Gateway"),
                          "PrivateDnsEnabled": endpoint.get("PrivateDnsEnabled", False)}
