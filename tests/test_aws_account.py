@@ -516,7 +516,14 @@ def network_region(moto_env):
                                 "TrainingInputMode": "File"},
         OutputDataConfig={"S3OutputPath": "s3://out/"},
         ResourceConfig={"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 10})
-    return {"region": region, "model": model, "group": group, "subnet": subnet["SubnetId"],
+    kms = boto3.client("kms", region_name=region)
+    key = kms.create_key()["KeyMetadata"]["Arn"]
+    kms.create_alias(AliasName="alias/volumes", TargetKeyId=key)
+    alias_config = sm.create_endpoint_config(EndpointConfigName="alias-config", KmsKeyId="alias/volumes",
+                                             ProductionVariants=[{"VariantName": "AllTraffic",
+                                                                  "ModelName": "vpc-model", "InitialInstanceCount": 2,
+                                                                  "InstanceType": "ml.m5.large"}])
+    return {"alias_config": alias_config["EndpointConfigArn"], "region": region, "model": model, "group": group, "subnet": subnet["SubnetId"],
             "job": job["TrainingJobArn"], "env": moto_env}
 
 
@@ -534,6 +541,9 @@ def test_vpc_model_is_judged_on_the_accounts_subnets_groups_and_endpoints(networ
     assert target["resource"] == "scalable-target/endpoint/vpc-endpoint/variant/AllTraffic"
     assert any(f["resource"].startswith("vpc-endpoint/vpce-") for f in findings if f["rule"] == "MLC502")
     assert "MLC201" in found[network_region["job"]]
+    # a key named by its alias: the alias is read too, and followed to the key the role may not use
+    mlc203 = [f for f in findings if f["rule"] == "MLC203" and f["arn"] == network_region["alias_config"]]
+    assert mlc203 and "alias 'alias/volumes'" in mlc203[0]["message"]
 
 
 def test_aws_since_leaves_older_jobs_out(network_region):

@@ -23,6 +23,7 @@ _KMS_KEY_FIELDS = {"KmsKeyId", "VolumeKmsKeyId", "S3KmsKeyId", "KmsKey", "KMSMas
 _S3_URI = re.compile(r"^s3://([a-z0-9][a-z0-9.\-]{1,61}[a-z0-9])(?:/|$)")
 _BUCKET_ARN = re.compile(r"^arn:aws[a-z-]*:s3:::([a-z0-9][a-z0-9.\-]{1,61}[a-z0-9])(?:/|$)")
 _KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[^:]+:\d{12}:key/[0-9a-f-]+$")
+_ALIAS = re.compile(r"^(?:arn:aws[a-z-]*:kms:[^:]+:\d{12}:)?(alias/.+)$")
 _EC2_ID = re.compile(r"^(subnet|sg|vpc)-[0-9a-f]{8,17}$")
 _AWS_MANAGED_POLICY = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/")
 
@@ -178,7 +179,15 @@ def _key(reader, key_id, partition):
         props["EnableKeyRotation"] = (Unknown(rotation.reason) if isinstance(rotation, Failed)
                                       else bool(rotation.get("KeyRotationEnabled")))
     props = {k: v for k, v in props.items() if v is not None}
-    return AccountResource("AWS::KMS::Key", meta["KeyId"], meta["Arn"], props, physical_id=meta["KeyId"])
+    key = AccountResource("AWS::KMS::Key", meta["KeyId"], meta["Arn"], props, physical_id=meta["KeyId"])
+    alias = _ALIAS.match(key_id)
+    if not alias:
+        return key
+    # named by an alias: the alias as a resource of its own, which the key rules follow to the key
+    name = alias.group(1)
+    arn = key_id if key_id.startswith("arn:") else meta["Arn"].rsplit(":", 1)[0] + ":" + name
+    return [key, AccountResource("AWS::KMS::Alias", name[len("alias/"):], arn,  # logical id alias/<name>
+                                 {"AliasName": name, "TargetKeyId": meta["Arn"]}, physical_id=name)]
 
 
 # -- S3 -----------------------------------------------------------------------------------------------------
