@@ -651,3 +651,14 @@ def test_parse_since():
     assert parse_since("2026-11-01") == dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
     with pytest.raises(ValueError):
         parse_since("last week")
+
+
+def test_a_reader_asks_each_question_once(seeded):
+    from mlcheck.inputs.aws_account.session import AccountReader
+
+    reader = AccountReader(REGION)
+    first = reader.call("iam", "GetRole", RoleName="nb-role")
+    again = reader.call("iam", "GetRole", RoleName="nb-role")
+    names = reader.pages("iam", "ListRolePolicies", "PolicyNames", RoleName="model-role")
+    assert reader.pages("iam", "ListRolePolicies", "PolicyNames", RoleName="model-role") == names == ["read-models"]
+    assert first is again and reader.operations == [("iam", "GetRole"), ("iam", "ListRolePolicies")]

@@ -254,14 +254,15 @@ def _aws_options(candidates, resolve, profile, region, timeout, since, verbose):
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--aws-since")
 
-    def on_scan(path, summary):
-        if verbose:
-            calls = sum(summary["calls"].values())
-            click.echo(f"{path}: {calls} API calls in {summary['seconds']} s "
-                       f"({', '.join(f'{k} x{n}' for k, n in sorted(summary['calls'].items()))})", err=True)
-
     return AwsOptions(resolve=resolve, profile=profile, region=region, timeout=timeout, since=since_value,
-                      on_scan=on_scan)
+                      on_scan=_print_scan if verbose else None)
+
+
+def _print_scan(path, summary) -> None:
+    """--verbose: the calls a scan of the account made, and its time (a module function: picklable)."""
+    calls = sum(summary["calls"].values())
+    click.echo(f"{path}: {calls} API calls in {summary['seconds']} s "
+               f"({', '.join(f'{k} x{n}' for k, n in sorted(summary['calls'].items()))})", err=True)
 
 
 def _effective_settings(click_ctx, config_path, cli_values: dict) -> dict:

@@ -4,7 +4,8 @@
 backoff on throttling and transient errors), connection and read timeouts and a connection pool sized to the
 scan's parallelism. `call(service, operation, **params)` and `pages(...)` return the response, or a
 `Failed(reason)` for AccessDenied, throttling that outlived the retries, a missing resource or the
-`--aws-timeout` deadline: the caller makes that value unknown, the rest of the scan goes on. Every botocore
+`--aws-timeout` deadline: the caller makes that value unknown, the rest of the scan goes on. Answers are kept
+for the reader's life, so templates that name the same role under `--aws` read it once. Every botocore
 operation sent is recorded (`operations`), from botocore's own event, so the README's IAM policy can be held to
 what the code really calls (tests/test_aws_account.py).
 
@@ -71,6 +72,7 @@ class AccountReader:
                               connect_timeout=per_call, read_timeout=per_call,
                               max_pool_connections=MAX_PARALLEL, user_agent_extra="mlcheck")
         self._clients: dict = {}
+        self._answers: dict = {}  # (service, operation, parameters) -> response or Failed, for this reader
         self._lock = threading.Lock()
         self.operations: list = []  # (service, operation) of every request sent, retries not counted
         self.started = time.monotonic()
@@ -98,11 +100,18 @@ class AccountReader:
         if expired is not None:
             return expired
         iam_action(service, operation)  # only calls the README's policy lists (KeyError otherwise)
+        key = (service, operation, repr(sorted(params.items())))
+        with self._lock:  # --aws over many templates names the same role and key again and again
+            if key in self._answers:
+                return self._answers[key]
         client = self.client(service)
         try:
-            return getattr(client, _snake(operation))(**params)
+            answer = getattr(client, _snake(operation))(**params)
         except Exception as exc:  # every failure of one call is a reason, never a crash of the scan
-            return _failed(service, operation, exc)
+            answer = _failed(service, operation, exc)
+        with self._lock:
+            self._answers[key] = answer
+        return answer
 
     def pages(self, service: str, operation: str, key: str, **params):
         """The items under `key` of every page, or Failed (a scan cut short is not a partial answer)."""
@@ -110,6 +119,10 @@ class AccountReader:
         if expired is not None:
             return expired
         iam_action(service, operation)
+        memo = (service, operation, key, repr(sorted(params.items())))
+        with self._lock:
+            if memo in self._answers:
+                return self._answers[memo]
         client = self.client(service)
         items: list = []
         try:
@@ -119,7 +132,9 @@ class AccountReader:
                                   "deadline")
                 items.extend(page.get(key) or [])
         except Exception as exc:
-            return _failed(service, operation, exc)
+            items = _failed(service, operation, exc)
+        with self._lock:
+            self._answers[memo] = items
         return items
 
     def parallel(self, function, items) -> list:
