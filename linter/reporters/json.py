@@ -12,7 +12,7 @@ def finding_dict(finding) -> dict:
     # Key order is part of the format: consumers diff these files. Text from the input is `encodable`: a
     # non-UTF-8 file name would otherwise make the document unwritable or unparseable. `arn` is there only for
     # a resource read from an AWS account (aws://REGION), after `resource_type`.
-    entry = {
+    return {
         "rule": finding.rule_id,
         "name": finding.rule_name,
         "severity": finding.severity,
@@ -31,7 +31,6 @@ def finding_dict(finding) -> dict:
         "suppression_reason": encodable(finding.suppression_reason),
         "fingerprint": finding.fingerprint,
     }
-    return entry
 
 
 def error_dict(error) -> dict:
