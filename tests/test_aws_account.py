@@ -662,3 +662,29 @@ def test_a_reader_asks_each_question_once(seeded):
     names = reader.pages("iam", "ListRolePolicies", "PolicyNames", RoleName="model-role")
     assert reader.pages("iam", "ListRolePolicies", "PolicyNames", RoleName="model-role") == names == ["read-models"]
     assert first is again and reader.operations == [("iam", "GetRole"), ("iam", "ListRolePolicies")]
+
+
+def test_aws_resolves_subnet_parameters_for_the_network_rules(network_region, tmp_path):
+    template = tmp_path / "stack.yaml"
+    template.write_text("""\
+Parameters:
+  Subnets: {Type: 'List<AWS::EC2::Subnet::Id>'}
+  Groups: {Type: 'List<AWS::EC2::SecurityGroup::Id>'}
+Resources:
+  Model:
+    Type: AWS::SageMaker::Model
+    Properties:
+      ExecutionRoleArn: arn:aws:iam::123456789012:role/vpc-model-role
+      EnableNetworkIsolation: true
+      PrimaryContainer: {Image: 123456789012.dkr.ecr.us-west-2.amazonaws.com/model:1}
+      VpcConfig:
+        Subnets: !Ref Subnets
+        SecurityGroupIds: !Ref Groups
+""")
+    params = ["--parameter", f"Subnets={network_region['subnet']}", "--parameter", f"Groups={network_region['group']}"]
+    args = [str(template), "-f", "json", "--select", "MLC502,MLC407", "--region", network_region["region"], *params]
+    code, out, err = _mlcheck(*args, env=network_region["env"])
+    assert json.loads(out)["findings"] == []  # the subnets are not in the template: unknown
+    code, out, err = _mlcheck(*args, "--aws", env=network_region["env"])
+    found = sorted((f["rule"], f["resource"]) for f in json.loads(out)["findings"])
+    assert found == [("MLC407", "Model"), ("MLC502", "Model")], err
