@@ -523,7 +523,11 @@ def network_region(moto_env):
                                              ProductionVariants=[{"VariantName": "AllTraffic",
                                                                   "ModelName": "vpc-model", "InitialInstanceCount": 2,
                                                                   "InstanceType": "ml.m5.large"}])
-    return {"alias_config": alias_config["EndpointConfigArn"], "region": region, "model": model, "group": group, "subnet": subnet["SubnetId"],
+    boto3.client("s3", region_name=region).create_bucket(
+        Bucket="trail-logs", CreateBucketConfiguration={"LocationConstraint": region})
+    trail = boto3.client("cloudtrail", region_name=region).create_trail(Name="audit", S3BucketName="trail-logs")
+    return {"trail": trail["TrailARN"], "alias_config": alias_config["EndpointConfigArn"], "region": region,
+            "model": model, "group": group, "subnet": subnet["SubnetId"],
             "job": job["TrainingJobArn"], "env": moto_env}
 
 
@@ -544,6 +548,8 @@ def test_vpc_model_is_judged_on_the_accounts_subnets_groups_and_endpoints(networ
     # a key named by its alias: the alias is read too, and followed to the key the role may not use
     mlc203 = [f for f in findings if f["rule"] == "MLC203" and f["arn"] == network_region["alias_config"]]
     assert mlc203 and "alias 'alias/volumes'" in mlc203[0]["message"]
+    # a trail created and never started: its status is read (cloudtrail:GetTrailStatus)
+    assert {"MLC605", "MLC606"} <= found[network_region["trail"]]
 
 
 def test_aws_since_leaves_older_jobs_out(network_region):

@@ -37,6 +37,7 @@ CALLS = {
     ("cloudwatch", "DescribeAlarms"): "cloudwatch:DescribeAlarms",
     ("cloudtrail", "DescribeTrails"): "cloudtrail:DescribeTrails",
     ("cloudtrail", "GetEventSelectors"): "cloudtrail:GetEventSelectors",
+    ("cloudtrail", "GetTrailStatus"): "cloudtrail:GetTrailStatus",
     ("logs", "DescribeLogGroups"): "logs:DescribeLogGroups",
     ("cloudformation", "ListExports"): "cloudformation:ListExports",
     ("service-quotas", "ListServiceQuotas"): "servicequotas:ListServiceQuotas",

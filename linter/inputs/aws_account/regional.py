@@ -1,5 +1,5 @@
 """What the region holds around its SageMaker resources: Application Auto Scaling targets and policies of
-SageMaker variants, CloudWatch alarms, CloudTrail trails (with their event selectors) and SageMaker's log
+SageMaker variants, CloudWatch alarms, CloudTrail trails (with their status and event selectors) and SageMaker's log
 groups (`/aws/sagemaker/`), in CloudFormation's shape."""
 
 from __future__ import annotations
@@ -76,6 +76,8 @@ def _trails(reader):
                                ("CloudWatchLogsRoleArn", "CloudWatchLogsRoleArn")):
             if trail.get(source):
                 props[target] = trail[source]
+        status = reader.call("cloudtrail", "GetTrailStatus", Name=trail["TrailARN"])
+        props["IsLogging"] = Unknown(status.reason) if isinstance(status, Failed) else bool(status.get("IsLogging"))
         selectors = reader.call("cloudtrail", "GetEventSelectors", TrailName=trail["TrailARN"])
         if isinstance(selectors, Failed):
             props["EventSelectors"] = Unknown(selectors.reason)
