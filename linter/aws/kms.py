@@ -394,6 +394,8 @@ def key_matcher(key):
         fields = text.split(":", 5)
         if len(fields) < 6 or fields[0] != "arn":
             return False
+        if getattr(key, "arn", None) is not None:  # a key read from the account has a real ARN to match
+            return pol.arn_glob_match(text, key.arn)
         if not pol.arn_glob_match(fields[2], "kms"):
             return False
         return pol.arn_glob_match(fields[5], _SENTINEL_KEY)

@@ -91,6 +91,10 @@ def resource_of(value, graph, *types):
         resource = graph.template.resources.get(value.logical_id)
         if resource is not None and (not types or resource.type in types):
             return resource
+    if isinstance(value, str) and types:  # a literal id of a resource read from the account (--aws, aws://)
+        resource = graph.target(value, *types)
+        if resource is not None and resource.from_account:
+            return resource
     return None
 
 

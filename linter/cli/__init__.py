@@ -125,13 +125,23 @@ def _use_color(choice: str) -> bool:
               help="Report only findings that are not in this baseline file.")
 @click.option("--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False),
               help="Record the current findings in this baseline file (by fingerprint, not line).")
+@click.option("--aws", "aws_resolve", is_flag=True,
+              help="Look up the values a template takes from outside (parameters, literal ARNs, Fn::ImportValue) "
+                   "in the AWS account, read-only (needs boto3: pip install 'mlcheck-aws[aws]').")
+@click.option("--profile", "aws_profile", metavar="NAME", help="AWS profile for --aws and aws:// paths.")
+@click.option("--region", "aws_region", metavar="REGION", help="AWS Region for --aws (default: the profile's).")
+@click.option("--aws-timeout", type=click.FloatRange(min=1), default=300, show_default=True, metavar="SECONDS",
+              help="Stop reading the account after this long; what was not read is unknown.")
+@click.option("--aws-since", default="7d", show_default=True, metavar="AGE|DATE",
+              help="aws:// paths: training and processing jobs created after this (7d, 24h or 2026-11-01).")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--explain", metavar="RULE", help="Print a rule's documentation (ID or name) and exit.")
 @click.version_option(__version__, "--version", prog_name="mlcheck", message="%(prog)s %(version)s")
 def cli(paths, output_format, output_files, statistics, select, extend_select, ignore, fail_on, fail_on_unverified, exit_zero,
         parameter_pairs,
         parameters_file, var_files, stdin_filename, color, no_inline_suppressions, show_unknown, jobs, verbose, quiet,
-        config_path, show_config, baseline_path, write_baseline_path, list_rules, explain):
+        config_path, show_config, baseline_path, write_baseline_path, aws_resolve, aws_profile, aws_region,
+        aws_timeout, aws_since, list_rules, explain):
     """Lint CloudFormation templates and SageMaker configuration against ML-architecture best practices.
 
     PATH may be files, directories, quoted globs ('infra/**/*.yaml') or - for stdin; none means the
@@ -192,6 +202,7 @@ def cli(paths, output_format, output_files, statistics, select, extend_select, i
         root=find_repo_root(os.getcwd()) or os.getcwd(), jobs=value["jobs"],
         inline_suppressions=value["inline-suppressions"],
         severity_overrides=value["severity"], rule_options=value["rules"], var_files=var_files,
+        aws=_aws_options(candidates, aws_resolve, aws_profile, aws_region, aws_timeout, aws_since, verbose),
     )
     baseline = _read_baseline(baseline_path) if baseline_path else None
     result = run(candidates, settings)
@@ -245,6 +256,28 @@ def cli(paths, output_format, output_files, statistics, select, extend_select, i
         sys.exit(EXIT_OK)
     failing = result.failing(fail_on) or result.failing_unverified(fail_on_unverified, fail_on)
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _aws_options(candidates, resolve, profile, region, timeout, since, verbose):
+    """AwsOptions when --aws or an aws:// path asks for the account, else None (nothing imports boto3)."""
+    if not resolve and not any(c.path.startswith("aws://") for c in candidates):
+        return None
+    from mlcheck.inputs.aws_account import AwsOptions, parse_since
+
+    try:
+        since_value = parse_since(since)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--aws-since")
+
+    return AwsOptions(resolve=resolve, profile=profile, region=region, timeout=timeout, since=since_value,
+                      on_scan=_print_scan if verbose else None)
+
+
+def _print_scan(path, summary) -> None:
+    """--verbose: the calls a scan of the account made, and its time (a module function: picklable)."""
+    calls = sum(summary["calls"].values())
+    click.echo(f"{path}: {calls} API calls in {summary['seconds']} s "
+               f"({', '.join(f'{k} x{n}' for k, n in sorted(summary['calls'].items()))})", err=True)
 
 
 def _effective_settings(click_ctx, config_path, cli_values: dict) -> dict:

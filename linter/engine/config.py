@@ -290,7 +290,8 @@ def load_config(path: Path | None) -> Config:
         values["parameters-file"] = str(path.parent / values["parameters-file"])
     if "per-path-ignores" in values:  # globs are relative to the config file's folder
         values["per-path-ignores"] = {
-            os.path.relpath(path.parent / glob) if not os.path.isabs(glob) else glob: codes
+            os.path.relpath(path.parent / glob) if not (os.path.isabs(glob) or glob.startswith("aws://"))
+            else glob: codes
             for glob, codes in values["per-path-ignores"].items()
         }
     return Config(path, values)

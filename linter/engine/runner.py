@@ -35,7 +35,7 @@ _TEMPLATE_HINT = lazy(r"AWSTemplateFormatVersion|AWS::[A-Za-z0-9]+::[A-Za-z0-9]+
 
 class Settings(Record):
     _fields = ("rule_ids", "subset_rule_ids", "parameters", "severity_overrides", "stdin_filename", "root", "jobs",
-               "inline_suppressions", "rule_options", "var_files")
+               "inline_suppressions", "rule_options", "var_files", "aws")
     rule_ids: tuple
     subset_rule_ids: tuple  # run for their default-on findings only (Rule.partly_on_by_default)
     parameters: dict
@@ -46,6 +46,7 @@ class Settings(Record):
     inline_suppressions: bool
     rule_options: dict  # rule id -> {option: value} from the configuration
     var_files: tuple  # Terraform --var-file paths, in the order given
+    aws: object  # mlcheck.inputs.aws_account.AwsOptions, or None: no AWS account is read
 
     def __init__(
         self,
@@ -59,6 +60,7 @@ class Settings(Record):
         inline_suppressions=True,
         rule_options=None,
         var_files=(),
+        aws=None,
     ):
         self.rule_ids = rule_ids
         self.subset_rule_ids = subset_rule_ids
@@ -70,6 +72,7 @@ class Settings(Record):
         self.inline_suppressions = inline_suppressions
         self.rule_options = {} if rule_options is None else rule_options
         self.var_files = tuple(var_files)
+        self.aws = aws
 
 
 class FileResult(Record):
@@ -114,6 +117,10 @@ def _names(candidate: Candidate, settings: Settings) -> tuple:
 def check_file(candidate: Candidate, settings: Settings, stdin_bytes: bytes | None = None) -> FileResult:
     from mlcheck.engine.registry import get_rule
 
+    if candidate.path.startswith("aws://"):  # an AWS account's region (mlcheck.inputs.aws_account)
+        from mlcheck.inputs.aws_account import check_account
+
+        return check_account(candidate, settings)
     registry = _RuleLookup(get_rule)
     result = FileResult()
     display, uri = _names(candidate, settings)
@@ -160,13 +167,21 @@ def check_file(candidate: Candidate, settings: Settings, stdin_bytes: bytes | No
         result.skipped = unrecognised_message()
         return result
     template = adapter.build(display, document)
+    from_account = None
+    if settings.aws is not None and settings.aws.resolve:  # --aws: outside values looked up in the account
+        from mlcheck.inputs.aws_account.lookup import add_account_values
+
+        from_account = add_account_values(template, settings, result)
     result.checked = True
     for path, message in template.problems:
         loc = document.location(path)
         _parse_failure(result, ParseError(message, loc.line, loc.column), display, uri,
                        PARSE_ERROR_RULE in settings.rule_ids, registry, prefix="invalid template: ")
     report = _lint(template, settings, display, uri)
-    result.findings.extend(one_finding_per_problem(report.findings, registry.__getitem__))
+    findings = report.findings
+    if from_account:  # a template run reports on the template's resources, not on what it looked up
+        findings = [f for f in findings if f.resource not in from_account]
+    result.findings.extend(one_finding_per_problem(findings, registry.__getitem__))
     result.unknowns.extend(report.unknowns)
     result.errors.extend(report.errors)
     return result
@@ -306,12 +321,12 @@ def run(candidates: list[Candidate], settings: Settings) -> RunResult:
 
     result = RunResult()
     stdin_bytes = read_stdin() if any(c.path == "-" for c in candidates) else None
-    files = [c for c in candidates if c.path != "-"]
+    files = [c for c in candidates if c.path != "-" and not c.path.startswith("aws://")]
     jobs = max_workers(settings.jobs, len(files))
     if len(files) >= PARALLEL_THRESHOLD and jobs > 1:
         by_path = dict(zip((c.path for c in files), _parallel(files, settings, jobs)))
         # stdin was read by this process, so it is checked here
-        outcomes = [by_path[c.path] if c.path != "-" else check_isolated(c, settings, stdin_bytes)
+        outcomes = [by_path[c.path] if c.path in by_path else check_isolated(c, settings, stdin_bytes)
                     for c in candidates]
     else:
         outcomes = [check_isolated(c, settings, stdin_bytes) for c in candidates]

@@ -30,7 +30,7 @@ def fingerprint(*parts: str) -> str:
 class Finding(Record):
     __slots__ = _fields = ("rule_id", "rule_name", "severity", "message", "file", "line", "column", "end_line",
                            "end_column", "resource", "resource_type", "path", "fix", "suppressed",
-                           "suppression_reason", "uri", "subjects", "summary", "detail")
+                           "suppression_reason", "uri", "subjects", "summary", "detail", "arn")
     rule_id: str
     rule_name: str
     severity: str
@@ -53,6 +53,7 @@ class Finding(Record):
     # out, which `full` prints below it; both are '' otherwise.
     summary: str
     detail: str
+    arn: str | None  # the resource's ARN when it was read from an AWS account (aws://REGION), else None
 
     def __init__(
         self,
@@ -75,6 +76,7 @@ class Finding(Record):
         subjects=(),
         summary="",
         detail="",
+        arn=None,
     ):
         self.rule_id = rule_id
         self.rule_name = rule_name
@@ -95,6 +97,7 @@ class Finding(Record):
         self.subjects = subjects
         self.summary = summary
         self.detail = detail
+        self.arn = arn
         self.__post_init__()
 
     def __post_init__(self):

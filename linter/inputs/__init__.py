@@ -3,6 +3,8 @@
 Each input kind is an adapter recognised by content (`cloudformation`, `sagemaker_api`, `sdk_config`,
 `terraform.plan`); `loader/` parses bytes
 into a Document with a location for every value; `discovery`, `gitignore` and `safe_read` find and read the files.
+`aws_account/` is the input that is no file: `aws://REGION` (a Region's deployed resources) and `--aws` (a
+template's outside values looked up in the account), read with boto3, imported only then.
 """
 
 from __future__ import annotations

@@ -81,6 +81,10 @@ def discover(paths: list[str]) -> list[Candidate]:
         if arg == "-":
             found.setdefault("-", Candidate("-", True))
             continue
+        if arg.startswith("aws://"):  # an AWS account's region, read by mlcheck.inputs.aws_account
+            region = "aws://" + arg[len("aws://"):].strip("/")
+            found.setdefault(region, Candidate(region, True))
+            continue
         try:
             mode = os.stat(arg).st_mode
         except OSError as exc:

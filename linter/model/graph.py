@@ -32,6 +32,11 @@ NAME_PROPERTIES = {
     "AWS::EC2::SecurityGroup": "GroupName",
 }
 
+# Types whose resources from the account are found by ARN or id alone (no name property).
+ACCOUNT_TYPES = {"AWS::KMS::Key", "AWS::EC2::Subnet", "AWS::EC2::VPC", "AWS::EC2::SecurityGroup",
+                 "AWS::EC2::VPCEndpoint"}
+_LITERAL_TYPES = (*NAME_PROPERTIES, *sorted(ACCOUNT_TYPES))
+
 # ARN resource segments that name a template resource: arn:...:iam::123:role/path/Name -> Role "Name".
 _ARN_NAME = {
     "AWS::IAM::Role": lazy(r"^arn:[^:]*:iam::[^:]*:role/(?:.*/)?([^/]+)$"),
@@ -71,10 +76,24 @@ class ResourceGraph:
             if name_property:
                 name = resource.properties.get(name_property)
                 if isinstance(name, str):
-                    self.by_name[(resource.type, name)] = resource
+                    if resource.arn is None:
+                        self.by_name[(resource.type, name)] = resource
+                    else:  # a template's own resource of that name wins over the account's (--aws)
+                        self.by_name.setdefault((resource.type, name), resource)
+            if resource.arn is not None and self._not_shadowed(resource, name_property):
+                # read from the account: named by its ARN and its id as well
+                self.by_name.setdefault((resource.type, resource.arn), resource)
+                if resource.physical_id:
+                    self.by_name.setdefault((resource.type, resource.physical_id), resource)
             for edge in self._scan(resource):
                 self.outgoing[edge.source].append(edge)
                 self.incoming[edge.target].append(edge)
+
+    def _not_shadowed(self, resource: Resource, name_property) -> bool:
+        """An account resource whose name a template resource of the same type has is that resource, as far as
+        the template is concerned (account resources come after the template's)."""
+        name = resource.properties.get(name_property) if name_property else None
+        return not isinstance(name, str) or self.by_name.get((resource.type, name)) is resource
 
     def _scan(self, resource: Resource):
         resources = self.template.resources
@@ -145,7 +164,7 @@ class ResourceGraph:
         return resource
 
     def _by_literal(self, text: str, types) -> Resource | None:
-        for resource_type in types or NAME_PROPERTIES:
+        for resource_type in types or _LITERAL_TYPES:
             found = self.by_name.get((resource_type, text))
             if found is not None:
                 return found

@@ -35,7 +35,7 @@ class Parameter(Record):
 
 class Resource(Record):
     __slots__ = _fields = ("logical_id", "type", "definition", "path", "body_path", "operation", "defaults_only",
-                           "source_type")
+                           "source_type", "arn", "physical_id")
     logical_id: str
     type: str
     definition: dict  # the raw resource mapping (Type, Properties, Metadata, Condition, ...)
@@ -52,8 +52,14 @@ class Resource(Record):
     # rules read the CloudFormation `type`, findings show this one. None for CloudFormation and API inputs.
     source_type: str | None
 
+    # Resources read from an AWS account (mlcheck.inputs.aws_account): the ARN and the id `Ref` would return
+    # (a subnet's subnet-..., a key's key id), by which other resources name them literally. None for resources
+    # of a file: `arn` set is what marks a resource as coming from the account.
+    arn: str | None
+    physical_id: str | None
+
     def __init__(self, logical_id, type, definition, path, body_path=None, operation=None, defaults_only=False,
-                 source_type=None):
+                 source_type=None, arn=None, physical_id=None):
         self.logical_id = logical_id
         self.type = type
         self.definition = definition
@@ -62,6 +68,12 @@ class Resource(Record):
         self.operation = operation
         self.defaults_only = defaults_only
         self.source_type = source_type
+        self.arn = arn
+        self.physical_id = physical_id
+
+    @property
+    def from_account(self) -> bool:
+        return self.arn is not None
 
     @property
     def properties(self) -> dict:

@@ -13,7 +13,8 @@ from mlcheck.findings.severity import SEVERITIES
 
 def finding_dict(finding) -> dict:
     # Key order is part of the format: consumers diff these files. Text from the input is `encodable`: a
-    # non-UTF-8 file name would otherwise make the document unwritable or unparseable.
+    # non-UTF-8 file name would otherwise make the document unwritable or unparseable. `arn` is there only for
+    # a resource read from an AWS account (aws://REGION), after `resource_type`.
     return {
         "rule": finding.rule_id,
         "name": finding.rule_name,
@@ -26,6 +27,7 @@ def finding_dict(finding) -> dict:
         "end_column": finding.end_column,
         "resource": encodable(finding.resource),
         "resource_type": encodable(finding.resource_type),
+        **({"arn": encodable(finding.arn)} if finding.arn else {}),
         "path": encodable(finding.pointer),
         "fix": finding.fix,
         "suppressed": finding.suppressed,

@@ -27,6 +27,7 @@ SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas
 INFORMATION_URI = REPOSITORY
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "mlcheck/v1"
+ACCOUNT_SCHEME = "aws://"
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "warning", "info": "note"}
 
 _WINDOWS_DRIVE = lazy(r"^[A-Za-z]:/")
@@ -53,6 +54,8 @@ def artifact_location(uri: str) -> dict:
     """Repo-relative paths are relative URIs under %SRCROOT%; a file outside the repository (uri is then an
     absolute path) gets an absolute file: URI, which needs no base. Absolute means absolute on this system:
     on POSIX a file may well be named 'C:\\x.yaml'."""
+    if uri.startswith(ACCOUNT_SCHEME):  # a resource of an AWS account: an absolute aws:// URI, no base
+        return {"uri": ACCOUNT_SCHEME + quote(uri[len(ACCOUNT_SCHEME):], safe="/:")}
     if os.path.isabs(uri):
         return {"uri": file_uri(uri.replace(os.sep, "/"))}
     return {"uri": _quoted(uri.replace(os.sep, "/")), "uriBaseId": SRCROOT}
@@ -121,7 +124,7 @@ def result_entry(finding, rule_index: int) -> dict:
         entry["locations"][0]["logicalLocations"] = [{
             "name": encodable(finding.resource),
             "kind": "resource",
-            "fullyQualifiedName": encodable(f"{uri}#{finding.resource}"),
+            "fullyQualifiedName": encodable(finding.arn or f"{uri}#{finding.resource}"),
         }]
     if finding.resource_type:
         entry["properties"] = {"resourceType": encodable(finding.resource_type)}
