@@ -99,6 +99,12 @@ def test_a_new_report_file_is_created_with_the_usual_permissions(tmp_path):
     assert json.loads((tmp_path / "out.json").read_text())["findings"]
 
 
+def test_a_missing_folder_is_a_usage_error_before_linting(tmp_path):
+    write(tmp_path, "stack.yaml", NOTEBOOK_DEFAULTS)
+    code, out, err = mlcheck("--output-file", "sarif=no/such/out.sarif", "stack.yaml", cwd=tmp_path, timeout=TIMEOUT)
+    assert code == 2 and out == "" and "cannot write no/such/out.sarif: the folder it goes in does not exist" in err
+
+
 def test_a_path_ending_in_a_slash_is_refused(tmp_path):
     write(tmp_path, "stack.yaml", NOTEBOOK_DEFAULTS)
     code, out, err = mlcheck("--output-file", "sarif=new/", "stack.yaml", cwd=tmp_path, timeout=TIMEOUT)

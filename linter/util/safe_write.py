@@ -40,8 +40,10 @@ def check_target(path: str) -> str:
         raise OutputError("is a directory name, not a file name")
     try:
         info = os.lstat(path)
-    except FileNotFoundError:
-        return path  # a new file: the directory's problems show when it is created
+    except FileNotFoundError:  # a new file, in a folder that must exist (others' problems show when it is made)
+        if not os.path.isdir(os.path.dirname(path) or "."):
+            raise OutputError("the folder it goes in does not exist") from None
+        return path
     except OSError as exc:
         raise OutputError(exc.strerror or str(exc)) from None
     if stat.S_ISLNK(info.st_mode):
@@ -78,8 +80,9 @@ def write_text(path: str, text: str) -> None:
         raise OutputError(exc.strerror or str(exc)) from None
     try:
         try:
-            os.fchmod(fd, _new_file_mode(target))
             with os.fdopen(fd, "wb") as handle:
+                if hasattr(os, "fchmod"):  # not on Windows, where mkstemp's file is writable as it is
+                    os.fchmod(handle.fileno(), _new_file_mode(target))
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
