@@ -15,6 +15,9 @@ model (the model the AWS SDKs are generated from, so it is as current as the ins
   installed botocore needs a botocore upgrade, not a template change.
 
 Each problem is reported at the line of the offending member (a missing member at the mapping that lacks it).
+A value that a more specific rule reports at the same place is left to it (one finding per problem): an unknown
+instance type is MLC705's, a serverless memory size or concurrency out of range MLC702's; with that rule not
+selected, this one reports it.
 Pipelines expressions (`{"Get": ...}`, `{"Std:Join": ...}`) are only known when the pipeline runs and are not
 checked. A top-level `"//"` key (a JSON comment convention) is not part of the request and is ignored.
 
@@ -180,15 +183,15 @@ def _validate(shapes, shape_name, value, path, names, operation, pipeline, exemp
         enum = shape.get("enum")
         if enum and value not in enum:
             yield Hit(path, f"{operation}: {where} is '{value}', which is not one of the API's values "
-                            f"(botocore {_botocore_version()}){_hint(value, enum, quote=True)}")
+                            f"(botocore {_botocore_version()}){_hint(value, enum, quote=True)}", subjects=(path,))
         else:
             yield from _bounds(shape, len(value), path, where, operation, "characters")
     elif kind in ("integer", "long", "float", "double"):
         low, high = shape.get("min"), shape.get("max")
         if low is not None and value < low:
-            yield Hit(path, f"{operation}: {where} is {value}, below the minimum {low}")
+            yield Hit(path, f"{operation}: {where} is {value}, below the minimum {low}", subjects=(path,))
         elif high is not None and value > high:
-            yield Hit(path, f"{operation}: {where} is {value}, above the maximum {high}")
+            yield Hit(path, f"{operation}: {where} is {value}, above the maximum {high}", subjects=(path,))
 
 
 def _botocore_version() -> str:
@@ -236,4 +239,8 @@ RULE = Rule(
     resource_types=api.API_TYPES,
     check=check,
     fix="Use the member names, types and values of the SageMaker API reference (botocore's service model).",
+    # "One finding per problem": a value outside the API's enum or range (its hit's subject is the value's path)
+    # that the rule for that value reports at the same path — an unknown instance type, a serverless memory
+    # size or concurrency out of range — is theirs, with their more specific message.
+    yields_to=("MLC705", "MLC702"),
 )

@@ -55,11 +55,19 @@ from mlcheck.model.values import Unknown, describe
 SAGEMAKER = "sagemaker.amazonaws.com"
 
 
+def _and_others(count: int, noun: str = "") -> str:
+    """" and 1 other", " and 2 other principals": what the message leaves out, counted in words."""
+    if not count:
+        return ""
+    if noun:
+        return f" and {count} other {noun}{'s' if count > 1 else ''}"
+    return f" and {count} other{'s' if count > 1 else ''}"
+
+
 def _users(entries) -> str:
     resource, use = entries[0]
     first = f"{resource.type.rsplit('::', 1)[-1]} '{resource.logical_id}'"
-    others = len({r.logical_id for r, _ in entries}) - 1
-    return first + (f" and {others} more" if others else "")
+    return first + _and_others(len({r.logical_id for r, _ in entries}) - 1)
 
 
 def check(view, ctx):
@@ -103,9 +111,8 @@ def check(view, ctx):
         return
     if others:
         statement, who = others[0]
-        more = len(others) - 1
         yield Hit(statement.path + ("Principal",),
-                  f"{subject} may also be assumed by {who}{f' and {more} more' if more else ''}",
+                  f"{subject} may also be assumed by {who}{_and_others(len(others) - 1, 'principal')}",
                   detail=f"{where(doc, statement)}; {used_by}")
         return
     guarded = [has_condition(s, ("aws:SourceAccount", "aws:SourceArn")) for s in sagemaker]

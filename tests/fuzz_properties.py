@@ -80,6 +80,20 @@ HARMLESS_IF_REGRESSIONS = (
      4, 0),
 )
 
+# Hostile SDK config shapes run on every CI run (tests/test_sdk_config_hostile.py has the larger ones): the
+# containers of the sections as a list and a scalar (once a silent pass), keys that are not strings, a section
+# shared (an alias) and merged into another.
+_SHARED_SECTION = {"EnableNetworkIsolation": False, "VpcConfig": {"Subnets": ["subnet-1"]}}
+SDK_CONFIG_REGRESSIONS = (
+    (gen.serialise_sdk_config({"SchemaVersion": "1.0", "SageMaker": {"PythonSDK": {"Modules": [1], "Resources": 5},
+                                                                     "Model": _SHARED_SECTION}}, "yaml"),
+     "concise", ("--select", "ALL")),
+    (gen.serialise_sdk_config({"SchemaVersion": "1.0", "SageMaker": {
+        1: None, None: {}, "Model": _SHARED_SECTION, "TrainingJob": {"<<": _SHARED_SECTION, 0.5: "x", True: [1]},
+        "PythonSDK": {"Resources": {"TrainingJob": {"vpc_config": _SHARED_SECTION, 7: {}}}}}}, "yaml"),
+     "json", ("--select", "ALL", "--show-unknown")),
+)
+
 
 def _command_line(documents, selections=SELECTIONS):
     return st.tuples(documents, st.sampled_from(checks.FORMATS), st.sampled_from(selections))
@@ -95,6 +109,10 @@ PROPERTIES = {
                           "byte-level mutations of both never break the command"),
     "stress": Property(_command_line(st.one_of(gen.alias_bombs(), gen.deep_nesting()), (("--select", "ALL"),)),
                        _cli, 15, "YAML alias expansion and deep nesting never hang or crash the command"),
+    "sdk-configs": Property(_command_line(gen.serialised_sdk_configs(), ((), ("--select", "ALL"),
+                                                                        ("--select", "ALL", "--show-unknown"))),
+                            _cli, 60, "SageMaker Python SDK config files, hostile ones included, never break the "
+                                      "command", SDK_CONFIG_REGRESSIONS),
     "harmless-if": Property(st.tuples(gen.templates(), st.integers(1, 5), st.integers(0, 10)), _harmless_ifs, 60,
                             "harmless Fn::If tags on a resource never remove a finding", HARMLESS_IF_REGRESSIONS),
     "unrelated-resource": Property(st.tuples(gen.templates(), st.integers(1, 5)), _unrelated_resource, 30,

@@ -16,6 +16,7 @@ for a few indexes, with names it does not define).
 from __future__ import annotations
 
 import json
+import re
 import string
 from dataclasses import dataclass, field
 
@@ -852,6 +853,127 @@ def pipelines(draw) -> dict:
     if draw(chance(20)):
         doc["Metadata"] = draw(SUPPRESSIONS)
     return bind(doc, _API_NAMES)
+
+
+# -- SageMaker Python SDK config files ---------------------------------------------------------------------------
+# `SchemaVersion` + a `SageMaker:` tree (mlcheck.inputs.sdk_config): v2 sections keyed by the API's member names,
+# `PythonSDK.Modules.RemoteFunction`, and v3 `PythonSDK.Resources.<Resource>` keyed by snake_case attributes.
+# Sections are plausible request bodies, or hostile ones: wrong types, numbers, nulls and booleans as keys, the
+# same subtree twice (written as a YAML alias), merge keys, deep nesting, long lists.
+
+SDK_V2_SECTIONS = {"Model": "CreateModel", "EndpointConfig": "CreateEndpointConfig", "Endpoint": "CreateEndpoint",
+                   "FeatureGroup": "CreateFeatureGroup", "MonitoringSchedule": "CreateMonitoringSchedule",
+                   "TrainingJob": "CreateTrainingJob", "ProcessingJob": "CreateProcessingJob",
+                   "TransformJob": "CreateTransformJob"}
+SDK_V3_RESOURCES = {op[len("Create"):]: op for op in OPERATIONS}
+_SDK_NAMES = Names(parameters=["InstanceType", "Role"])  # placeholders become plain names (a file has no Refs)
+SDK_BODIES = {op: API_BODIES[op][0].map(lambda body: bind(body, _SDK_NAMES)) for op in OPERATIONS}
+SDK_REMOTE_FUNCTION = some_of({
+    "EnableInterContainerTrafficEncryption": st.booleans(), "RoleArn": KINDS["role"],
+    "VpcConfig": _properties(VPC_CONFIG, KINDS), "Tags": st.just([{"Key": "k", "Value": "v"}]),
+    "S3KmsKeyId": KINDS["key"], "Dependencies": ODD_TEXT}).map(lambda body: bind(body, _SDK_NAMES))
+SDK_ANY = ANY_SHALLOW.map(lambda value: bind(value, _SDK_NAMES))
+SDK_ODD_KEYS = st.one_of(st.sampled_from((0, 1, -1, 1.5, True, False, None, "", "<<", "__", "_x", "A_b", "kms_key_id",
+                                          "KmsKeyId", "SageMaker", "1.0")), ODD_TEXT)
+
+
+def _snake(value, free: bool = False):
+    """A v2 (API-named) body in the v3 file's snake_case, as the SDK's schema writes it (environment variables
+    and hyperparameters are the user's own names, kept)."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            name = re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower() if isinstance(key, str) and not free else key
+            out[name] = _snake(item, free=name in ("environment", "hyper_parameters"))
+        return out
+    if isinstance(value, list):
+        return [_snake(v) for v in value]
+    return value
+
+
+def _deep(value, depth: int, as_list: bool):
+    for _ in range(depth):
+        value = [value] if as_list else {"VpcConfig": value}
+    return value
+
+
+@st.composite
+def hostile_value(draw, plausible: st.SearchStrategy) -> object:
+    """A value where a section or a member is expected: plausible, or of the wrong type, or enormous."""
+    kind = draw(st.integers(0, 19))
+    if kind <= 11:
+        return draw(plausible)
+    if kind == 12:
+        return draw(st.one_of(SCALARS, CONTAINERS, SDK_ANY))
+    if kind in (13, 14):  # a list where a mapping is expected (or a list of them)
+        return draw(st.lists(st.one_of(plausible, SCALARS), max_size=3))
+    if kind in (15, 16):  # keys that are not strings, or not names
+        body = draw(plausible)
+        body = dict(body) if isinstance(body, dict) else {}
+        for _ in range(draw(st.integers(1, 3))):
+            body[draw(SDK_ODD_KEYS)] = draw(st.one_of(SCALARS, CONTAINERS, plausible))
+        return body
+    if kind == 17:  # nested close to or past the loader's depth limit
+        return _deep(draw(plausible), draw(st.sampled_from((50, 199, 201, 501))), draw(st.booleans()))
+    if kind == 18:  # a long list: the same element many times
+        return [draw(st.one_of(SCALARS, plausible))] * draw(st.sampled_from((100, 3000)))  # larger: the hostile tests
+    return None  # a section written with no value
+
+
+@st.composite
+def sdk_configs(draw) -> dict:
+    """A SageMaker Python SDK config document (mostly one that mlcheck recognises as such)."""
+    sagemaker: dict = {}
+    for section, operation in SDK_V2_SECTIONS.items():
+        if draw(chance(50)):
+            sagemaker[section] = draw(hostile_value(SDK_BODIES[operation]))
+    python_sdk: dict = {}
+    if draw(chance(40)):
+        python_sdk["Modules"] = draw(hostile_value(st.fixed_dictionaries({}, optional={
+            "RemoteFunction": hostile_value(SDK_REMOTE_FUNCTION), "Session": st.just({"DefaultS3Bucket": "b"}),
+            "Estimator": SDK_ANY})))
+    if draw(chance(50)):
+        resources = {name: draw(hostile_value(SDK_BODIES[op].map(_snake)))
+                     for name, op in SDK_V3_RESOURCES.items() if draw(chance(30))}
+        if draw(chance(10)):
+            resources["GlobalDefaults"] = draw(SDK_ANY)
+        python_sdk["Resources"] = draw(hostile_value(st.just(resources)))
+    if python_sdk:
+        sagemaker["PythonSDK"] = draw(hostile_value(st.just(python_sdk)))
+    if draw(chance(20)) and sagemaker:  # one section's body shared with another (a YAML alias once dumped)
+        names = sorted(sagemaker, key=str)
+        sagemaker[draw(st.sampled_from(names))] = sagemaker[draw(st.sampled_from(names))]
+    if draw(chance(10)) and sagemaker:  # a merge key pulling one section into another
+        target = draw(st.sampled_from(sorted(sagemaker, key=str)))
+        if isinstance(sagemaker[target], dict):
+            source = sagemaker[draw(st.sampled_from(sorted(sagemaker, key=str)))]
+            sagemaker[target] = {"<<": source, **sagemaker[target]}
+    doc = {"SchemaVersion": draw(weighted((8, st.just("1.0")), (1, st.sampled_from((1.0, "2.0", None, 1))),
+                                          (1, SDK_ANY))),
+           "SageMaker": draw(weighted((9, st.just(sagemaker)), (1, hostile_value(st.just(sagemaker)))))}
+    if draw(chance(15)):
+        doc["CustomParameters"] = draw(SDK_ANY)
+    if draw(chance(5)):
+        doc[draw(SDK_ODD_KEYS)] = draw(SDK_ANY)
+    return doc
+
+
+SDK_SERIALISATIONS = ("yaml", "yaml-flow", "json")
+
+
+def serialise_sdk_config(data, how: str) -> tuple:
+    """(bytes, file name). YAML keeps keys that are not strings (numbers, null, booleans) and writes a subtree
+    that appears twice as an anchor and an alias; JSON needs text keys."""
+    if how == "json":
+        return serialise(data, how)
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=how == "yaml-flow",
+                          width=80)
+    return text.encode("utf-8", "surrogatepass"), "config.yaml"
+
+
+@st.composite
+def serialised_sdk_configs(draw) -> tuple:
+    return serialise_sdk_config(draw(sdk_configs()), draw(st.sampled_from(SDK_SERIALISATIONS)))
 
 
 # -- serialisation ------------------------------------------------------------------------------------------

@@ -199,6 +199,35 @@ def test_execution_role_trust_confused_deputy_note_is_info():
         ("WrongServiceRole", "medium"), ("SharedRole", "medium"), ("UnguardedRole", "info")}
 
 
+
+def _shared_role_template(notebooks: int, principals: list) -> str:
+    statements = [{"Effect": "Allow", "Principal": {"Service": ["sagemaker.amazonaws.com", *principals]},
+                   "Action": "sts:AssumeRole"}]
+    resources = {"Role": {"Type": "AWS::IAM::Role", "Properties": {
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": statements}}}}
+    for i in range(1, notebooks + 1):
+        resources[f"N{i}"] = {"Type": "AWS::SageMaker::NotebookInstance", "Properties": {
+            "InstanceType": "ml.t3.medium", "RoleArn": {"Fn::GetAtt": ["Role", "Arn"]}}}
+    return json.dumps({"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources})
+
+
+@pytest.mark.parametrize("notebooks, principals, users, trusted", [
+    (1, ["ec2.amazonaws.com"], "NotebookInstance 'N1'", "ec2.amazonaws.com"),
+    (2, ["ec2.amazonaws.com", "lambda.amazonaws.com"], "NotebookInstance 'N1' and 1 other",
+     "ec2.amazonaws.com and 1 other principal"),
+    (3, ["ec2.amazonaws.com", "lambda.amazonaws.com", "glue.amazonaws.com"], "NotebookInstance 'N1' and 2 others",
+     "ec2.amazonaws.com and 2 other principals"),
+])
+def test_execution_role_trust_counts_what_it_leaves_out_in_words(tmp_path, notebooks, principals, users, trusted):
+    path = tmp_path / "t.json"
+    path.write_text(_shared_role_template(notebooks, principals))
+    result = check_file(Candidate(str(path), True), Settings(rule_ids=("MLC108",)))
+    [finding] = [f for f in result.findings if f.rule_id == "MLC108"]
+    assert finding.summary == f"Execution role 'Role' may also be assumed by {trusted}"
+    assert finding.detail == f"statement 1 of its trust policy; the execution role of {users}"
+    assert " more" not in finding.message
+
+
 # -- statements that cannot be known -------------------------------------------------------------------------------
 
 def _nested_if(conditions, innermost, otherwise):

@@ -99,3 +99,26 @@ def test_mlc104_records_a_resource_it_cannot_know_instead_of_passing(tmp_path):
     result = check_file(Candidate(str(path), True), Settings(rule_ids=("MLC104",)))
     assert result.findings == []
     assert [(u.rule_id, u.reason) for u in result.unknowns] == [("MLC104", "resource cannot be known")]
+
+
+REQUEST = {"EndpointConfigName": "scoring", "KmsKeyId": "alias/ml", "ProductionVariants": [
+    {"VariantName": "A", "ModelName": "m", "InstanceType": "ml.m5.hugeish", "InitialInstanceCount": 1},
+    {"VariantName": "B", "ModelName": "m", "ServerlessConfig": {"MemorySizeInMB": 8192, "MaxConcurrency": 20}}]}
+
+
+def request_findings(run_cli, tmp_path, *args):
+    path = tmp_path / "request.json"
+    path.write_text(json.dumps(REQUEST))
+    _, out, _ = run_cli("-f", "json", "--exit-zero", *args, path)
+    return sorted((f["rule"], f["line"], f["column"]) for f in json.loads(out)["findings"]
+                  if not f.get("suppressed") and f["rule"] in ("MLC004", "MLC702", "MLC705"))
+
+
+def test_a_request_value_outside_the_api_is_the_specific_rules_not_also_mlc004s(run_cli, tmp_path):
+    both = request_findings(run_cli, tmp_path, "--select", "MLC004,MLC702,MLC705")
+    assert [rule for rule, _, _ in both] == ["MLC702", "MLC705"]  # botocore's enum and maximum: not twice
+    # ignored, the specific rule leaves the value to MLC004, at the same place: reported once, never zero times
+    alone = request_findings(run_cli, tmp_path, "--select", "MLC004")
+    assert sorted(place for _, *place in alone) == sorted(place for _, *place in both)
+    assert [rule for rule, _, _ in request_findings(run_cli, tmp_path, "--select", "MLC004,MLC705")] == [
+        "MLC004", "MLC705"]

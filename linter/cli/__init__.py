@@ -45,8 +45,40 @@ def _parse_output_files(pairs) -> list:
         if not sep or fmt not in FORMATS or not path:
             raise click.BadParameter(f"expected FORMAT=PATH with FORMAT one of {', '.join(FORMATS)}, got '{pair}'",
                                      param_hint="--output-file")
-        out.append((fmt, path))
+        out.append((fmt, _writable(path, "--output-file")))
     return out
+
+
+def _writable(path: str, option: str) -> str:
+    """`path`, checked before any template is linted: a pipe, a device or a directory is a usage error (writing
+    to a pipe nobody reads would block forever), see mlcheck.util.safe_write."""
+    from mlcheck.util.safe_write import OutputError, check_target
+
+    try:
+        check_target(path)
+    except OutputError as exc:
+        raise click.BadParameter(f"cannot write {path}: {exc}", param_hint=option)
+    return path
+
+
+def _echo(message=None, err: bool = False, **kwargs) -> None:
+    """click.echo, except that a reader that went away (`mlcheck . | head -1`) closes that stream quietly: the
+    rest of the run (--output-file, the baseline, the exit code the findings decide) goes on without it."""
+    try:
+        click.echo(message, err=err, **kwargs)
+    except BrokenPipeError:
+        _discard(sys.stderr if err else sys.stdout)
+
+
+def _discard(stream) -> None:
+    """Point the stream's descriptor at the null device, so that what is still buffered, and the interpreter's
+    flush at exit, go nowhere instead of raising BrokenPipeError again."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, stream.fileno())
+        os.close(null)
+    except (AttributeError, ValueError, OSError):  # no descriptor (an in-memory stream): nothing to flush
+        pass
 
 
 class _Command(click.Command):
@@ -123,7 +155,7 @@ def _use_color(choice: str) -> bool:
 @click.option("--show-config", is_flag=True, help="Print the effective configuration and where each value came from.")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
               help="Report only findings that are not in this baseline file.")
-@click.option("--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False),
+@click.option("--write-baseline", "write_baseline_path", type=click.Path(),  # checked by _writable
               help="Record the current findings in this baseline file (by fingerprint, not line).")
 @click.option("--aws", "aws_resolve", is_flag=True,
               help="Look up the values a template takes from outside (parameters, literal ARNs, Fn::ImportValue) "
@@ -152,7 +184,7 @@ def cli(paths, output_format, output_files, statistics, select, extend_select, i
     if list_rules:
         from mlcheck.cli.explain import list_rules_text
 
-        click.echo(list_rules_text(as_json=output_format == "json"), nl=False)
+        _echo(list_rules_text(as_json=output_format == "json"), nl=False)
         sys.exit(EXIT_OK)
     if explain:
         from mlcheck.cli.explain import explain_text
@@ -160,7 +192,7 @@ def cli(paths, output_format, output_files, statistics, select, extend_select, i
         text = explain_text(explain)
         if text is None:
             raise click.BadParameter(f"no rule '{explain}' (see mlcheck --list-rules)", param_hint="--explain")
-        click.echo(text, nl=False)
+        _echo(text, nl=False)
         sys.exit(EXIT_OK)
 
     from mlcheck.inputs.discovery import DiscoveryError, discover, find_repo_root
@@ -177,7 +209,7 @@ def cli(paths, output_format, output_files, statistics, select, extend_select, i
     if show_config:
         from mlcheck.reporters.escaping import visible  # the source names a file: a path from the machine
 
-        click.echo("\n".join(f"{key} = {json.dumps(value)}  # {visible(source)}"
+        _echo("\n".join(f"{key} = {json.dumps(value)}  # {visible(source)}"
                               for key, (value, source) in effective.items()))
         sys.exit(EXIT_OK)
     value = {key: v for key, (v, _) in effective.items()}
@@ -205,6 +237,8 @@ def cli(paths, output_format, output_files, statistics, select, extend_select, i
         aws=_aws_options(candidates, aws_resolve, aws_profile, aws_region, aws_timeout, aws_since, verbose),
     )
     baseline = _read_baseline(baseline_path) if baseline_path else None
+    if write_baseline_path:
+        _writable(write_baseline_path, "--write-baseline")
     result = run(candidates, settings)
     _apply_per_path_ignores(result, value["per-path-ignores"])
     if baseline is not None:
@@ -216,12 +250,12 @@ def cli(paths, output_format, output_files, statistics, select, extend_select, i
 
     for display, reason, explicit in result.files_skipped:
         if verbose:
-            click.echo(f"skipped {visible(display)}: {visible(reason)}", err=True)
+            _echo(f"skipped {visible(display)}: {visible(reason)}", err=True)
         elif explicit and not quiet:
-            click.echo(f"{line_start(display)}: info: skipped, {visible(reason)}", err=True)
+            _echo(f"{line_start(display)}: info: skipped, {visible(reason)}", err=True)
     if show_unknown:
         for unknown in result.unknowns:
-            click.echo(f"{line_start(unknown.file)}:{unknown.line}: {unknown.rule_id} could not verify "
+            _echo(f"{line_start(unknown.file)}:{unknown.line}: {unknown.rule_id} could not verify "
                        f"({visible(str(unknown.resource))}): {visible(unknown.reason)}", err=True)
 
     from mlcheck.reporters import ReportOptions, get_reporter
@@ -232,20 +266,21 @@ def cli(paths, output_format, output_files, statistics, select, extend_select, i
     if statistics:
         from mlcheck.reporters import statistics as statistics_reporter
 
-        click.echo(statistics_reporter.render(result, options, output_format), nl=False, color=use_color)
+        _echo(statistics_reporter.render(result, options, output_format), nl=False, color=use_color)
     else:
-        click.echo(get_reporter(output_format).render(result, options), nl=False, color=use_color)
+        _echo(get_reporter(output_format).render(result, options), nl=False, color=use_color)
     summary_written = output_format == "github" and not statistics
     for fmt, path in extra_outputs:
         # The job summary is appended once per run, however many github outputs are asked for.
         file_options = ReportOptions(color=False, version=__version__, root=settings.root, **thresholds,
                                      step_summary="" if fmt == "github" and summary_written else None)
         summary_written = summary_written or fmt == "github"
+        from mlcheck.util.safe_write import OutputError, write_text
+
         try:
-            with open(path, "w", encoding="utf-8") as handle:
-                handle.write(get_reporter(fmt).render(result, file_options))
-        except OSError as exc:
-            click.echo(f"mlcheck: cannot write {visible(path)}: {visible(exc)}", err=True)
+            write_text(path, get_reporter(fmt).render(result, file_options))
+        except OutputError as exc:
+            _echo(f"mlcheck: cannot write {visible(path)}: {visible(exc)}", err=True)
             sys.exit(EXIT_ERROR)
 
     if exit_zero:
@@ -400,12 +435,13 @@ def _write_baseline(result, path) -> None:
         entries.setdefault(finding.fingerprint, {
             "fingerprint": finding.fingerprint, "rule": finding.rule_id, "file": finding.uri or finding.file,
             "resource": finding.resource, "path": finding.pointer, "message": finding.message})
+    from mlcheck.util.safe_write import OutputError, write_text
+
+    # ASCII escapes: a file name that is not UTF-8 (surrogate escapes) still writes
+    text = json.dumps({"version": __version__, "findings": [entries[k] for k in sorted(entries)]}, indent=2)
     try:
-        with open(path, "w", encoding="utf-8") as handle:
-            # ASCII escapes: a file name that is not UTF-8 (surrogate escapes) still writes
-            json.dump({"version": __version__, "findings": [entries[k] for k in sorted(entries)]}, handle, indent=2)
-            handle.write("\n")
-    except OSError as exc:
+        write_text(path, text + "\n")
+    except OutputError as exc:
         raise click.BadParameter(f"cannot write {path}: {exc}", param_hint="--write-baseline")
 
 
@@ -422,7 +458,7 @@ def _on_sigterm(signum, _frame):
     raise Terminated(signum)
 
 
-EXIT_SIGINT, EXIT_SIGTERM = 130, 143  # 128 + signal number, as shells report a command ended by a signal
+EXIT_SIGINT, EXIT_SIGPIPE, EXIT_SIGTERM = 130, 141, 143  # 128 + signal number, as shells report a command ended by a signal
 
 
 def main():
@@ -440,12 +476,19 @@ def main():
         code = _interrupted(EXIT_SIGINT) if isinstance(exc.__cause__, KeyboardInterrupt) else \
             _internal_error(exc.__cause__ or exc)
     except click.ClickException as exc:  # usage errors, exit 2
-        exc.show()
+        try:
+            exc.show()
+        except BrokenPipeError:
+            _discard(sys.stderr)
         code = exc.exit_code
     except KeyboardInterrupt:
         code = _interrupted(EXIT_SIGINT)
     except Terminated:
         code = _interrupted(EXIT_SIGTERM)
+    except BrokenPipeError:  # a write outside _echo to a stream whose reader went away: end as SIGPIPE would
+        _discard(sys.stdout)
+        _discard(sys.stderr)
+        code = EXIT_SIGPIPE
     except Exception as exc:
         code = _internal_error(exc)
     finally:
@@ -457,14 +500,14 @@ def _internal_error(exc: BaseException) -> int:
     from mlcheck.engine.crash import describe, show_traceback
 
     show_traceback(exc)
-    click.echo(f"mlcheck: internal error: {describe(exc)} (please report this; MLCHECK_DEBUG=1 shows the "
+    _echo(f"mlcheck: internal error: {describe(exc)} (please report this; MLCHECK_DEBUG=1 shows the "
                "traceback)", err=True)
     return EXIT_ERROR
 
 
 def _interrupted(code: int) -> int:
     try:
-        click.echo("mlcheck: interrupted", err=True)
+        _echo("mlcheck: interrupted", err=True)
     except Exception:  # stderr may be gone with the terminal
         pass
     return code

@@ -160,6 +160,8 @@ def build_sdk_config(file: str, document: Document) -> Template:
     sagemaker = data["SageMaker"]
     for section, resource_type in V2_SECTIONS.items():
         _add(template, ("SageMaker", section), sagemaker.get(section), resource_type, None)
+    _check_containers(template, data, V2_MODULES_PATH)
+    _check_containers(template, data, V3_RESOURCES)
     modules = _at(data, V2_MODULES_PATH)
     for module, (resource_type, keys) in (V2_MODULES.items() if isinstance(modules, dict) else ()):
         _add(template, V2_MODULES_PATH + (module,), modules.get(module), resource_type, keys)
@@ -167,6 +169,21 @@ def build_sdk_config(file: str, document: Document) -> Template:
         _add(template, V3_RESOURCES + (name,), v3.get(name), _V3_TYPES[name],
              {api_name(a) for a in attributes})
     return template
+
+
+def _check_containers(template: Template, data: dict, path: tuple) -> None:
+    """`PythonSDK`, `Modules` and `Resources` hold the sections: one written as a list or a scalar would drop
+    every default below it without a word, and the SDK refuses such a file, so it is a problem at its line."""
+    node = data
+    for depth, key in enumerate(path):
+        node = node.get(key)
+        if node is None:
+            return
+        if not isinstance(node, dict):
+            problem = (path[:depth + 1], f"{'.'.join(path[:depth + 1])} is not a mapping")
+            if problem not in template.problems:  # `PythonSDK` is on both paths
+                template.problems.append(problem)
+            return
 
 
 def _add(template: Template, path: tuple, body, resource_type: str, applied: set | None) -> None:

@@ -105,11 +105,12 @@ def step_summary(result, items: list, limit: int = MAX_SUMMARY_BYTES) -> str:
 
 
 def _write_step_summary(path: str, text: str) -> str | None:
+    from mlcheck.util.safe_write import OutputError, append_text
+
     try:
-        with open(path, "a", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as exc:
-        return command("warning", f"mlcheck could not write the job summary: {exc}")
+        append_text(path, text)
+    except OutputError as exc:
+        return command("warning", f"mlcheck could not write the job summary {path}: {exc}")
     return None
 
 
