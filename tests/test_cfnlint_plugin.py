@@ -246,3 +246,17 @@ def test_only_the_plugin_imports_cfn_lint():
                  if importing.search(p.read_text()) and "cfnlint" not in p.relative_to(ROOT / folder).parts[:1]]
     assert offenders == []
     assert importing.search((ROOT / "linter" / "cfnlint" / "rules.py").read_text())
+
+
+def test_readme_shows_what_cfn_lint_prints():
+    """The README's "In cfn-lint" console block is real output (`...` stands for lines left out)."""
+    section = (ROOT / "README.md").read_text().split("## In cfn-lint\n", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```console\n", 1)[1].split("```", 1)[0].splitlines()
+    assert block[0] == "$ cfn-lint examples/insecure-endpoint.yaml -a mlcheck.cfnlint"
+    done = subprocess.run(CFN_LINT + block[0].split()[2:], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    printed = done.stdout.splitlines()
+    shown = [line for line in block[1:] if line != "..."]
+    messages, locations = shown[::2], shown[1::2]
+    assert len(messages) >= 2 and [line for line in printed if line in messages] == messages
+    for message, location in zip(messages, locations):  # each message is followed by its file:line:column
+        assert printed[printed.index(message) + 1] == location
