@@ -26,7 +26,8 @@ CFN_LINT = [sys.executable, "-c", "import sys; from cfnlint.runner import main; 
 
 
 def cfn_lint(cwd, *args, stdin=None) -> list:
-    """cfn-lint's JSON matches (its list options take every word up to the next option: templates go first), as the command prints them (exit code: a bit per level found, never 1 or 32+)."""
+    """cfn-lint's JSON matches. Its list options take every word up to the next option: templates go first. The
+    exit code is a bit per level found, never 1 (a crash) or 32 and above (a usage error)."""
     done = subprocess.run(CFN_LINT + ["--format", "json", *map(str, args)], cwd=cwd, capture_output=True,
                           text=True, input=stdin, timeout=900)
     assert done.returncode in (0, 2, 4, 6, 8, 10, 12, 14), done.stderr[-3000:]
@@ -221,6 +222,30 @@ def test_one_mlcheck_run_per_template(tmp_path, monkeypatch):
         matches = lint_file(path, config=ManualArgs(append_rules=["mlcheck.cfnlint"]))
         assert [m.rule.id for m in matches].count("E9401") == 2
     assert calls == [str(path) for path in paths]
+
+
+def test_what_keeps_mlcheck_from_checking_is_cfn_lints_rule_error(tmp_path, monkeypatch):
+    """A rule's internal error is reported once, as cfn-lint's E0002 (a rule that failed), and the other rules'
+    findings are still reported."""
+    from cfnlint.api import ManualArgs, lint_file
+
+    import mlcheck.engine.registry as registry
+
+    def broken(resource, ctx):
+        raise ValueError("boom")
+
+    rule = registry.get_rule("MLC401")
+    monkeypatch.setitem(registry._loaded, "MLC401", rule.replace(check=broken))
+    path = tmp_path / "notebooks.yaml"
+    path.write_text(NOTEBOOKS.format(top="", open_metadata=""))
+    matches = lint_file(path, config=ManualArgs(append_rules=["mlcheck.cfnlint"]))
+    errors = [(m.linenumber, m.message) for m in matches if m.rule.id == "E0002"]
+    assert errors == [(3, "mlcheck could not check this file: internal error in MLC401 on resource Open: "
+                          "ValueError: boom (please report this)"),
+                      (9, "mlcheck could not check this file: internal error in MLC401 on resource Other: "
+                           "ValueError: boom (please report this)")]
+    ids = [m.rule.id for m in matches]
+    assert "E9401" not in ids and "W9402" in ids
 
 
 def test_one_cfn_lint_rule_per_mlcheck_rule():

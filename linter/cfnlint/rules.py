@@ -3,12 +3,14 @@
 Each class has cfn-lint's attributes (`id`, `shortdesc`, `description`, `source_url`, `tags`, `experimental`)
 and a `match(cfn)` that returns the rule's findings from the template's one mlcheck run (mlcheck.cfnlint.run)
 as `RuleMatch(path, message)`: the path is the finding's, so cfn-lint's resource Metadata `ignore_checks` apply,
-and the location is mlcheck's line and column, so cfn-lint prints the line mlcheck does.
+and the location is mlcheck's line and column, so cfn-lint prints the line mlcheck does. What kept mlcheck from
+checking (an unreadable file, a rule's internal error) is cfn-lint's E0002, as a failing cfn-lint rule is.
 """
 
 from __future__ import annotations
 
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
+from cfnlint.rules.errors import RuleError
 
 from mlcheck import REPOSITORY
 from mlcheck.cfnlint.ids import cfnlint_id
@@ -31,8 +33,19 @@ class MlcheckRule(CloudFormationLintRule):
         super().configure(configs, experimental)
 
     def match(self, cfn):
-        return [RuleMatch(path, message) if location is None else RuleMatch(path, message, location=location)
-                for path, message, location in report_for(cfn, self._include_experimental).matches(self.mlcheck_id)]
+        report = report_for(cfn, self._include_experimental)
+        matches = [_rule_match(path, message, location) for path, message, location in report.matches(self.mlcheck_id)]
+        matches += [_rule_match(path, message, location, rule=RuleError())
+                    for path, message, location in report.take_errors()]
+        return matches
+
+
+def _rule_match(path, message, location, **extra):
+    # cfn-lint takes a match's line from `location` when the match has one, else from its path: no attribute at
+    # all for a finding without a line of its own (stdin).
+    if location is not None:
+        extra["location"] = location
+    return RuleMatch(path, message, **extra)
 
 
 def _class_name(rule) -> str:

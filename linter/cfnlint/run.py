@@ -23,16 +23,26 @@ _cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 class Report:
-    """A template's mlcheck findings as cfn-lint matches: rule id -> [(path, message, location or None)]."""
+    """A template's mlcheck findings as cfn-lint matches: rule id -> [(path, message, location or None)], and the
+    errors that kept mlcheck from checking it (or a rule from checking a resource), reported once."""
 
     def __init__(self):
         self.by_rule: dict = {}
+        self._errors: list = []
 
     def add(self, rule_id, path, message, location):
         self.by_rule.setdefault(rule_id, []).append((list(path), message, location))
 
+    def add_error(self, message, location):
+        self._errors.append(([], message, location))
+
     def matches(self, rule_id) -> list:
         return self.by_rule.get(rule_id, [])
+
+    def take_errors(self) -> list:
+        """The errors, to the first rule that asks (whichever cfn-lint runs first); nothing to the others."""
+        errors, self._errors = self._errors, []
+        return errors
 
 
 def report_for(cfn, include_off_by_default: bool) -> Report:
@@ -80,10 +90,10 @@ def _lint(cfn, include_off_by_default: bool) -> Report:
         report.add(finding.rule_id, finding.path,
                    cfnlint_message(finding.rule_id, finding.severity, finding.message),
                    location if placed else None)
-    # An error with no MLC001 finding of its own (a file that cannot be read, an internal error) is reported
-    # under MLC001, so that it is never lost in cfn-lint's output.
+    # An error that no MLC001 finding reports already (a file that cannot be read, a rule's internal error) is
+    # reported as cfn-lint reports a rule that failed (E0002), so that it is never lost in cfn-lint's output.
     for error in outcome.errors:
         if error.line not in parse_lines:
-            report.add(PARSE_ERROR_RULE, (), f"{PARSE_ERROR_RULE}: mlcheck could not check this file: {error.message}",
-                       (error.line - 1, error.column - 1, error.line - 1, error.column - 1) if placed else None)
+            report.add_error(f"mlcheck could not check this file: {error.message}",
+                             (error.line - 1, error.column - 1, error.line - 1, error.column - 1) if placed else None)
     return report
