@@ -240,10 +240,8 @@ def test_what_keeps_mlcheck_from_checking_is_cfn_lints_rule_error(tmp_path, monk
     path.write_text(NOTEBOOKS.format(top="", open_metadata=""))
     matches = lint_file(path, config=ManualArgs(append_rules=["mlcheck.cfnlint"]))
     errors = [(m.linenumber, m.message) for m in matches if m.rule.id == "E0002"]
-    assert errors == [(3, "mlcheck could not check this file: internal error in MLC401 on resource Open: "
-                          "ValueError: boom (please report this)"),
-                      (9, "mlcheck could not check this file: internal error in MLC401 on resource Other: "
-                           "ValueError: boom (please report this)")]
+    assert errors == [(3, "mlcheck: internal error in MLC401 on resource Open: ValueError: boom (please report this)"),
+                      (9, "mlcheck: internal error in MLC401 on resource Other: ValueError: boom (please report this)")]
     ids = [m.rule.id for m in matches]
     assert "E9401" not in ids and "W9402" in ids
 

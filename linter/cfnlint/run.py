@@ -73,7 +73,7 @@ def _lint(cfn, include_off_by_default: bool) -> Report:
     report = Report()
     if not recognises(cfn.template):  # cfn-lint was given something else (a SageMaker request): not ours
         return report
-    if cfn.filename and cfn.filename != "-":
+    if cfn.filename:
         outcome = check_isolated(Candidate(cfn.filename, explicit=True), _settings(include_off_by_default))
         placed = True
     else:
@@ -94,6 +94,6 @@ def _lint(cfn, include_off_by_default: bool) -> Report:
     # reported as cfn-lint reports a rule that failed (E0002), so that it is never lost in cfn-lint's output.
     for error in outcome.errors:
         if error.line not in parse_lines:
-            report.add_error(f"mlcheck could not check this file: {error.message}",
+            report.add_error(f"mlcheck: {error.message}",
                              (error.line - 1, error.column - 1, error.line - 1, error.column - 1) if placed else None)
     return report
