@@ -8,7 +8,8 @@ COPY[EXTRA]` and the size of the venv's site-packages (`du -sk`, as `du -sh` cou
 folder. Each install is done twice, in two fresh venvs, and the second is timed: the first warms pip's cache
 (downloaded and built wheels), so the figure is an install from a warm cache, not the network's speed; with
 `--repeat N` the timed install is done N times (each in a fresh venv) and the fastest and the median are given,
-since a shared machine's load shows in a single figure. Sizes include pip itself (the same in every venv;
+since a shared machine's load shows in a single figure, with the CPU time pip and its builds used (less
+sensitive to other processes than wall time). Sizes include pip itself (the same in every venv;
 `--baseline` prints an empty venv's size to subtract).
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -48,14 +50,17 @@ def _fresh_venv(python: str, where: str) -> str:
     return where
 
 
-def _install(venv: str, requirement: str) -> float:
+def _install(venv: str, requirement: str) -> tuple:
+    """(wall seconds, CPU seconds of pip and what it ran) of one install."""
     pip = [os.path.join(venv, "bin", "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(pip + [requirement], capture_output=True, text=True)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"pip install {requirement} failed:\n{done.stderr[-2000:]}")
-    return elapsed
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def measure(label: str, tree: str, extra: str, python: str, work: str, repeat: int = 1) -> dict:
@@ -64,16 +69,19 @@ def measure(label: str, tree: str, extra: str, python: str, work: str, repeat: i
     warm = _fresh_venv(python, os.path.join(work, f"warm-{name}"))
     _install(warm, requirement)
     shutil.rmtree(warm)
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
         venv = _fresh_venv(python, os.path.join(work, f"venv-{name}"))
-        times.append(_install(venv, requirement))
+        wall, used = _install(venv, requirement)
+        times.append(wall)
+        cpu.append(used)
         size = _size_kib(_site_packages(venv))
         packages = subprocess.run([os.path.join(venv, "bin", "python"), "-m", "pip", "list", "--format=freeze",
                                    "--disable-pip-version-check"], capture_output=True, text=True).stdout.split()
         shutil.rmtree(venv)
     return {"tree": label, "extra": extra or "runtime", "seconds_min": round(min(times), 1),
-            "seconds_median": round(statistics.median(times), 1), "site_packages_mib": round(size / 1024, 1),
+            "seconds_median": round(statistics.median(times), 1), "cpu_seconds_min": round(min(cpu), 1),
+            "site_packages_mib": round(size / 1024, 1),
             "distributions": len(packages)}
 
 
@@ -98,7 +106,7 @@ def main(argv=None) -> int:
                 row = measure(label, tree, extra.strip(), args.python, work, args.repeat)
                 results.append(row)
                 print(f"{row['tree']:<8} {row['extra']:<9} {row['seconds_min']:>6.1f} s (median "
-                      f"{row['seconds_median']:.1f} s)  "
+                      f"{row['seconds_median']:.1f} s; CPU {row['cpu_seconds_min']:.1f} s)  "
                       f"{row['site_packages_mib']:>7.1f} MiB  {row['distributions']} distributions", flush=True)
     if args.json_out:
         with open(args.json_out, "w", encoding="utf-8") as handle:

@@ -283,3 +283,21 @@ def test_readme_shows_what_cfn_lint_prints():
     assert len(messages) >= 2 and [line for line in printed if line in messages] == messages
     for message, location in zip(messages, locations):  # each message is followed by its file:line:column
         assert printed[printed.index(message) + 1] == location
+
+
+def test_on_the_vendored_corpus_cfn_lint_reports_what_mlcheck_reports(tmp_path, run_cli):
+    """Real SageMaker stacks (tests/corpus): every template cfn-lint reads gets exactly mlcheck's findings. The
+    templates of 16 KB or less: cfn-lint takes minutes on the larger ones, and adds nothing the plugin does."""
+    from conftest import VENDORED_CORPUS
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(VENDORED_CORPUS, corpus)
+    files = sorted(str(p.relative_to(corpus)) for p in corpus.rglob("*")
+                   if p.suffix in (".yaml", ".yml", ".json", ".template") and p.stat().st_size <= 16384
+                   and _kind(p) == "template")
+    assert len(files) >= 30
+    matches = cfn_lint(corpus, *files, "-c", "I", "-a", "mlcheck.cfnlint")
+    assert not [m for m in matches if m["Rule"]["Id"] in ("E0000", "E0002")]
+    plugin, own = mlcheck_matches(matches), mlcheck_findings(run_cli, corpus, *files)
+    assert plugin == own
+    assert sum(map(len, own.values())) > 100
