@@ -113,7 +113,8 @@ def _renamed_entry(entry: dict, rename, suffix: str, token: str) -> dict:
 
 def synthetic_plan(plan: dict, copies: int, token: str = TOKEN) -> dict:
     """`plan` with its root module's resources copied `copies` times (copy 0 as it is), consistently in
-    `planned_values`, `resource_changes`, `configuration` and `relevant_attributes`. Child modules are left as they are (the examples have none)."""
+    `planned_values`, `resource_changes`, `configuration` and `relevant_attributes`. Child modules are left as
+    they are (the examples have none)."""
     plan = copy.deepcopy(plan)
     root = plan.get("planned_values", {}).get("root_module", {})
     addresses = [r["address"] for r in root.get("resources", [])]
