@@ -2,6 +2,7 @@
 """Benchmark mlcheck against cfn-lint and checkov, each run as a subprocess the way a user would run it.
 
     python bench/run.py [--repeat 5] [--corpus PATH] [--peers-venv PATH] [--skip-install] [--timeout 300]
+                        [--only cloudformation|terraform]
 
 Stdlib only. mlcheck is run with the interpreter running this script (sys.executable -m mlcheck); the peers
 live in their own venv (bench/.peers-venv by default), never in mlcheck's. See bench/README.md.
@@ -21,6 +22,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from tf_synthetic import plan_resource_count, tf_files, tf_resource_count, write_synthetic_plan, write_tf_copies
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -124,6 +127,25 @@ for path in sys.argv[1:]:
     except Exception:
         pass
 """
+
+
+TF_FLOOR_SCRIPT = """\
+import sys
+from hcl2.api import parses_to_tree
+for path in sys.argv[1:]:
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    try:
+        parses_to_tree(text if text.endswith("\\n") else text + "\\n")
+    except Exception:
+        pass
+"""
+
+
+def tf_floor_command(paths) -> list:
+    """The floor of a .tf configuration: read each file and parse it with python-hcl2 (the parser mlcheck
+    uses), serially. A plan's floor is FLOOR_SCRIPT's json.loads."""
+    return [sys.executable, "-c", TF_FLOOR_SCRIPT, *map(str, paths)]
 
 
 def floor_command(paths) -> list:
@@ -340,6 +362,41 @@ def write_synthetic(directory: Path, resources: int) -> Path:
     return path
 
 
+TERRAFORM_EXAMPLES = REPO / "examples" / "terraform"
+TERRAFORM_COPIES = (10, 50)  # the secure stack (39 resources) copied: 390 and 1,950 resources
+NO_TERRAFORM = "does not read Terraform"
+
+
+def terraform_inputs(work: Path) -> list[tuple[str, str, Path]]:
+    """(case name, kind, path) of the Terraform cases, written under `work`: each .tf configuration in a
+    directory of its own (the examples' directories also hold their plan.json, which `mlcheck DIR` would
+    lint too), and the plans."""
+    inputs = []
+    for example in ("insecure", "secure"):
+        directory = work / "tf" / example
+        write_tf_copies(TERRAFORM_EXAMPLES / example, directory, 1)
+        inputs.append((f"terraform .tf: {example} example", "tf", directory))
+    for n in TERRAFORM_COPIES:
+        directory = work / "tf" / f"secure-x{n}"
+        write_tf_copies(TERRAFORM_EXAMPLES / "secure", directory, n)
+        inputs.append((f"terraform .tf: secure x{n}", "tf", directory))
+    for example in ("insecure", "secure"):
+        inputs.append((f"terraform plan: {example} example", "plan", TERRAFORM_EXAMPLES / example / "plan.json"))
+    for n in TERRAFORM_COPIES:
+        path = write_synthetic_plan(TERRAFORM_EXAMPLES / "secure" / "plan.json",
+                                    work / "plans" / f"secure-x{n}.json", n)
+        inputs.append((f"terraform plan: secure x{n}", "plan", path))
+    return inputs
+
+
+def terraform_size(kind: str, path: Path) -> dict:
+    if kind == "tf":
+        files = tf_files(path)
+        return {"resources": tf_resource_count(path), "bytes": sum(p.stat().st_size for p in files),
+                "files": len(files)}
+    return {"resources": plan_resource_count(path), "bytes": path.stat().st_size, "files": 1}
+
+
 # ---------------------------------------------------------------- import profiles
 
 def parse_importtime(stderr: str) -> list[dict]:
@@ -446,6 +503,18 @@ def print_table(cases: list[dict], compared: bool = False) -> None:
         print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(r, widths))))
 
 
+def print_unavailable(cases: list[dict]) -> None:
+    """Why a column says n/a: one line per tool and reason, naming the cases (or how many)."""
+    reasons: dict[tuple[str, str], list[str]] = {}
+    for c in cases:
+        for tool, result in c.items():
+            if isinstance(result, dict) and "error" in result:
+                reasons.setdefault((tool, result["error"]), []).append(c["case"])
+    for (tool, error), names in reasons.items():
+        where = "; ".join(names) if len(names) <= 3 else f"{len(names)} cases"
+        print(f"n/a: {tool} {error} ({where})")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5, help="runs per single-file case (median); default 5")
@@ -460,7 +529,11 @@ def main() -> int:
                              "in the same rounds: the 'before' columns")
     parser.add_argument("--peer-max-resources", type=int, default=5000,
                         help="run the peers on synthetic stacks up to this many resources; default 5000")
+    parser.add_argument("--only", choices=("cloudformation", "terraform"),
+                        help="run only these cases (default: all); cloudformation includes startup and the "
+                             "import profiles")
     args = parser.parse_args()
+    run_cfn, run_tf = args.only in (None, "cloudformation"), args.only in (None, "terraform")
 
     ensure_peers(args.peers_venv, args.skip_install)
     peer_env = {**os.environ, **PEER_ENV}
@@ -472,13 +545,27 @@ def main() -> int:
     my_env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     my_env["PYTHONPYCACHEPREFIX"] = str(Path(cwd) / "pycache")
 
-    def commands(target: Path, directory: bool = False, peers: bool = True) -> dict:
+    def commands(target: Path, directory: bool = False, peers: bool = True, terraform: str | None = None) -> dict:
+        """The tools' commands for `target`; `terraform` is "tf" (a configuration directory) or "plan"."""
         mlcheck = [sys.executable, "-m", "mlcheck", "--exit-zero", str(target)]
-        cmds = {"mlcheck": (mlcheck, ok_zero, my_env),
-                "floor": (floor_command(templates_in(target) if directory else [target]), ok_zero, my_env)}
+        if terraform == "tf":
+            floor = tf_floor_command(tf_files(target))
+        else:
+            floor = floor_command(templates_in(target) if directory else [target])
+        cmds = {"mlcheck": (mlcheck, ok_zero, my_env), "floor": (floor, ok_zero, my_env)}
         if args.compare:  # another mlcheck (an older install), in the same interleaved rounds
             cmds["before"] = ([str(args.compare), *mlcheck[1:]], ok_zero, my_env)
         if not peers:
+            return cmds
+        checkov_bin = str(peer_bin(args.peers_venv, "checkov"))
+        checkov_flags = ["--quiet", "--compact", "--skip-download"]
+        if terraform == "tf":  # cfn-lint reads CloudFormation only: its column is n/a (NO_TERRAFORM)
+            cmds["checkov"] = ([checkov_bin, "-d", str(target), "--framework", "terraform", *checkov_flags],
+                               ok_checkov, peer_env)
+            return cmds
+        if terraform == "plan":
+            cmds["checkov"] = ([checkov_bin, "-f", str(target), "--framework", "terraform_plan", *checkov_flags],
+                               ok_checkov, peer_env)
             return cmds
         if directory:  # cfn-lint expands quoted globs itself (one matching nothing is an error); checkov walks
             cfnlint = [str(target / "**" / f"*{s}") for s in sorted({p.suffix for p in templates_in(target)})]
@@ -486,8 +573,8 @@ def main() -> int:
         else:
             cfnlint, checkov = [str(target)], ["-f", str(target)]
         cmds["cfn-lint"] = ([str(peer_bin(args.peers_venv, "cfn-lint")), *cfnlint], ok_cfnlint, peer_env)
-        cmds["checkov"] = ([str(peer_bin(args.peers_venv, "checkov")), *checkov, "--framework", "cloudformation",
-                            "--quiet", "--compact", "--skip-download"], ok_checkov, peer_env)
+        cmds["checkov"] = ([checkov_bin, *checkov, "--framework", "cloudformation", *checkov_flags], ok_checkov,
+                           peer_env)
         return cmds
 
     def bench_case(name: str, size: dict, cmds: dict, repeat: int) -> dict:
@@ -502,56 +589,74 @@ def main() -> int:
         print(f"  {name}: " + ", ".join(f"{tool} {fmt_seconds(case.get(tool))}" for tool in cmds), flush=True)
         return case
 
-    warm = write_synthetic(Path(cwd), 8)  # one untimed run writes mlcheck's bytecode before any timing
+    # One untimed run of each input kind writes mlcheck's bytecode (and python-hcl2's grammar cache) first.
+    tf_inputs = terraform_inputs(Path(cwd)) if run_tf else []
+    warm = [write_synthetic(Path(cwd), 8)] + [next(p for _, k, p in tf_inputs if k == kind)
+                                              for kind in ("tf", "plan") if tf_inputs]
     for python in [sys.executable] + ([str(args.compare)] if args.compare else []):
-        run([python, "-m", "mlcheck", "--exit-zero", str(warm)], args.timeout, cwd, my_env)
+        for path in warm:
+            run([python, "-m", "mlcheck", "--exit-zero", str(path)], args.timeout, cwd, my_env)
+    if tf_inputs:  # the .tf floor's imports (lark) compiled into the same bytecode cache
+        run(tf_floor_command(tf_files(warm[1])), args.timeout, cwd, my_env)
 
-    cases = []
-    # Startup: the fixed cost every pre-commit run pays before reading a template.
-    startup = {"mlcheck": ([sys.executable, "-m", "mlcheck", "--version"], ok_zero, my_env),
-               **({"before": ([str(args.compare), "-m", "mlcheck", "--version"], ok_zero, my_env)}
-                  if args.compare else {}),
-               "floor": ([sys.executable, "-c", "pass"], ok_zero, my_env),
-               "cfn-lint": ([str(peer_bin(args.peers_venv, "cfn-lint")), "--version"], ok_zero, peer_env),
-               "checkov": ([str(peer_bin(args.peers_venv, "checkov")), "--version"], ok_zero, peer_env)}
-    cases.append(bench_case("startup (--version)", {}, startup, args.repeat))
+    cases, typical, load_at_start = [], None, _load_average()
+    if run_cfn:
+        # Startup: the fixed cost every pre-commit run pays before reading a template.
+        startup = {"mlcheck": ([sys.executable, "-m", "mlcheck", "--version"], ok_zero, my_env),
+                   **({"before": ([str(args.compare), "-m", "mlcheck", "--version"], ok_zero, my_env)}
+                      if args.compare else {}),
+                   "floor": ([sys.executable, "-c", "pass"], ok_zero, my_env),
+                   "cfn-lint": ([str(peer_bin(args.peers_venv, "cfn-lint")), "--version"], ok_zero, peer_env),
+                   "checkov": ([str(peer_bin(args.peers_venv, "checkov")), "--version"], ok_zero, peer_env)}
+        cases.append(bench_case("startup (--version)", {}, startup, args.repeat))
 
-    typical = None
-    if corpus.is_dir():
-        largest, typical = pick_corpus_templates(corpus)
-        for label, path in (("largest ML template", largest), ("typical ~40 resources", typical)):
-            case = bench_case(f"{label}: {path.name}", size_of([path]), commands(path), args.repeat)
-            cases.append({**case, "path": str(path.relative_to(corpus))})
-        everything = templates_in(corpus)
-        cases.append(bench_case(f"corpus directory, {len(everything)} files", size_of(everything),
-                                commands(corpus, directory=True), args.dir_repeat))
-    else:
-        print(f"warning: corpus {corpus} not found; only synthetic cases", file=sys.stderr)
+        if corpus.is_dir():
+            largest, typical = pick_corpus_templates(corpus)
+            for label, path in (("largest ML template", largest), ("typical ~40 resources", typical)):
+                case = bench_case(f"{label}: {path.name}", size_of([path]), commands(path), args.repeat)
+                cases.append({**case, "path": str(path.relative_to(corpus))})
+            everything = templates_in(corpus)
+            cases.append(bench_case(f"corpus directory, {len(everything)} files", size_of(everything),
+                                    commands(corpus, directory=True), args.dir_repeat))
+        else:
+            print(f"warning: corpus {corpus} not found; only synthetic cases", file=sys.stderr)
 
-    for n in SYNTHETIC_SIZES:
-        path = write_synthetic(Path(cwd), n)
-        large = n >= 1000
-        cases.append(bench_case(f"synthetic ML stacks, {n}", size_of([path]),
-                                commands(path, peers=n <= args.peer_max_resources),
-                                max(1, args.repeat // 3) if large else args.repeat))
-    for n in MINIFIED_SIZES:  # one line of JSON: every location is on line 1
-        path = write_minified_json(Path(cwd), n)
-        cases.append(bench_case(f"synthetic, minified JSON, {n}", size_of([path]), commands(path, peers=False),
-                                max(1, args.repeat // 3)))
+        for n in SYNTHETIC_SIZES:
+            path = write_synthetic(Path(cwd), n)
+            large = n >= 1000
+            cases.append(bench_case(f"synthetic ML stacks, {n}", size_of([path]),
+                                    commands(path, peers=n <= args.peer_max_resources),
+                                    max(1, args.repeat // 3) if large else args.repeat))
+        for n in MINIFIED_SIZES:  # one line of JSON: every location is on line 1
+            path = write_minified_json(Path(cwd), n)
+            cases.append(bench_case(f"synthetic, minified JSON, {n}", size_of([path]), commands(path, peers=False),
+                                    max(1, args.repeat // 3)))
 
-    # Import profiles: what a plain template run loads, and what dominates startup.
-    baseline = measure([sys.executable, "-c", "pass"], ok_zero, args.repeat, args.timeout, cwd, my_env)
-    profiles = {"import mlcheck.cli": import_profile(["-c", "import mlcheck.cli"], cwd, args.timeout, my_env)}
-    one = typical or Path(cwd) / "synthetic-50.yaml"
-    profiles[f"mlcheck {one.name}"] = import_profile(["-m", "mlcheck", "--exit-zero", str(one)], cwd, args.timeout,
-                                                     my_env)
+    for name, kind, path in tf_inputs:  # against checkov only
+        case = bench_case(name, terraform_size(kind, path), commands(path, terraform=kind), args.repeat)
+        cases.append({**case, "cfn-lint": {"error": NO_TERRAFORM}})
 
-    pack = rule_pack_cost(one, cwd, args.timeout, my_env)
+    baseline = profiles = pack = one = None
+    if run_cfn:
+        # Import profiles: what a plain template run loads, and what dominates startup.
+        baseline = measure([sys.executable, "-c", "pass"], ok_zero, args.repeat, args.timeout, cwd, my_env)
+        profiles = {"import mlcheck.cli": import_profile(["-c", "import mlcheck.cli"], cwd, args.timeout, my_env)}
+        one = typical or Path(cwd) / "synthetic-50.yaml"
+        profiles[f"mlcheck {one.name}"] = import_profile(["-m", "mlcheck", "--exit-zero", str(one)], cwd, args.timeout,
+                                                         my_env)
+
+        pack = rule_pack_cost(one, cwd, args.timeout, my_env)
 
     print()
     print_table(cases, compared=bool(args.compare))
-    print(f"\npython -c pass (interpreter start, same python): {fmt_seconds(baseline)} s")
-    for label, p in profiles.items():
+    print_unavailable(cases)
+    load_at_end = _load_average()
+    if load_at_start and load_at_end:  # the interleaved rounds absorb load; this says how much there was
+        start, end = (", ".join(f"{x:.2f}" for x in load) for load in (load_at_start, load_at_end))
+        print(f"{os.cpu_count()} CPUs; load average (1, 5, 15 min) at the start {start}, at the end {end}")
+    if baseline:
+        print(f"\npython -c pass (interpreter start, same python): {fmt_seconds(baseline)} s")
+    for label, p in (profiles or {}).items():
         top = ", ".join(f"{name} {ms:.0f} ms" for name, ms in p["top"])
         print(f"{label}: imports {p['total_import_ms']:.0f} ms; top: {top}")
         print(f"  heavy modules ({'/'.join(HEAVY)}) imported: {', '.join(p['heavy_imported']) or 'none'}")
@@ -563,12 +668,20 @@ def main() -> int:
         t1, t5 = (synth.get(n, {}).get(tool, {}).get("median") for n in (1000, 5000))
         if t1 and t5:
             print(f"{tool}: t(5000)/t(1000) = {t5 / t1:.1f} (5.0 is linear)")
+    small, big = TERRAFORM_COPIES[0], TERRAFORM_COPIES[-1]
+    for form in (".tf", "plan"):  # the same for the Terraform copies: big/small is linear
+        pair = [next((c for c in cases if c["case"] == f"terraform {form}: secure x{n}"), {}) for n in (small, big)]
+        for tool in ("mlcheck", "checkov"):
+            t1, t5 = (c.get(tool, {}).get("median") for c in pair)
+            if t1 and t5:
+                print(f"{tool} terraform {form}: t(x{big})/t(x{small}) = {t5 / t1:.1f} ({big / small:.1f} is linear)")
 
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps({
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "python": sys.version.split()[0],
-        "platform": platform.platform(), "cpus": os.cpu_count(), "repeat": args.repeat,
-        "dir_repeat": args.dir_repeat, "corpus": str(corpus),
+        "platform": platform.platform(), "cpus": os.cpu_count(),
+        "load_average": {"start": load_at_start, "end": load_at_end},
+        "repeat": args.repeat, "dir_repeat": args.dir_repeat, "corpus": str(corpus), "only": args.only,
         "versions": {"mlcheck": run([sys.executable, "-m", "mlcheck", "--version"], 60, cwd, my_env)[2].strip(),
                      "cfn-lint": peer_version(args.peers_venv, "cfn-lint"),
                      "checkov": peer_version(args.peers_venv, "checkov")},
@@ -576,6 +689,13 @@ def main() -> int:
     print(f"\nwrote {args.output}")
     work.cleanup()
     return 0
+
+
+def _load_average():
+    try:
+        return os.getloadavg()
+    except (AttributeError, OSError):  # not on Windows
+        return None
 
 
 if __name__ == "__main__":
