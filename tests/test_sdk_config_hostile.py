@@ -118,7 +118,7 @@ def test_the_fuzzer_generates_sdk_configs_that_are_read_as_such_and_hostile_ones
     import fuzz_strategies as gen
     from mlcheck.inputs.sdk_config import is_sdk_config
 
-    seen = {"examples": 0, "recognised": 0, "aliases": 0, "keys that are not text": 0}
+    seen = {"examples": 0, "recognised": 0}
 
     @settings(max_examples=40, derandomize=True, database=None, deadline=None,
               suppress_health_check=list(HealthCheck))
@@ -127,12 +127,17 @@ def test_the_fuzzer_generates_sdk_configs_that_are_read_as_such_and_hostile_ones
         raw, _ = gen.serialise_sdk_config(doc, "yaml")
         seen["examples"] += 1
         seen["recognised"] += is_sdk_config(yaml.safe_load(raw))
-        seen["aliases"] += b"*id" in raw
-        seen["keys that are not text"] += any(not isinstance(k, str) for k in _keys(doc))
 
     count()
     assert seen["recognised"] >= seen["examples"] // 2, seen
-    assert seen["aliases"] and seen["keys that are not text"], seen
+    # and it reaches the hostile shapes: searched for, not counted in a sample (a sample of 40 held none on
+    # Python 3.10, where the derandomised draw differs)
+    from hypothesis import Phase, find
+
+    search = settings(max_examples=2000, database=None, deadline=None, suppress_health_check=list(HealthCheck),
+                      phases=[Phase.generate], derandomize=True)  # found is enough: no shrinking
+    find(gen.sdk_configs(), lambda doc: b"*id" in gen.serialise_sdk_config(doc, "yaml")[0], settings=search)
+    find(gen.sdk_configs(), lambda doc: any(not isinstance(k, str) for k in _keys(doc)), settings=search)
 
 
 def _keys(value, depth=0):
