@@ -262,3 +262,12 @@ def test_fix_hint_assignments_as_terraform_writes_them():
     assert terraform_wording("Set InstanceMetadataServiceConfiguration: {MinimumInstanceMetadataServiceVersion: 2}",
                              "aws_sagemaker_notebook_instance", assignments=True) == \
         "Set instance_metadata_service_configuration {minimum_instance_metadata_service_version = 2}"
+
+
+def test_the_readme_example_line_is_real_output(run_cli):
+    from conftest import ROOT
+
+    section = (ROOT / "README.md").read_text().split("Findings of Terraform resources use Terraform's names", 1)[1]
+    line = next(text.strip() for text in section.splitlines() if text.startswith("    examples/terraform/"))
+    code, out, _ = run_cli("--select", "MLC401", "--jobs", "1", "examples/terraform/insecure/main.tf", cwd=ROOT)
+    assert line in out.splitlines()
