@@ -65,7 +65,7 @@ def check(view, ctx):
         return
     if dns is True or (isinstance(dns, str) and dns.strip().lower() == "true"):
         return
-    shown = "not set, so CloudFormation uses false" if is_default else "false"
+    shown = "not set (false by default)" if is_default else "false"
     where = view.path("PrivateDnsEnabled") if not is_default else view.path("ServiceName")
     yield Hit(where, f"Interface endpoint '{view.logical_id}' for {service} has no private DNS "
                      f"(PrivateDnsEnabled is {shown}): clients keep using the public service address")

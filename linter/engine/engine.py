@@ -322,11 +322,17 @@ def _record(report, rule, resource, scenarios, runs, checker, overrides, place) 
         loc = document.location(hit.path)
         file, uri = place(loc)
         owner = _owner(checker.template, hit.path, resource)
+        fix = hit.fix or rule.fix
+        if owner.source_type is not None:  # a Terraform resource: its attribute names, not CloudFormation's
+            from mlcheck.inputs.terraform.wording import terraform_wording
+            message, summary = (terraform_wording(text, owner.source_type) for text in (message, summary))
+            fix = terraform_wording(fix, owner.source_type, assignments=True)
+            left_out = [terraform_wording(text, owner.source_type) for text in left_out]
         report.findings.append(Finding(
             rule_id=rule.id, rule_name=rule.name, severity=overrides.get(rule.id, hit.severity or rule.severity),
             message=message, file=file, line=loc.line, column=loc.column, end_line=loc.end_line,
             end_column=loc.end_column, resource=owner.logical_id, resource_type=owner.source_type or owner.type,
-            path=hit.path, fix=hit.fix or rule.fix, uri=uri, subjects=hit.subjects, summary=summary,
+            path=hit.path, fix=fix, uri=uri, subjects=hit.subjects, summary=summary,
             detail="; ".join(left_out),
         ))
 
