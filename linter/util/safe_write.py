@@ -97,19 +97,7 @@ def write_text(path: str, text: str) -> None:
 def append_text(path: str, text: str) -> None:
     """Append to a regular file (GitHub's job summary): checked as check_target does, opened without blocking
     or following a link swapped in after the check, so a FIFO or device there is refused, not waited on."""
-    target = check_target(path)
-    try:
-        fd = os.open(target, (_IN_PLACE_FLAGS | os.O_APPEND | os.O_CREAT), 0o666)
-    except OSError as exc:
-        raise OutputError(exc.strerror or str(exc)) from None
-    try:
-        with os.fdopen(fd, "ab") as handle:
-            mode = os.fstat(handle.fileno()).st_mode
-            if not stat.S_ISREG(mode):  # swapped in after the check
-                raise OutputError(f"not a regular file but {_kind(mode)}")
-            handle.write(text.encode("utf-8"))
-    except OSError as exc:
-        raise OutputError(exc.strerror or str(exc)) from None
+    _write_regular(check_target(path), text.encode("utf-8"), os.O_APPEND | os.O_CREAT, truncate=False)
 
 
 def _new_file_mode(target: str) -> int:
@@ -123,8 +111,14 @@ def _new_file_mode(target: str) -> int:
 
 
 def _write_in_place(target: str, data: bytes) -> None:
+    _write_regular(target, data, 0, truncate=True)
+
+
+def _write_regular(target: str, data: bytes, flags: int, truncate: bool) -> None:
+    """Write through a descriptor opened without blocking or following links, refusing what is not a regular
+    file by then (a FIFO swapped in after the check)."""
     try:
-        fd = os.open(target, _IN_PLACE_FLAGS)
+        fd = os.open(target, _IN_PLACE_FLAGS | flags, 0o666)
     except OSError as exc:
         raise OutputError(exc.strerror or str(exc)) from None
     try:
@@ -132,7 +126,8 @@ def _write_in_place(target: str, data: bytes) -> None:
             mode = os.fstat(handle.fileno()).st_mode
             if not stat.S_ISREG(mode):  # swapped in after the check
                 raise OutputError(f"not a regular file but {_kind(mode)}")
-            handle.truncate(0)
+            if truncate:
+                handle.truncate(0)
             handle.write(data)
     except OSError as exc:
         raise OutputError(exc.strerror or str(exc)) from None
