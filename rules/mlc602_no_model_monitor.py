@@ -46,7 +46,7 @@ DataQualitySchedule:
 """
 
 from mlcheck.aws.autoscaling import ENDPOINT, config_of_endpoint
-from mlcheck.aws.monitoring import schedule_links, watchers_of
+from mlcheck.aws.monitoring import schedule_links, unwatched
 from mlcheck.engine.rule import Hit, Rule
 from mlcheck.aws.sagemaker import is_serverless, variants
 
@@ -65,14 +65,9 @@ def check(view, ctx):
         return
     if serverless_only(ctx, view.resource):
         return
-    found, reasons = watchers_of(ctx, schedule_links(ctx), view.resource)
-    if found:
-        return
-    if reasons:
-        ctx.unknown(view.resource.path + ("Type",), "; ".join(dict.fromkeys(reasons)))
-        return
-    yield Hit(view.resource.path + ("Type",),
-              f"Endpoint '{view.logical_id}' has no MonitoringSchedule: nothing watches its model for drift")
+    if unwatched(ctx, schedule_links(ctx), view.resource):
+        yield Hit(view.resource.path + ("Type",),
+                  f"Endpoint '{view.logical_id}' has no MonitoringSchedule: nothing watches its model for drift")
 
 
 RULE = Rule(

@@ -48,7 +48,7 @@ ErrorAlarm:
 """
 
 from mlcheck.aws.autoscaling import ENDPOINT
-from mlcheck.aws.monitoring import alarm_links, watchers_of
+from mlcheck.aws.monitoring import alarm_links, unwatched
 from mlcheck.engine.rule import Hit, Rule
 
 
@@ -56,14 +56,9 @@ def check(view, ctx):
     if view.resource.operation is not None:
         ctx.unknown(view.resource.path, "the alarms of an API request's endpoint are created elsewhere")
         return
-    found, reasons = watchers_of(ctx, alarm_links(ctx), view.resource)
-    if found:
-        return
-    if reasons:
-        ctx.unknown(view.resource.path + ("Type",), "; ".join(dict.fromkeys(reasons)))
-        return
-    yield Hit(view.resource.path + ("Type",),
-              f"Endpoint '{view.logical_id}' has no CloudWatch alarm on its metrics (EndpointName dimension)")
+    if unwatched(ctx, alarm_links(ctx), view.resource):
+        yield Hit(view.resource.path + ("Type",),
+                  f"Endpoint '{view.logical_id}' has no CloudWatch alarm on its metrics (EndpointName dimension)")
 
 
 RULE = Rule(

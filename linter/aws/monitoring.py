@@ -96,6 +96,18 @@ def watchers_of(ctx, links: Links, endpoint):
     return found, reasons
 
 
+
+def unwatched(ctx, links: Links, endpoint) -> bool:
+    """True when no watcher of `links` is deployed with `endpoint` for sure. When one may be (a condition, a name
+    that cannot be known), that is recorded as unknown on the endpoint and the answer is False: no finding."""
+    found, reasons = watchers_of(ctx, links, endpoint)
+    if found:
+        return False
+    if reasons:
+        ctx.unknown(endpoint.path + ("Type",), "; ".join(dict.fromkeys(reasons)))
+        return False
+    return True
+
 # -- Model Monitor ----------------------------------------------------------------------------------------------
 
 def _job_definition_names(ctx):
@@ -353,5 +365,5 @@ def alarm_is_consumed(ctx, alarm) -> bool:
 __all__ = [
     "ALARM", "ALARM_CONSUMERS", "COMPOSITE_ALARM", "ENDPOINT", "ENDPOINT_NAMESPACES", "JOB_DEFINITIONS", "Links",
     "SCHEDULE", "alarm_is_consumed", "alarm_links", "alarm_metrics", "job_definition_endpoints",
-    "job_definition_for", "schedule_links", "watchers_of",
+    "job_definition_for", "schedule_links", "unwatched", "watchers_of",
 ]
